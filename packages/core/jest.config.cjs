@@ -1,0 +1,8 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: '<rootDir>/../../jest.node-env.cjs',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
+  globals: { __EBM_VERSION__: '0.0.0-test' },
+  testTimeout: 120000,
+};

@@ -1,0 +1,40 @@
+/**
+ * The one sign convention of ebm: p(x) ∝ exp(−U(x)), and samplers descend U.
+ *
+ * A descriptor net's score f(x; θ) enters as U(x) = −f(x; θ) + ‖x‖²/(2σ²) (Xie et al., "A Theory of
+ * Generative ConvNet", ICML 2016, eq. 1–2), where the Gaussian reference term is its own energy
+ * (`gaussianReference(σ)`) composed with `sumEnergies`.
+ */
+import type { Tensor, Tensor1D, Variable } from '../tf';
+
+export interface EnergyAndGrad {
+  /** U(x) per example, shape [B]. */
+  energy: Tensor1D;
+  /** ∇x U(x), shape of x. */
+  grad: Tensor;
+}
+
+export interface EnergyParamGrads {
+  /** U(x) per example, shape [B]. */
+  energy: Tensor1D;
+  /** ∂/∂θ Σ_i w_i U(x_i) for every learnable parameter, by name. */
+  grads: Record<string, Tensor>;
+}
+
+/**
+ * An energy function over a batch. Ownership: every method borrows its inputs and returns tensors
+ * the caller owns and must dispose. Methods are async so that runtimes outside tfjs (onnxruntime)
+ * fit the same contract.
+ */
+export interface Energy {
+  /** Learnable parameters by name (empty for fixed energies). The energy owns them. */
+  readonly params: Readonly<Record<string, Variable>>;
+  /** U(x) per example. */
+  energy(x: Tensor): Promise<Tensor1D>;
+  /** U(x) and ∇x U(x). */
+  energyAndGrad(x: Tensor): Promise<EnergyAndGrad>;
+  /** U(x) and ∇θ Σ_i w_i U(x_i); `w` has shape [B]. */
+  paramGrads(x: Tensor, w: Tensor1D): Promise<EnergyParamGrads>;
+  /** Frees what the energy owns. */
+  dispose(): void;
+}

@@ -1,0 +1,53 @@
+/**
+ * @ebm/core: energy-based generative models in TypeScript.
+ * p(x) ∝ exp(−U(x)); samplers descend U; a descriptor net's score f enters as U = −f + ‖x‖²/(2σ²).
+ */
+export { initBackend, type BackendInfo } from './backend';
+export { setLogger, type Logger } from './log';
+export {
+  EbmError,
+  InvalidOptionError,
+  NetSpecError,
+  ShapeMismatchError,
+  CheckpointError,
+  DivergenceError,
+  BackendUnavailableError,
+} from './errors';
+export { tf } from './tf';
+export type { Tensor, Tensor1D, Tensor2D, Variable } from './tf';
+export { deriveSeed, permutation } from './random';
+
+export type * from './netspec/types';
+export { inferShapes, paramCount, outputShape, type NetShapes } from './netspec/shapes';
+export { netSpec, netSpecToJSON, parseNetSpec } from './netspec/json';
+export { Net, createNet, type CreateNetOptions } from './netspec/net';
+export type { NetRuntime, NetExecutor, VjpResult } from './runtime/types';
+export { tfjsRuntime } from './runtime/tfjs';
+
+export type { Energy, EnergyAndGrad, EnergyParamGrads } from './energy/energy';
+export { gaussianReference, gaussianEnergy, sumPerExample, type GaussianEnergyOptions } from './energy/gaussian';
+export { functionEnergy, type EnergyFn } from './energy/function-energy';
+export { netEnergy, type NetEnergyOptions } from './energy/net-energy';
+export { sumEnergies } from './energy/sum';
+
+export { langevin, resolveLangevinOptions, type LangevinOptions, type LangevinResult, type LangevinStats } from './sampling/langevin';
+export { fromShortRun, fromSGLD, temperature, type CanonicalStep } from './sampling/convert';
+export {
+  sampleNoise,
+  noiseInit,
+  replayBuffer,
+  persistentChains,
+  maskedStart,
+  type NoiseSpec,
+  type ChainInitializer,
+  type ChainStart,
+  type ReplayBufferOptions,
+} from './sampling/init';
+
+export { Adam, type AdamOptions } from './training/optimizer';
+export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients } from './training/mle';
+export { trainMle, type TrainMleOptions, type GuardOptions } from './training/train-mle';
+export type { TrainEvent, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
+
+export { saveCheckpoint, loadCheckpoint, type CheckpointData, type TrainState } from './checkpoint/checkpoint';
+export { snapshotParams, restoreParams } from './checkpoint/params';

@@ -1,0 +1,168 @@
+import { InvalidOptionError, ShapeMismatchError } from '../errors';
+import { nonNegative, positiveInt, probability } from '../options';
+import { deriveSeed, mulberry32 } from '../random';
+import { tf, type Tensor } from '../tf';
+
+/** Where fresh chains start. */
+export type NoiseSpec = { dist: 'uniform'; low?: number; high?: number } | { dist: 'gaussian'; mean?: number; std?: number };
+
+/** Draws n fresh starting points of `shape` (without batch). Owned by the caller. */
+export function sampleNoise(n: number, shape: number[], noise: NoiseSpec, seed: number): Tensor {
+  if (noise.dist === 'uniform') {
+    const lo = noise.low ?? -1;
+    const hi = noise.high ?? 1;
+    if (!(lo < hi)) throw new InvalidOptionError('sampleNoise', 'noise', noise, 'low < high');
+    return tf.randomUniform([n, ...shape], lo, hi, 'float32', seed);
+  }
+  if (noise.dist === 'gaussian') return tf.randomNormal([n, ...shape], noise.mean ?? 0, nonNegative('sampleNoise', 'noise.std', noise.std ?? 1), 'float32', seed);
+  throw new InvalidOptionError('sampleNoise', 'noise.dist', (noise as { dist: unknown }).dist, "'uniform' or 'gaussian'");
+}
+
+/** A batch of chain starting points and where they came from. */
+export interface ChainStart {
+  /** Starting points [n, ...shape]; owned by the caller. */
+  x: Tensor;
+  /** Rows of the bank they were read from (persistent / replay initialisers). */
+  indices?: Int32Array;
+}
+
+/**
+ * How a trainer starts its chains each iteration. `finish` hands the chains' end points back
+ * (persistent chains and replay buffers keep them); stateless initialisers ignore it.
+ */
+export interface ChainInitializer {
+  readonly kind: 'noise' | 'persistent' | 'replay';
+  start(n: number, seed: number): ChainStart;
+  finish(x: Tensor, start: ChainStart): Promise<void>;
+  /** Serializable state (checkpoints); undefined when stateless. */
+  state(): Float32Array | undefined;
+  setState(bank: Float32Array): void;
+  /** Forgets every stored chain (after a divergence rollback). */
+  reset(seed: number): void;
+}
+
+/** Fresh noise every iteration ("short-run" / non-persistent chains). */
+export function noiseInit(shape: number[], noise: NoiseSpec = { dist: 'uniform' }): ChainInitializer {
+  return {
+    kind: 'noise',
+    start: (n, seed) => ({ x: sampleNoise(n, shape, noise, seed) }),
+    finish: async () => {},
+    state: () => undefined,
+    setState: () => {},
+    reset: () => {},
+  };
+}
+
+export interface ReplayBufferOptions {
+  /** Number of stored chains. */
+  capacity: number;
+  /** Probability that a drawn chain restarts from noise (IGEBM / JEM use 0.05); default 0.05. */
+  reinitProb?: number;
+  /** Distribution of fresh chains; default uniform on [−1, 1]. */
+  noise?: NoiseSpec;
+}
+
+/**
+ * A bank of chains kept on the CPU as one Float32Array, so storing thousands of images costs no
+ * tensor memory and no copies of the whole bank. Rows are filled with noise at creation.
+ */
+class ChainBank {
+  readonly rowSize: number;
+  bank: Float32Array;
+  constructor(
+    readonly shape: number[],
+    readonly capacity: number,
+    readonly noise: NoiseSpec,
+    seed: number,
+  ) {
+    this.rowSize = shape.reduce((a, b) => a * b, 1);
+    this.bank = new Float32Array(capacity * this.rowSize);
+    this.fill(seed);
+  }
+  fill(seed: number): void {
+    const t = sampleNoise(this.capacity, this.shape, this.noise, seed);
+    this.bank.set(t.dataSync());
+    t.dispose();
+  }
+  read(indices: Int32Array, fresh?: Uint8Array, seed = 0): Tensor {
+    const out = new Float32Array(indices.length * this.rowSize);
+    indices.forEach((r, i) => out.set(this.bank.subarray(r * this.rowSize, (r + 1) * this.rowSize), i * this.rowSize));
+    if (fresh && fresh.some((f) => f)) {
+      const noise = sampleNoise(indices.length, this.shape, this.noise, seed);
+      const nd = noise.dataSync();
+      noise.dispose();
+      fresh.forEach((f, i) => f && out.set(nd.subarray(i * this.rowSize, (i + 1) * this.rowSize), i * this.rowSize));
+    }
+    return tf.tensor(out, [indices.length, ...this.shape]);
+  }
+  async write(x: Tensor, indices: Int32Array): Promise<void> {
+    if (x.size !== indices.length * this.rowSize) throw new ShapeMismatchError(`chains of shape [${x.shape}] do not fit ${indices.length} bank rows of shape [${this.shape}]`);
+    const d = (await x.data()) as Float32Array;
+    indices.forEach((r, i) => this.bank.set(d.subarray(i * this.rowSize, (i + 1) * this.rowSize), r * this.rowSize));
+  }
+  setState(bank: Float32Array): void {
+    if (bank.length !== this.bank.length) throw new ShapeMismatchError(`chain bank state has ${bank.length} values, expected ${this.bank.length}`);
+    this.bank.set(bank);
+  }
+}
+
+/**
+ * Replay buffer (IGEBM, JEM): each iteration draws n stored chains at random, restarting each from
+ * noise with probability `reinitProb`; the trainer writes the chains' end points back.
+ */
+export function replayBuffer(shape: number[], options: ReplayBufferOptions): ChainInitializer {
+  const capacity = positiveInt('replayBuffer', 'capacity', options.capacity);
+  const reinitProb = probability('replayBuffer', 'reinitProb', options.reinitProb ?? 0.05);
+  const bank = new ChainBank(shape, capacity, options.noise ?? { dist: 'uniform' }, 0);
+  return {
+    kind: 'replay',
+    start(n, seed) {
+      const rand = mulberry32(seed);
+      const indices = new Int32Array(n);
+      const fresh = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        indices[i] = Math.floor(rand() * capacity);
+        fresh[i] = rand() < reinitProb ? 1 : 0;
+      }
+      return { x: bank.read(indices, fresh, deriveSeed(seed, 1)), indices };
+    },
+    finish: (x, s) => bank.write(x, s.indices!),
+    state: () => bank.bank,
+    setState: (b) => bank.setState(b),
+    reset: (seed) => bank.fill(seed),
+  };
+}
+
+/**
+ * Persistent chains (PCD; the warm-started chains of the descriptor papers): n chains that each
+ * continue where the previous iteration left them. Asking for a different n than `count` throws.
+ */
+export function persistentChains(shape: number[], count: number, noise: NoiseSpec = { dist: 'uniform' }): ChainInitializer {
+  positiveInt('persistentChains', 'count', count);
+  const bank = new ChainBank(shape, count, noise, 0);
+  const all = Int32Array.from({ length: count }, (_, i) => i);
+  return {
+    kind: 'persistent',
+    start(n) {
+      if (n !== count) throw new InvalidOptionError('persistentChains', 'n', n, `the chain count ${count}`);
+      return { x: bank.read(all), indices: all };
+    },
+    finish: (x, s) => bank.write(x, s.indices!),
+    state: () => bank.bank,
+    setState: (b) => bank.setState(b),
+    reset: (seed) => bank.fill(seed),
+  };
+}
+
+/**
+ * Starting points for recovery / inpainting: observed values where `mask` is 1, noise elsewhere.
+ * Pass the same mask to `langevin` so observed values stay clamped. Owned by the caller.
+ */
+export function maskedStart(observed: Tensor, mask: Tensor, noise: NoiseSpec, seed: number): Tensor {
+  return tf.tidy(() => {
+    const m = tf.broadcastTo(mask, observed.shape);
+    const z = sampleNoise(observed.shape[0]!, observed.shape.slice(1), noise, seed);
+    return tf.add(tf.mul(m, observed), tf.mul(tf.sub(1, m), z));
+  });
+}
+

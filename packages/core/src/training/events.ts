@@ -1,0 +1,65 @@
+import type { Tensor } from '../tf';
+
+/** One parameter update, with the diagnostics of the "anatomy" paper (Nijkamp et al. 2020). */
+export interface StepEvent {
+  type: 'step';
+  /** Number of parameter updates done, after this one (1-based). */
+  iteration: number;
+  epoch: number;
+  /** L = mean U(obs) − mean U(syn). */
+  loss: number;
+  energyObs: number;
+  energySyn: number;
+  /** Energy gap d = mean U(syn) − mean U(obs). */
+  gap: number;
+  /** ‖∇θ L‖. */
+  gradNorm: number;
+  /** Mean ‖∇x U‖ along the synthesis chains. */
+  chainGradNorm: number;
+  /** Variance of the synthesized values (all elements). */
+  sampleVar: number;
+  /** The divergence guard's bound on `sampleVar` (σ² + 0.1 by default when refSigma is set). */
+  varianceBound?: number;
+  /** MALA acceptance rate of the synthesis chains. */
+  acceptRate?: number;
+  learningRate: number;
+  stepSize: number;
+  /** Seconds since training started. */
+  seconds: number;
+}
+
+/** Synthesized examples. `x` is valid until the consumer asks for the next event: clone to keep. */
+export interface SamplesEvent {
+  type: 'samples';
+  iteration: number;
+  x: Tensor;
+}
+
+export interface CheckpointEvent {
+  type: 'checkpoint';
+  iteration: number;
+  dir: string;
+}
+
+/** The guard rolled back to the last good state and shrank the steps. */
+export interface DivergedEvent {
+  type: 'diverged';
+  iteration: number;
+  reason: string;
+  /** 1 for the first rollback in this run. */
+  retry: number;
+  /** The iteration training resumes from. */
+  rolledBackTo: number;
+  learningRate: number;
+  stepSize: number;
+}
+
+export interface DoneEvent {
+  type: 'done';
+  iteration: number;
+  seconds: number;
+  /** True when stopped by the AbortSignal. */
+  aborted: boolean;
+}
+
+export type TrainEvent = StepEvent | SamplesEvent | CheckpointEvent | DivergedEvent | DoneEvent;

@@ -1,0 +1,108 @@
+import type { Energy } from '../energy/energy';
+import { ShapeMismatchError } from '../errors';
+import { takeScalar } from '../read';
+import { tf, type Tensor } from '../tf';
+import type { Adam } from './optimizer';
+
+/** Scalars of one maximum-likelihood gradient evaluation. */
+export interface MleStats {
+  /** L = mean U(obs) − mean U(syn), whose θ-gradient is the MLE gradient. */
+  loss: number;
+  energyObs: number;
+  energySyn: number;
+  /** Energy gap d = mean U(syn) − mean U(obs) ("anatomy" paper, Nijkamp et al. 2020); equals −loss. */
+  gap: number;
+  /** ‖∇θ L‖ over all parameters. */
+  gradNorm: number;
+}
+
+export interface MleGradients {
+  /** ∇θ L by parameter name; owned by the caller. */
+  grads: Record<string, Tensor>;
+  stats: MleStats;
+}
+
+/**
+ * The maximum-likelihood gradient of an energy model (Xie et al. 2016, eq. 4; ARCHITECTURE.md):
+ *   ∇θ L = mean_obs ∂U/∂θ − mean_syn ∂U/∂θ,   L = mean U(obs) − mean U(syn).
+ * For U = −f this is mean ∂f/∂θ(syn) − mean ∂f/∂θ(obs). Observed and synthesized batches are
+ * evaluated separately so batch statistics never mix them. Inputs are borrowed.
+ */
+export async function mleGradients(energy: Energy, obs: Tensor, syn: Tensor): Promise<MleGradients> {
+  if (obs.rank !== syn.rank || obs.shape.slice(1).some((n, i) => n !== syn.shape[i + 1])) {
+    throw new ShapeMismatchError(`mleGradients: observed [${obs.shape}] and synthesized [${syn.shape}] examples differ in shape`);
+  }
+  const wObs = tf.fill([obs.shape[0]!], 1 / obs.shape[0]!) as tf.Tensor1D;
+  const wSyn = tf.fill([syn.shape[0]!], -1 / syn.shape[0]!) as tf.Tensor1D;
+  const a = await energy.paramGrads(obs, wObs);
+  const b = await energy.paramGrads(syn, wSyn);
+  wObs.dispose();
+  wSyn.dispose();
+  const grads: Record<string, Tensor> = {};
+  for (const n of Object.keys(energy.params)) {
+    const ga = a.grads[n];
+    const gb = b.grads[n];
+    grads[n] = ga && gb ? tf.add(ga, gb) : tf.clone((ga ?? gb)!);
+  }
+  for (const t of [...Object.values(a.grads), ...Object.values(b.grads)]) t.dispose();
+  const [eo, es, gn] = await Promise.all([
+    takeScalar(tf.mean(a.energy)),
+    takeScalar(tf.mean(b.energy)),
+    takeScalar(tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))).concat(tf.scalar(0)))))),
+  ]);
+  a.energy.dispose();
+  b.energy.dispose();
+  return { grads, stats: { loss: eo - es, energyObs: eo, energySyn: es, gap: es - eo, gradNorm: gn } };
+}
+
+/**
+ * One MLE parameter update: the gradient of `mleGradients`, applied by the optimizer.
+ * Inputs are borrowed; returns the statistics of the gradient that was applied.
+ */
+export async function mleStep(energy: Energy, optimizer: Adam, obs: Tensor, syn: Tensor): Promise<MleStats> {
+  const { grads, stats } = await mleGradients(energy, obs, syn);
+  if (Number.isFinite(stats.loss) && Number.isFinite(stats.gradNorm)) optimizer.apply(energy.params, grads);
+  for (const g of Object.values(grads)) g.dispose();
+  return stats;
+}
+
+/**
+ * Sums gradients over batches and yields their mean: the descriptor papers for video and voxels
+ * apply one update per epoch from gradients accumulated over all batches.
+ */
+export class GradAccumulator {
+  private sum: Record<string, Tensor> = {};
+  private n = 0;
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Adds a set of gradients (borrowed). */
+  add(grads: Readonly<Record<string, Tensor>>): void {
+    for (const [k, g] of Object.entries(grads)) {
+      const prev = this.sum[k];
+      this.sum[k] = prev ? tf.add(prev, g) : tf.clone(g);
+      prev?.dispose();
+    }
+    this.n++;
+  }
+
+  /** The mean of what was added (owned by the caller); resets the accumulator. */
+  take(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [k, g] of Object.entries(this.sum)) {
+      out[k] = tf.div(g, this.n);
+      g.dispose();
+    }
+    this.sum = {};
+    this.n = 0;
+    return out;
+  }
+
+  dispose(): void {
+    for (const g of Object.values(this.sum)) g.dispose();
+    this.sum = {};
+    this.n = 0;
+  }
+}
