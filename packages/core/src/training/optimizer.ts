@@ -56,7 +56,9 @@ export class Adam {
   async getState(): Promise<Float32Array[]> {
     const ws = await this.opt.getWeights();
     const out: Float32Array[] = [];
-    for (const w of ws) out.push((await w.tensor.data()) as Float32Array);
+    for (const w of ws) out.push(Float32Array.from(await w.tensor.data()));
+    // The step count comes back as a fresh scalar; the moments are the optimizer's own variables.
+    ws[0]?.tensor.dispose();
     return out;
   }
 

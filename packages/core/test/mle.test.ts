@@ -1,0 +1,113 @@
+import { functionEnergy, GradAccumulator, mleGradients, mleStep, Adam, persistentChains, tf, trainMle, type Tensor, type TrainEvent } from '../src';
+import { numTensors, setup } from './helpers';
+
+beforeAll(setup);
+
+const TRUE_MEAN = [1.5, -0.5];
+const TRUE_STD = [0.5, 1.2];
+
+/** Diagonal Gaussian family: U(x) = Σ_j (x_j − μ_j)² / (2·exp(s_j)), s = log-variance (learnable). */
+function gaussianFamily() {
+  return functionEnergy(
+    (x, p) => tf.sum(tf.div(tf.square(tf.sub(x, p.mean!)), tf.mul(2, tf.exp(p.logVar!))), 1) as tf.Tensor1D,
+    { mean: [0, 0], logVar: [0, 0] },
+  );
+}
+
+function data(n: number, seed: number): Tensor {
+  return tf.tidy(() => tf.add(tf.mul(tf.randomNormal([n, 2], 0, 1, 'float32', seed), TRUE_STD), TRUE_MEAN));
+}
+
+describe('MLE on a Gaussian family', () => {
+  it('mleGradients is mean ∂U/∂θ(obs) − mean ∂U/∂θ(syn), in closed form for the mean', async () => {
+    const energy = gaussianFamily();
+    const obs = tf.tensor2d([[1, 2], [3, 4]]);
+    const syn = tf.tensor2d([[0, 0], [2, 2]]);
+    const { grads, stats } = await mleGradients(energy, obs, syn);
+    // ∂U/∂μ = −(x − μ) with unit variance and μ = 0: mean over obs = −[2, 3], over syn = −[1, 1].
+    expect(Array.from(await grads.mean!.data())).toEqual([-1, -2]);
+    expect(stats.energyObs).toBeCloseTo((0.5 + 2 + 4.5 + 8) / 2, 5);
+    expect(stats.energySyn).toBeCloseTo((0 + 4) / 2, 5);
+    expect(stats.gap).toBeCloseTo(stats.energySyn - stats.energyObs, 6);
+    expect(stats.loss).toBeCloseTo(-stats.gap, 6);
+    Object.values(grads).forEach((g) => g.dispose());
+    [obs, syn].forEach((t) => t.dispose());
+    energy.dispose();
+  });
+
+  it('trainMle recovers the mean and the variance from data', async () => {
+    const energy = gaussianFamily();
+    const x = data(4000, 1);
+    const events: TrainEvent[] = [];
+    for await (const e of trainMle(energy, x, {
+      sampler: { numSteps: 20, stepSize: 0.3 },
+      init: persistentChains([2], 256, { dist: 'gaussian', std: 1 }),
+      batchSize: 256,
+      iterations: 250,
+      optimizer: { learningRate: 0.05 },
+      seed: 3,
+    })) events.push(e);
+    const mean = Array.from(await energy.params.mean!.data());
+    const std = Array.from(await energy.params.logVar!.data()).map((s) => Math.exp(s / 2));
+    mean.forEach((m, i) => expect(Math.abs(m - TRUE_MEAN[i]!)).toBeLessThan(0.1));
+    std.forEach((s, i) => expect(Math.abs(s / TRUE_STD[i]! - 1)).toBeLessThan(0.1));
+    const steps = events.filter((e) => e.type === 'step');
+    expect(steps).toHaveLength(250);
+    steps.forEach((e, i) => expect(e.iteration).toBe(i + 1));
+    expect(events[events.length - 1]).toMatchObject({ type: 'done', iteration: 250, aborted: false });
+    x.dispose();
+    energy.dispose();
+  });
+
+  it('accumulates an epoch of gradients into one update', async () => {
+    const energy = gaussianFamily();
+    const x = data(64, 2);
+    const events: TrainEvent[] = [];
+    for await (const e of trainMle(energy, x, { sampler: { numSteps: 2, stepSize: 0.1 }, batchSize: 16, iterations: 2, accumulate: 'epoch' })) events.push(e);
+    expect(events.filter((e) => e.type === 'step').map((e) => (e as { epoch: number }).epoch)).toEqual([0, 1]);
+    const acc = new GradAccumulator();
+    acc.add({ a: tf.tensor1d([1, 2]) });
+    acc.add({ a: tf.tensor1d([3, 6]) });
+    const m = acc.take();
+    expect(Array.from(await m.a!.data())).toEqual([2, 4]);
+    x.dispose();
+    energy.dispose();
+  });
+
+  it('stops within one step when aborted', async () => {
+    const energy = gaussianFamily();
+    const x = data(64, 4);
+    const ctl = new AbortController();
+    const events: TrainEvent[] = [];
+    for await (const e of trainMle(energy, x, { sampler: { numSteps: 2, stepSize: 0.1 }, batchSize: 16, iterations: 50, signal: ctl.signal })) {
+      events.push(e);
+      if (e.type === 'step' && e.iteration === 3) ctl.abort();
+    }
+    expect(events.filter((e) => e.type === 'step')).toHaveLength(3);
+    expect(events[events.length - 1]).toMatchObject({ type: 'done', aborted: true, iteration: 3 });
+    x.dispose();
+    energy.dispose();
+  });
+
+  it('does not leak tensors over 10 training steps or in mleStep', async () => {
+    const energy = gaussianFamily();
+    const x = data(64, 5);
+    const run = async (iterations: number) => {
+      for await (const e of trainMle(energy, x, { sampler: { numSteps: 3, stepSize: 0.1, method: 'mala' }, batchSize: 16, iterations, samplesEvery: 2 })) void e;
+    };
+    await run(1);
+    const before = numTensors();
+    await run(10);
+    expect(numTensors()).toBe(before);
+    const opt = new Adam({ learningRate: 0.01 });
+    const syn = tf.randomNormal([16, 2]);
+    await mleStep(energy, opt, x, syn);
+    const before2 = numTensors();
+    for (let i = 0; i < 10; i++) await mleStep(energy, opt, x, syn);
+    expect(numTensors()).toBe(before2);
+    opt.dispose();
+    syn.dispose();
+    x.dispose();
+    energy.dispose();
+  });
+});
