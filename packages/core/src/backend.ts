@@ -42,7 +42,8 @@ async function tryNative(pkg: string): Promise<string | undefined> {
     if (!(await tf.setBackend('tensorflow'))) return `${pkg} loaded but the 'tensorflow' backend did not initialise`;
     return undefined;
   } catch (e) {
-    const msg = String((e as Error).message ?? e).split('\n')[0]!;
+    // The first line says what failed; drop the install path it names.
+    const msg = String((e as Error).message ?? e).split('\n')[0]!.replace(/ at path: \S+/, '').replace(/\s*\.?\s*$/, '');
     return (e as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(msg) ? `${pkg} is not installed` : `${pkg} failed to load: ${msg}`;
   }
 }

@@ -15,7 +15,7 @@ export {
 } from './errors';
 export { tf } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Variable } from './tf';
-export { deriveSeed, permutation } from './random';
+export { deriveSeed, permutation, mulberry32 } from './random';
 
 export type * from './netspec/types';
 export { inferShapes, paramCount, outputShape, type NetShapes } from './netspec/shapes';
@@ -51,3 +51,8 @@ export type { TrainEvent, StepEvent, SamplesEvent, CheckpointEvent, DivergedEven
 
 export { saveCheckpoint, loadCheckpoint, type CheckpointData, type TrainState } from './checkpoint/checkpoint';
 export { snapshotParams, restoreParams } from './checkpoint/params';
+
+export { Raster, colormap, PALETTE, type Rgb } from './report/raster';
+export { linePanel, scatterPanel, niceTicks, formatTick, type Rect, type LineSeries, type LinePanelOptions, type ScatterLayer, type ScatterPanelOptions } from './report/plot';
+export { Progress, type ProgressOptions } from './report/progress';
+export { RunReport, type Metrics, type RunInfo, type ReportImage } from './report/run-report';

@@ -1,0 +1,132 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { StepEvent, TrainEvent } from '../training/events';
+import { linePanel } from './plot';
+import { Raster } from './raster';
+
+/** One flat JSON object per run (ARCHITECTURE.md, "The demo contract"). */
+export type Metrics = Record<string, number | string | boolean | null>;
+
+export interface RunInfo {
+  /** Title of the report page. */
+  title: string;
+  task: string;
+  seed: number;
+  quick: boolean;
+  /** Free-form settings shown in the report (sampler, optimizer, data...). */
+  config?: Record<string, unknown>;
+}
+
+export interface ReportImage {
+  /** Path relative to the run folder. */
+  file: string;
+  caption: string;
+}
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/**
+ * Collects a training run's events and writes its run folder: `curves.png`, `metrics.json` and
+ * `report.html` that shows the pictures, curves and metrics together.
+ */
+export class RunReport {
+  readonly steps: StepEvent[] = [];
+  readonly notes: string[] = [];
+  private readonly t0 = performance.now();
+
+  constructor(
+    readonly dir: string,
+    readonly info: RunInfo,
+  ) {}
+
+  /** Records what the report needs from a training event. */
+  record(e: TrainEvent): void {
+    if (e.type === 'step') this.steps.push(e);
+    if (e.type === 'diverged') this.notes.push(`Iteration ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo} with learning rate ${e.learningRate.toPrecision(3)} and step size ${e.stepSize.toPrecision(3)}.`);
+  }
+
+  /** Seconds since the report was created. */
+  get seconds(): number {
+    return (performance.now() - this.t0) / 1000;
+  }
+
+  async writePng(name: string, raster: Raster): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, name);
+    await writeFile(path, raster.toPng());
+    return path;
+  }
+
+  /** `curves.png`: loss, energy gap, gradient norms and sample variance against the iteration. */
+  async writeCurves(name = 'curves.png'): Promise<string> {
+    const s = this.steps;
+    const xs = s.map((e) => e.iteration);
+    const W = 900;
+    const H = 560;
+    const r = new Raster(W, H);
+    const panel = (i: number) => ({ x: (i % 2) * (W / 2), y: Math.floor(i / 2) * (H / 2), w: W / 2, h: H / 2 });
+    linePanel(r, panel(0), { title: 'MLE loss: mean U(obs) - mean U(syn)', xLabel: 'iteration', series: [{ label: 'loss', xs, ys: s.map((e) => e.loss) }] });
+    linePanel(r, panel(1), {
+      title: 'energy gap d = mean U(syn) - mean U(obs)',
+      xLabel: 'iteration',
+      series: [{ label: 'gap', xs, ys: s.map((e) => e.gap), color: [214, 39, 40] }],
+    });
+    linePanel(r, panel(2), {
+      title: 'gradient norms',
+      xLabel: 'iteration',
+      series: [
+        { label: '|grad_x U| chain', xs, ys: s.map((e) => e.chainGradNorm), color: [44, 160, 44] },
+        { label: '|grad_theta L|', xs, ys: s.map((e) => e.gradNorm), color: [148, 103, 189] },
+      ],
+    });
+    const bound = s.find((e) => e.varianceBound !== undefined)?.varianceBound;
+    linePanel(r, panel(3), {
+      title: 'variance of synthesized values',
+      xLabel: 'iteration',
+      series: [
+        { label: 'var(syn)', xs, ys: s.map((e) => e.sampleVar), color: [255, 127, 14] },
+        ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: s.map(() => bound), color: [120, 120, 120] as const }] : []),
+      ],
+    });
+    return this.writePng(name, r);
+  }
+
+  /** `metrics.json`: task, quick, seconds, seed and the given numbers. */
+  async writeMetrics(metrics: Metrics, name = 'metrics.json'): Promise<Metrics> {
+    await mkdir(this.dir, { recursive: true });
+    const all: Metrics = { task: this.info.task, quick: this.info.quick, seconds: Number(this.seconds.toFixed(2)), seed: this.info.seed, ...metrics };
+    await writeFile(join(this.dir, name), `${JSON.stringify(all, null, 2)}\n`);
+    return all;
+  }
+
+  /** `report.html`: images, curves, metrics, settings and notes of the run, self-contained but for the PNGs. */
+  async writeHtml(images: ReportImage[], metrics: Metrics, name = 'report.html'): Promise<string> {
+    const rows = Object.entries(metrics)
+      .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : String(v))}</td></tr>`)
+      .join('\n');
+    const figs = images.map((i) => `<figure><img src="${esc(i.file)}" alt="${esc(i.caption)}"><figcaption>${esc(i.caption)}</figcaption></figure>`).join('\n');
+    const last = this.steps[this.steps.length - 1];
+    const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(this.info.title)}</title>
+<style>
+body{font:14px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#222}
+figure{margin:1rem 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:13px}
+table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}th{background:#f6f6f6;font-weight:600}
+pre{background:#f6f6f6;padding:.75rem;overflow:auto}
+</style></head><body>
+<h1>${esc(this.info.title)}</h1>
+<p>Task <b>${esc(this.info.task)}</b>, seed ${this.info.seed}${this.info.quick ? ', quick run' : ''}; ${this.steps.length} parameter updates${last ? `, ${last.seconds.toFixed(1)} s of training` : ''}.</p>
+${figs}
+<h2>Metrics</h2>
+<table>${rows}</table>
+${this.notes.length ? `<h2>Divergence guard</h2><ul>${this.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+<h2>Settings</h2>
+<pre>${esc(JSON.stringify(this.info.config ?? {}, null, 2))}</pre>
+</body></html>
+`;
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, name);
+    await writeFile(path, html);
+    return relative(process.cwd(), path);
+  }
+}
