@@ -40,11 +40,12 @@ function frame(r: Raster, rect: Rect, title: string): Rect {
   return inner;
 }
 
-function axes(r: Raster, inner: Rect, x: [number, number], y: [number, number], xLabel?: string): void {
+function axes(r: Raster, inner: Rect, x: [number, number], y: [number, number], xLabel?: string, grid = true): void {
   const sx = (v: number) => inner.x + ((v - x[0]) / (x[1] - x[0] || 1)) * inner.w;
   const sy = (v: number) => inner.y + inner.h - ((v - y[0]) / (y[1] - y[0] || 1)) * inner.h;
   for (const t of niceTicks(y[0], y[1], 4)) {
-    r.fillRect(inner.x, Math.round(sy(t)), inner.w, 1, GRID);
+    if (grid) r.fillRect(inner.x, Math.round(sy(t)), inner.w, 1, GRID);
+    else r.fillRect(inner.x - 3, Math.round(sy(t)), 3, 1, AXIS);
     r.text(inner.x - 4, Math.round(sy(t)) - 3, formatTick(t), AXIS, 1, 'right');
   }
   for (const t of niceTicks(x[0], x[1], 5)) {
@@ -155,7 +156,7 @@ export function scatterPanel(r: Raster, rect: Rect, o: ScatterPanelOptions): voi
       }
     }
   }
-  axes(r, inner, o.xRange, o.yRange);
+  axes(r, inner, o.xRange, o.yRange, undefined, !o.field);
   const sx = (v: number) => inner.x + ((v - o.xRange[0]) / (o.xRange[1] - o.xRange[0])) * inner.w;
   const sy = (v: number) => inner.y + inner.h - ((v - o.yRange[0]) / (o.yRange[1] - o.yRange[0])) * inner.h;
   o.layers.forEach((l, k) => {
