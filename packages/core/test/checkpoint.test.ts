@@ -121,7 +121,11 @@ describe('checkpoints', () => {
 });
 
 describe('trainMle options and the divergence guard', () => {
-  const energy = functionEnergy((x, p) => tf.sum(tf.div(tf.square(tf.sub(x, p.mean!)), tf.mul(2, tf.exp(p.logVar!))), 1) as tf.Tensor1D, { mean: [0, 0], logVar: [0, 0] });
+  const family = () => functionEnergy((x, p) => tf.sum(tf.div(tf.square(tf.sub(x, p.mean!)), tf.mul(2, tf.exp(p.logVar!))), 1) as tf.Tensor1D, { mean: [0, 0], logVar: [0, 0] });
+  let energy: ReturnType<typeof family>;
+  beforeAll(() => {
+    energy = family();
+  });
   afterAll(() => energy.dispose());
 
   it.each<[Partial<TrainMleOptions>, RegExp]>([
@@ -151,7 +155,7 @@ describe('trainMle options and the divergence guard', () => {
   });
 
   it('recovers from a Langevin step that blows the chains up', async () => {
-    const fam = functionEnergy((x, p) => tf.sum(tf.div(tf.square(tf.sub(x, p.mean!)), tf.mul(2, tf.exp(p.logVar!))), 1) as tf.Tensor1D, { mean: [0, 0], logVar: [0, 0] });
+    const fam = family();
     const x = data();
     const events = await drain(trainMle(fam, x, { ...opts({ init: undefined }), sampler: { numSteps: 30, stepSize: 2.5 }, optimizer: { learningRate: 0.05 }, iterations: 30, guard: { varianceBound: 4, maxRetries: 10, snapshotEvery: 1 } }));
     const steps = events.filter((e) => e.type === 'step');

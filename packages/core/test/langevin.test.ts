@@ -50,7 +50,10 @@ describe.each([
 });
 
 describe('langevin options', () => {
-  const energy = gaussianEnergy(2);
+  let energy: ReturnType<typeof gaussianEnergy>;
+  beforeAll(() => {
+    energy = gaussianEnergy(2);
+  });
   afterAll(() => energy.dispose());
 
   it('refSigma adds the Gaussian reference term exactly like sumEnergies(U, gaussianReference(σ))', async () => {
