@@ -45,7 +45,8 @@ const GRID = 120;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    // `pnpm start -- ring --quick` forwards the separator itself.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     allowPositionals: true,
     options: { data: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } },
   });
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const task = positionals[0];
+  if (positionals.length > 1) throw new InputError(`unexpected argument "${positionals[1]}" (see --help)`);
   if (task !== 'ring') throw new InputError(task ? `unknown task "${task}" (tasks: ring; see --help)` : 'no task given (tasks: ring; see --help)');
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got "${values.seed}"`);

@@ -53,7 +53,7 @@ describe('ring metrics', () => {
 describe('demo-toy CLI', () => {
   it('--smoke writes the whole run folder', async () => {
     const out = join(dir, 'smoke');
-    const r = await cli('ring', '--smoke', '--out', out, '--seed', '3');
+    const r = await cli('--', 'ring', '--smoke', '--out', out, '--seed', '3');
     expect(r.code).toBe(0);
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ task: 'ring', quick: false, seed: 3 });
@@ -78,6 +78,7 @@ describe('demo-toy CLI', () => {
     [['spiral'], /^demo-toy: unknown task "spiral" \(tasks: ring; see --help\)$/],
     [['ring', '--seed', 'x'], /^demo-toy: --seed must be a non-negative integer, got "x"$/],
     [['ring', '--bogus'], /^demo-toy: Unknown option '--bogus'/],
+    [['ring', 'extra'], /^demo-toy: unexpected argument "extra" \(see --help\)$/],
   ])('%j fails with one line and exit code 2', async (args, msg) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);
