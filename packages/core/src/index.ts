@@ -56,3 +56,6 @@ export { Raster, colormap, PALETTE, type Rgb } from './report/raster';
 export { linePanel, scatterPanel, niceTicks, formatTick, type Rect, type LineSeries, type LinePanelOptions, type ScatterLayer, type ScatterPanelOptions } from './report/plot';
 export { Progress, type ProgressOptions } from './report/progress';
 export { RunReport, type Metrics, type RunInfo, type ReportImage } from './report/run-report';
+
+export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
+export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';

@@ -1,0 +1,99 @@
+/**
+ * The onnx runtime: NetSpecs compiled to ONNX forward / gradient graphs (compile.ts) and run by
+ * onnxruntime-node. Weights are graph inputs, so a parameter update never rebuilds a session; one
+ * session is built lazily per kind of call (forward, ∇x, ∇θ, both) and kept for the net's life.
+ */
+import type * as Ort from 'onnxruntime-node';
+import { BackendUnavailableError } from '../errors';
+import type { NetSpec } from '../netspec/types';
+import type { NetExecutor, NetRuntime, VjpResult } from '../runtime/types';
+import { tf, type Tensor } from '../tf';
+import { compileGraph, paramGradName, paramInputName } from './compile';
+
+export interface OnnxRuntimeOptions {
+  /** Intra-op threads; default: onnxruntime's choice (one per physical core). */
+  threads?: number;
+  /** Execution provider; 'cuda' needs onnxruntime-node's CUDA provider installed. Default 'cpu'. */
+  provider?: 'cpu' | 'cuda';
+}
+
+type OrtModule = typeof Ort;
+let ortPromise: Promise<OrtModule> | undefined;
+
+/** Loads onnxruntime-node once (it is a native addon; only the onnx runtime needs it). */
+export function loadOrt(): Promise<OrtModule> {
+  return (ortPromise ??= import('onnxruntime-node').then(
+    (m) => ((m as { default?: OrtModule }).default?.InferenceSession ? (m as { default: OrtModule }).default : m),
+    (e: unknown) => {
+      ortPromise = undefined;
+      throw new BackendUnavailableError(`onnxruntime-node could not be loaded: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    },
+  ));
+}
+
+export function sessionOptions(o: OnnxRuntimeOptions): Ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: o.provider === 'cuda' ? ['cuda', 'cpu'] : ['cpu'],
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    ...(o.threads ? { intraOpNumThreads: o.threads } : {}),
+  };
+}
+
+async function toOrt(ort: OrtModule, t: Tensor): Promise<Ort.Tensor> {
+  return new ort.Tensor('float32', (await t.data()) as Float32Array, t.shape);
+}
+
+function toTf(t: Ort.Tensor): Tensor {
+  return tf.tensor(t.data as Float32Array, t.dims as number[], 'float32');
+}
+
+/** Creates the onnx runtime (NetSpec → ONNX graphs on onnxruntime-node). */
+export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
+  return {
+    name: 'onnx',
+    compile(spec: NetSpec): NetExecutor {
+      const sessions = new Map<string, Promise<Ort.InferenceSession>>();
+      const session = (x: boolean, params: boolean) => {
+        const key = `${x}:${params}`;
+        let s = sessions.get(key);
+        if (!s) {
+          const graph = compileGraph(spec, { wrt: { x, params }, upstream: { kind: 'input' } });
+          s = loadOrt().then((ort) => ort.InferenceSession.create(graph.model, sessionOptions(options)));
+          sessions.set(key, s);
+        }
+        return s;
+      };
+      const run = async (params: Readonly<Record<string, Tensor>>, x: Tensor, gy: Tensor | undefined, wrt: { x: boolean; params: boolean }): Promise<VjpResult> => {
+        const ort = await loadOrt();
+        const sess = await session(wrt.x, wrt.params);
+        const feeds: Record<string, Ort.Tensor> = { x: await toOrt(ort, x) };
+        for (const [n, t] of Object.entries(params)) feeds[paramInputName(n)] = await toOrt(ort, t);
+        if (gy) feeds.gy = await toOrt(ort, gy);
+        const out = await sess.run(feeds);
+        const r: VjpResult = { y: toTf(out.y!) };
+        if (wrt.x) r.gx = toTf(out.gx!);
+        if (wrt.params) {
+          r.gParams = {};
+          for (const n of Object.keys(params)) r.gParams[n] = toTf(out[paramGradName(n)]!);
+        }
+        for (const t of Object.values(out)) t.dispose?.();
+        return r;
+      };
+      return {
+        runtime: 'onnx',
+        async forward(params, x) {
+          return (await run(params, x, undefined, { x: false, params: false })).y;
+        },
+        vjp(params, x, gy, wrt) {
+          return run(params, x, gy, wrt);
+        },
+        dispose() {
+          for (const s of sessions.values()) void s.then((x) => x.release()).catch(() => {});
+          sessions.clear();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { createNet, netSpec, onnxRuntime, tf, type LayerSpec, type Net, type Tensor } from '../src';
+import { setup } from './helpers';
+
+beforeAll(setup);
+
+const relL2 = (a: Tensor, b: Tensor) => tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0]! / Math.max(tf.norm(b).dataSync()[0]!, 1e-12));
+
+/**
+ * ∇θ agrees as a whole (relative L2 over all parameters) and per tensor, relative to the tensor's
+ * norm floored at 1e-2·‖∇θ‖: a bias right before a normalisation has an exact gradient of 0, where
+ * both runtimes return rounding noise.
+ */
+function expectGradsClose(got: Record<string, Tensor>, want: Record<string, Tensor>, tol: number): void {
+  const names = Object.keys(want);
+  const flat = (r: Record<string, Tensor>) => tf.concat(names.map((n) => tf.reshape(r[n]!, [-1])));
+  const w = flat(want);
+  expect(relL2(flat(got), w)).toBeLessThan(tol);
+  const floor = 1e-2 * tf.norm(w).dataSync()[0]!;
+  for (const n of names) {
+    expect(got[n]!.shape).toEqual(want[n]!.shape);
+    const err = tf.norm(tf.sub(got[n]!, want[n]!)).dataSync()[0]! / Math.max(tf.norm(want[n]!).dataSync()[0]!, floor);
+    expect({ param: n, ok: err < tol, err }).toMatchObject({ param: n, ok: true });
+  }
+}
+
+const CASES: [string, number[], LayerSpec[]][] = [
+  ['conv2d same s2 k5 + leakyRelu + flatten + dense', [9, 9, 3], [{ type: 'conv2d', filters: 4, kernel: 5, stride: 2 }, { type: 'leakyRelu', alpha: 0.2 }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+  ['conv2d valid s1 k3 + relu, conv2d same s3 (uneven pads) + sigmoid', [10, 8, 2], [{ type: 'conv2d', filters: 3, kernel: 3, padding: 'valid' }, { type: 'relu' }, { type: 'conv2d', filters: 2, kernel: [2, 4], stride: 3 }, { type: 'sigmoid' }, { type: 'flatten' }, { type: 'dense', units: 2 }]],
+  ['conv2d without bias + tanh + reshape', [6, 6, 1], [{ type: 'conv2d', filters: 2, kernel: 3, stride: 2, bias: false }, { type: 'tanh' }, { type: 'reshape', shape: [18] }, { type: 'dense', units: 1 }]],
+  ['conv2dTranspose same s2 + conv2d', [4, 4, 3], [{ type: 'conv2dTranspose', filters: 2, kernel: 5, stride: 2 }, { type: 'softplus' }, { type: 'conv2d', filters: 2, kernel: 3, stride: 2 }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+  ['conv2dTranspose valid s2', [3, 3, 2], [{ type: 'conv2dTranspose', filters: 2, kernel: 3, stride: 2, padding: 'valid' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+  ['conv3d same s2 k4 + conv3d s2 k3 (voxel-like)', [8, 8, 8, 1], [{ type: 'conv3d', filters: 3, kernel: 4, stride: 2 }, { type: 'leakyRelu' }, { type: 'conv3d', filters: 4, kernel: 3, stride: 2 }, { type: 'leakyRelu' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+  ['conv3d valid, anisotropic (video-like)', [4, 7, 7, 2], [{ type: 'conv3d', filters: 3, kernel: [2, 3, 3], stride: [1, 2, 2], padding: 'valid' }, { type: 'swish' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+  ['pointnet: per-point dense + layerNorm + max pool', [16, 3], [{ type: 'dense', units: 8 }, { type: 'layerNorm', axes: [0] }, { type: 'relu' }, { type: 'dense', units: 6 }, { type: 'pool', op: 'max', axis: 0 }, { type: 'dense', units: 4 }, { type: 'swish' }, { type: 'dense', units: 1 }]],
+  ['pointnet: mean pool + batchNorm', [12, 3], [{ type: 'dense', units: 5 }, { type: 'batchNorm' }, { type: 'tanh' }, { type: 'pool', op: 'mean', axis: 0 }, { type: 'dense', units: 1 }]],
+  ['conv2d + batchNorm + layerNorm', [6, 6, 2], [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'batchNorm' }, { type: 'leakyRelu' }, { type: 'layerNorm' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
+];
+
+describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
+  let a: Net;
+  let b: Net;
+  let x: Tensor;
+  let gy: Tensor;
+  beforeAll(() => {
+    const spec = netSpec(input, layers);
+    a = createNet(spec, { seed: 11 });
+    b = createNet(spec, { seed: 11, runtime: onnxRuntime() });
+    x = tf.randomNormal([3, ...input], 0, 1, 'float32', 5);
+    gy = tf.randomNormal([3, ...a.outputShape], 0, 1, 'float32', 6);
+  });
+  afterAll(() => {
+    [a, b].forEach((n) => n.dispose());
+    [x, gy].forEach((t) => t.dispose());
+  });
+
+  it('energy (forward)', async () => {
+    const ya = await a.forward(x);
+    const yb = await b.forward(x);
+    expect(yb.shape).toEqual(ya.shape);
+    expect(relL2(yb, ya)).toBeLessThan(1e-4);
+  });
+
+  it('input gradient and every weight gradient', async () => {
+    const ra = await a.vjp(x, gy);
+    const rb = await b.vjp(x, gy);
+    expect(relL2(rb.y, ra.y)).toBeLessThan(1e-4);
+    expect(relL2(rb.gx!, ra.gx!)).toBeLessThan(1e-4);
+    expectGradsClose(rb.gParams!, ra.gParams!, 1e-4);
+  });
+
+  it('parameter-only and input-only graphs agree with the full one', async () => {
+    const full = await b.vjp(x, gy);
+    const px = await b.vjp(x, gy, { x: true });
+    const pp = await b.vjp(x, gy, { params: true });
+    expect(pp.gx).toBeUndefined();
+    expect(px.gParams).toBeUndefined();
+    expect(relL2(px.gx!, full.gx!)).toBeLessThan(1e-5);
+    expectGradsClose(pp.gParams!, full.gParams!, 1e-5);
+  });
+});
