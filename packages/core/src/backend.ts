@@ -25,7 +25,7 @@ type Choice = (typeof CHOICES)[number];
 
 // On globalThis so the ESM and CJS builds of core, loaded in one process, share one choice.
 const KEY = Symbol.for('@ebm/core/backend');
-type Holder = { [KEY]?: Promise<BackendInfo> };
+type Holder = { [KEY]?: Promise<BackendInfo>; [DONE]?: BackendInfo };
 
 /**
  * Chooses and initialises the tfjs backend once per process; later calls return the same answer.
@@ -33,7 +33,14 @@ type Holder = { [KEY]?: Promise<BackendInfo> };
  */
 export function initBackend(): Promise<BackendInfo> {
   const g = globalThis as Holder;
-  return (g[KEY] ??= choose());
+  return (g[KEY] ??= choose().then((info) => ((g[DONE] = info), info)));
+}
+
+const DONE = Symbol.for('@ebm/core/backendInfo');
+
+/** The backend chosen by a finished `initBackend()`, or undefined before. */
+export function currentBackend(): BackendInfo | undefined {
+  return (globalThis as { [DONE]?: BackendInfo })[DONE];
 }
 
 async function tryNative(pkg: string): Promise<string | undefined> {

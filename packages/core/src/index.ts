@@ -2,7 +2,7 @@
  * @ebm/core: energy-based generative models in TypeScript.
  * p(x) ∝ exp(−U(x)); samplers descend U; a descriptor net's score f enters as U = −f + ‖x‖²/(2σ²).
  */
-export { initBackend, type BackendInfo } from './backend';
+export { initBackend, currentBackend, type BackendInfo } from './backend';
 export { setLogger, type Logger } from './log';
 export {
   EbmError,
@@ -23,6 +23,7 @@ export { netSpec, netSpecToJSON, parseNetSpec } from './netspec/json';
 export { Net, createNet, type CreateNetOptions } from './netspec/net';
 export type { NetRuntime, NetExecutor, VjpResult } from './runtime/types';
 export { tfjsRuntime } from './runtime/tfjs';
+export { runtimeByName, type RuntimeName } from './runtime/select';
 
 export type { Energy, EnergyAndGrad, EnergyParamGrads } from './energy/energy';
 export { gaussianReference, gaussianEnergy, sumPerExample, type GaussianEnergyOptions } from './energy/gaussian';
@@ -59,3 +60,4 @@ export { RunReport, type Metrics, type RunInfo, type ReportImage } from './repor
 
 export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';
+export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';

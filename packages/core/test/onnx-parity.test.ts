@@ -78,3 +78,26 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     expectGradsClose(pp.gParams!, full.gParams!, 1e-5);
   });
 });
+
+describe('training on the onnx runtime', () => {
+  it('runs trainMle with a flat tensor count and the same result as tfjs', async () => {
+    const { trainMle, netEnergy } = await import('../src');
+    const spec = netSpec([6, 6, 1], [{ type: 'conv2d', filters: 2, kernel: 3, stride: 2 }, { type: 'swish' }, { type: 'flatten' }, { type: 'dense', units: 1 }]);
+    const data = tf.randomUniform([32, 6, 6, 1], -1, 1, 'float32', 1);
+    const run = async (net: Net, iterations: number) => {
+      for await (const e of trainMle(netEnergy(net), data, { sampler: { numSteps: 3, stepSize: 0.1, refSigma: 1 }, batchSize: 8, iterations, seed: 2 })) void e;
+    };
+    const onnxNet = createNet(spec, { seed: 1, runtime: 'onnx' });
+    await run(onnxNet, 1);
+    const before = tf.memory().numTensors;
+    await run(onnxNet, 10);
+    expect(tf.memory().numTensors).toBe(before);
+    const a = createNet(spec, { seed: 1 });
+    const b = createNet(spec, { seed: 1, runtime: 'onnx' });
+    await run(a, 5);
+    await run(b, 5);
+    for (const n of Object.keys(a.params)) expect(relL2(b.params[n]!, a.params[n]!)).toBeLessThan(1e-3);
+    [onnxNet, a, b].forEach((n) => n.dispose());
+    data.dispose();
+  });
+});

@@ -1,5 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
-import { tfjsRuntime } from '../runtime/tfjs';
+import { runtimeByName, type RuntimeName } from '../runtime/select';
 import type { NetExecutor, NetRuntime, VjpResult } from '../runtime/types';
 import { tf, type Tensor, type Variable } from '../tf';
 import { initParam } from './init';
@@ -11,8 +11,11 @@ export interface CreateNetOptions {
   seed?: number;
   /** Initial weights by parameter name (e.g. from a checkpoint); copied. Default: seeded init. */
   weights?: Readonly<Record<string, Tensor | Float32Array>>;
-  /** Runtime that executes the spec; default the tfjs runtime. */
-  runtime?: NetRuntime;
+  /**
+   * Runtime that executes the spec: a NetRuntime, or 'tfjs', 'onnx', or 'auto' (tfjs when a GPU
+   * tfjs backend is active, otherwise onnx; call `initBackend()` first). Default 'tfjs'.
+   */
+  runtime?: NetRuntime | RuntimeName;
 }
 
 // tfjs optimizers find variables by name in one global registry: give every net a unique prefix.
@@ -47,7 +50,8 @@ export class Net {
       init.dispose();
     });
     this.params = params;
-    this.executor = (options.runtime ?? tfjsRuntime).compile(spec);
+    const rt = options.runtime ?? 'tfjs';
+    this.executor = (typeof rt === 'string' ? runtimeByName(rt) : rt).compile(spec);
   }
 
   get runtime(): string {

@@ -1,0 +1,34 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidOptionError } from '../errors';
+import type { Net } from '../netspec/net';
+import { compileGraph } from './compile';
+
+export interface ExportOnnxOptions {
+  /** How the net's output enters the energy, as in `netEnergy`; default 'descriptor' (U = −Σ y). */
+  output?: 'descriptor' | 'energy';
+}
+
+export interface ExportedOnnx {
+  /** `x [batch, ...input] → energy [batch]`. */
+  energy: string;
+  /** `x → energy, gx` with gx = ∇x U, the Langevin hot path. */
+  energyGrad: string;
+}
+
+/**
+ * Writes a net as standalone ONNX models (opset 17) with its current weights as initializers,
+ * loadable by any ONNX Runtime: `energy.onnx` and `energy_grad.onnx` in `dir`. The Gaussian
+ * reference term is not included (add ‖x‖²/(2σ²) and x/σ² outside, as the sampler does).
+ */
+export async function exportOnnx(net: Net, dir: string, options: ExportOnnxOptions = {}): Promise<ExportedOnnx> {
+  const output = options.output ?? 'descriptor';
+  if (output !== 'descriptor' && output !== 'energy') throw new InvalidOptionError('exportOnnx', 'output', output, "'descriptor' or 'energy'");
+  const weights = await net.getWeights();
+  const sign = output === 'descriptor' ? -1 : 1;
+  await mkdir(dir, { recursive: true });
+  const files: ExportedOnnx = { energy: join(dir, 'energy.onnx'), energyGrad: join(dir, 'energy_grad.onnx') };
+  await writeFile(files.energy, compileGraph(net.spec, { wrt: { x: false, params: false }, upstream: { kind: 'energy', sign }, weights }).model);
+  await writeFile(files.energyGrad, compileGraph(net.spec, { wrt: { x: true, params: false }, upstream: { kind: 'energy', sign }, weights }).model);
+  return files;
+}
