@@ -15,13 +15,13 @@ export {
 } from './errors';
 export { tf } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Variable } from './tf';
-export { deriveSeed, permutation, mulberry32 } from './random';
+export { deriveSeed, permutation, mulberry32, gaussianArray } from './random';
 
 export type * from './netspec/types';
 export { inferShapes, paramCount, outputShape, type NetShapes } from './netspec/shapes';
 export { netSpec, netSpecToJSON, parseNetSpec } from './netspec/json';
 export { Net, createNet, type CreateNetOptions } from './netspec/net';
-export type { NetRuntime, NetExecutor, VjpResult } from './runtime/types';
+export type { NetRuntime, NetExecutor, VjpResult, FusedLangevinStep, FusedLangevinResult } from './runtime/types';
 export { tfjsRuntime } from './runtime/tfjs';
 export { runtimeByName, type RuntimeName } from './runtime/select';
 

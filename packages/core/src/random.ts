@@ -40,3 +40,27 @@ export function permutation(n: number, seed: number): Int32Array {
   }
   return p;
 }
+
+/**
+ * n standard normal values from a seed (Marsaglia's polar method over mulberry32). Used for all
+ * Langevin noise, so every runtime and code path draws the same stream for the same seed; a few
+ * times faster than tfjs-backend-cpu's randomNormal.
+ */
+export function gaussianArray(n: number, seed: number): Float32Array {
+  const rand = mulberry32(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i += 2) {
+    let u: number;
+    let v: number;
+    let s: number;
+    do {
+      u = 2 * rand() - 1;
+      v = 2 * rand() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const f = Math.sqrt((-2 * Math.log(s)) / s);
+    out[i] = u * f;
+    if (i + 1 < n) out[i + 1] = v * f;
+  }
+  return out;
+}

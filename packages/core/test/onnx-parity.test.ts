@@ -101,3 +101,22 @@ describe('training on the onnx runtime', () => {
     data.dispose();
   });
 });
+
+describe('fused Langevin step on the onnx runtime', () => {
+  it('moves chains exactly like the step-by-step tfjs loop (reference term, clamp, noise decay)', async () => {
+    const { langevin, netEnergy } = await import('../src');
+    const spec = netSpec([5, 5, 2], [{ type: 'conv2d', filters: 3, kernel: 3, stride: 2 }, { type: 'leakyRelu' }, { type: 'flatten' }, { type: 'dense', units: 1 }]);
+    const a = createNet(spec, { seed: 4 });
+    const b = createNet(spec, { seed: 4, runtime: 'onnx' });
+    expect(b.fusedLangevin).toBe(true);
+    expect(a.fusedLangevin).toBe(false);
+    const x0 = tf.randomNormal([6, 5, 5, 2], 0, 1, 'float32', 8);
+    const opts = { numSteps: 8, stepSize: 0.2, refSigma: 0.8, clamp: [-1.5, 1.5] as [number, number], noiseDecay: 'linear' as const, seed: 3 };
+    const ra = await langevin(netEnergy(a), x0, opts);
+    const rb = await langevin(netEnergy(b), x0, opts);
+    expect(relL2(rb.x, ra.x)).toBeLessThan(1e-5);
+    expect(rb.stats.energyStart).toBeCloseTo(ra.stats.energyStart, 3);
+    [ra.x, rb.x, x0].forEach((t) => t.dispose());
+    [a, b].forEach((n) => n.dispose());
+  });
+});

@@ -5,6 +5,7 @@
  * Generative ConvNet", ICML 2016, eq. 1–2), where the Gaussian reference term is its own energy
  * (`gaussianReference(σ)`) composed with `sumEnergies`.
  */
+import type { FusedLangevinResult, FusedLangevinStep } from '../runtime/types';
 import type { Tensor, Tensor1D, Variable } from '../tf';
 
 export interface EnergyAndGrad {
@@ -35,6 +36,11 @@ export interface Energy {
   energyAndGrad(x: Tensor): Promise<EnergyAndGrad>;
   /** U(x) and ∇θ Σ_i w_i U(x_i); `w` has shape [B]. */
   paramGrads(x: Tensor, w: Tensor1D): Promise<EnergyParamGrads>;
+  /**
+   * Optional: one whole Langevin step in a single runtime call (the onnx runtime compiles it).
+   * The sampler uses it for plain ULA steps; it must equal the unfused update exactly.
+   */
+  langevinStep?(x: Tensor, step: FusedLangevinStep): Promise<FusedLangevinResult>;
   /** Frees what the energy owns. */
   dispose(): void;
 }

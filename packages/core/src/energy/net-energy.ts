@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors';
 import type { Net } from '../netspec/net';
+import type { FusedLangevinStep } from '../runtime/types';
 import { tf, type Tensor, type Tensor1D } from '../tf';
 import type { Energy } from './energy';
 import { sumPerExample } from './gaussian';
@@ -53,6 +54,7 @@ export function netEnergy(net: Net, options: NetEnergyOptions = {}): Energy {
       r.y.dispose();
       return { energy, grads: r.gParams! };
     },
+    ...(net.fusedLangevin ? { langevinStep: (x: Tensor, step: FusedLangevinStep) => net.langevinStep(x, sign as 1 | -1, step) } : {}),
     dispose() {},
   };
 }

@@ -1,6 +1,6 @@
-import { InvalidOptionError, ShapeMismatchError } from '../errors';
+import { EbmError, InvalidOptionError, ShapeMismatchError } from '../errors';
 import { runtimeByName, type RuntimeName } from '../runtime/select';
-import type { NetExecutor, NetRuntime, VjpResult } from '../runtime/types';
+import type { FusedLangevinResult, FusedLangevinStep, NetExecutor, NetRuntime, VjpResult } from '../runtime/types';
 import { tf, type Tensor, type Variable } from '../tf';
 import { initParam } from './init';
 import { inferShapes, type NetShapes } from './shapes';
@@ -81,6 +81,18 @@ export class Net {
   vjp(x: Tensor, gy: Tensor, wrt: { x?: boolean; params?: boolean } = { x: true, params: true }): Promise<VjpResult> {
     this.check(x);
     return this.executor.vjp(this.params, x, gy, { x: wrt.x ?? false, params: wrt.params ?? false });
+  }
+
+  /** Whether the runtime runs a whole Langevin step in one call. */
+  get fusedLangevin(): boolean {
+    return this.executor.langevinStep !== undefined;
+  }
+
+  /** One fused Langevin step (only when `fusedLangevin`); `sign` = −1 for a descriptor score. */
+  langevinStep(x: Tensor, sign: 1 | -1, step: FusedLangevinStep): Promise<FusedLangevinResult> {
+    this.check(x);
+    if (!this.executor.langevinStep) throw new EbmError(`the ${this.runtime} runtime has no fused Langevin step`);
+    return this.executor.langevinStep(this.params, x, sign, step);
   }
 
   /** Copies of the weights as Float32Arrays, by name. */

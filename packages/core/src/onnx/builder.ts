@@ -2,7 +2,15 @@
  * A small ONNX graph builder over the official onnx.proto schema (the `onnx-proto` package, encoded
  * with protobufjs). Names are generated; shapes are only declared on graph inputs and outputs.
  */
-import { onnx } from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
+
+// onnx-proto is CommonJS: Node's ESM loader only exposes its default export.
+const onnx = onnxProto.onnx;
+type INodeProto = OnnxTypes.INodeProto;
+type IValueInfoProto = OnnxTypes.IValueInfoProto;
+type ITensorProto = OnnxTypes.ITensorProto;
+type IAttributeProto = OnnxTypes.IAttributeProto;
 
 export const OPSET = 17;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -12,10 +20,10 @@ export type Dim = number | string;
 export type AttrValue = number | number[] | string | { floats: number[] } | { int: number } | { float: number };
 
 export class GraphBuilder {
-  private readonly nodes: onnx.INodeProto[] = [];
-  private readonly inputs: onnx.IValueInfoProto[] = [];
-  private readonly outputs: onnx.IValueInfoProto[] = [];
-  private readonly initializers: onnx.ITensorProto[] = [];
+  private readonly nodes: INodeProto[] = [];
+  private readonly inputs: IValueInfoProto[] = [];
+  private readonly outputs: IValueInfoProto[] = [];
+  private readonly initializers: ITensorProto[] = [];
   private counter = 0;
 
   constructor(readonly name: string) {}
@@ -58,7 +66,7 @@ export class GraphBuilder {
    */
   op(type: string, inputs: string[], attrs: Record<string, AttrValue> = {}, nOut = 1): string[] {
     const outs = Array.from({ length: nOut }, () => this.fresh(type.toLowerCase()));
-    const attribute: onnx.IAttributeProto[] = Object.entries(attrs).map(([name, v]) => attr(name, v));
+    const attribute: IAttributeProto[] = Object.entries(attrs).map(([name, v]) => attr(name, v));
     this.nodes.push({ opType: type, input: inputs, output: outs, name: this.fresh(`n_${type}`), attribute });
     return outs;
   }
@@ -84,14 +92,14 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, shape: Dim[]): onnx.IValueInfoProto {
+function valueInfo(name: string, shape: Dim[]): IValueInfoProto {
   return {
     name,
     type: { tensorType: { elemType: FLOAT, shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
   };
 }
 
-function attr(name: string, v: AttrValue): onnx.IAttributeProto {
+function attr(name: string, v: AttrValue): IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof v === 'number') return { name, type: T.INT, i: v };
   if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };

@@ -16,8 +16,10 @@ export interface CompileOptions {
   /**
    * Where the upstream gradient comes from. 'input': a graph input `gy` shaped like the output.
    * 'energy': the graph outputs `energy` = sign · Σ y per example and differentiates that (gy = sign).
+   * 'langevin': one whole Langevin step (see LANGEVIN_INPUTS): energy with the reference term,
+   * x_next = clip(x − a·∇U + b·noise, lo, hi) and the per-example ‖∇U‖; needs wrt.x.
    */
-  upstream: { kind: 'input' } | { kind: 'energy'; sign: 1 | -1 };
+  upstream: { kind: 'input' } | { kind: 'energy'; sign: 1 | -1 } | { kind: 'langevin'; sign: 1 | -1 };
   /** Bakes these weights in as initializers (export) instead of taking them as graph inputs. */
   weights?: Readonly<Record<string, Float32Array>>;
 }
@@ -39,6 +41,12 @@ interface Value {
 }
 /** Emits the backward of one layer: output gradient → input gradient (undefined when not needed). */
 type Back = (g: string, needInput: boolean) => string | undefined;
+
+/**
+ * Extra inputs of a fused Langevin step graph: `noise` shaped like x, and `coef` = [a, b, c, lo, hi]
+ * with a = δ²/2, b = δ·noiseScale, c = 1/σ² (0 without a reference term) and the clamp bounds.
+ */
+export const LANGEVIN_INPUTS = { noise: 'noise', coef: 'coef' } as const;
 
 export const paramInputName = (n: string) => `p:${n}`;
 export const paramGradName = (n: string) => `g:${n}`;
@@ -62,6 +70,7 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
   const tape: { back: Back; params: boolean }[] = [];
 
   let cur: Value = { v: x, shape: spec.input, layout: 'last' };
+  let energyOut: string | undefined;
   const relayout = (want: Layout) => {
     if (cur.layout === want) return;
     const rank = cur.shape.length + 1;
@@ -160,10 +169,12 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
   const nonBatch = Array.from({ length: outShape.length }, (_, j) => j + 1);
 
   let g: string | undefined;
-  if (o.upstream.kind === 'energy') {
+  if (o.upstream.kind === 'energy' || o.upstream.kind === 'langevin') {
     const e = b.op1('Mul', [b.op1('ReduceSum', [cur.v, b.ints(nonBatch)], { keepdims: 0 }), b.scalar(o.upstream.sign)]);
-    b.alias(e, 'energy');
-    b.output('energy', [B]);
+    if (o.upstream.kind === 'energy') {
+      b.alias(e, 'energy');
+      b.output('energy', [B]);
+    } else energyOut = e;
     if (o.wrt.x || wantParams) g = b.op1('Expand', [b.scalar(o.upstream.sign), b.op1('Shape', [cur.v])]);
   } else {
     b.alias(cur.v, 'y');
@@ -179,7 +190,8 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
       g = tape[k]!.back(g!, needInput);
       if (!needInput) break;
     }
-    if (o.wrt.x) {
+    if (o.upstream.kind === 'langevin') langevinTail(b, x, g!, energyOut!, spec.input);
+    else if (o.wrt.x) {
       b.alias(g!, 'gx');
       b.output('gx', [B, ...spec.input]);
     }
@@ -192,6 +204,27 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
     }
   }
   return { model: b.encode(), paramInputs, paramOutputs };
+}
+
+/** Adds the reference term and the Langevin update after the net's energy and input gradient. */
+function langevinTail(b: GraphBuilder, x: string, gNet: string, eNet: string, input: number[]): void {
+  const B = 'batch';
+  const noise = b.input(LANGEVIN_INPUTS.noise, [B, ...input]);
+  const coef = b.input(LANGEVIN_INPUTS.coef, [5]);
+  const at = (k: number) => b.op1('Slice', [coef, b.ints([k]), b.ints([k + 1])]);
+  const scalarAt = (k: number) => b.op1('Squeeze', [at(k), b.ints([0])]);
+  const axes = b.ints(Array.from({ length: input.length }, (_, j) => j + 1));
+  const c = at(2);
+  // U = U_net + (c/2)·‖x‖², ∇U = ∇U_net + c·x (Xie et al. 2016, eq. 2 with c = 1/σ²).
+  const energy = b.op1('Add', [eNet, b.op1('Mul', [b.op1('Mul', [b.scalar(0.5), c]), b.op1('ReduceSum', [b.op1('Mul', [x, x]), axes], { keepdims: 0 })])]);
+  const grad = b.op1('Add', [gNet, b.op1('Mul', [c, x])]);
+  const moved = b.op1('Add', [b.op1('Sub', [x, b.op1('Mul', [at(0), grad])]), b.op1('Mul', [at(1), noise])]);
+  b.alias(b.op1('Clip', [moved, scalarAt(3), scalarAt(4)]), 'x_next');
+  b.alias(energy, 'energy');
+  b.alias(b.op1('Sqrt', [b.op1('ReduceSum', [b.op1('Mul', [grad, grad]), axes], { keepdims: 0 })]), 'grad_norm');
+  b.output('x_next', [B, ...input]);
+  b.output('energy', [B]);
+  b.output('grad_norm', [B]);
 }
 
 function convLayer(

@@ -7,8 +7,8 @@ import type * as Ort from 'onnxruntime-node';
 import { BackendUnavailableError } from '../errors';
 import type { NetSpec } from '../netspec/types';
 import type { NetExecutor, NetRuntime, VjpResult } from '../runtime/types';
-import { tf, type Tensor } from '../tf';
-import { compileGraph, paramGradName, paramInputName } from './compile';
+import { tf, type Tensor, type Tensor1D } from '../tf';
+import { compileGraph, LANGEVIN_INPUTS, paramGradName, paramInputName } from './compile';
 
 export interface OnnxRuntimeOptions {
   /** Intra-op threads; default: onnxruntime's choice (one per physical core). */
@@ -55,11 +55,12 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
     name: 'onnx',
     compile(spec: NetSpec): NetExecutor {
       const sessions = new Map<string, Promise<Ort.InferenceSession>>();
-      const session = (x: boolean, params: boolean) => {
-        const key = `${x}:${params}`;
+      const session = (x: boolean, params: boolean, langevinSign?: 1 | -1) => {
+        const key = `${x}:${params}:${langevinSign ?? ''}`;
         let s = sessions.get(key);
         if (!s) {
-          const graph = compileGraph(spec, { wrt: { x, params }, upstream: { kind: 'input' } });
+          const upstream = langevinSign ? ({ kind: 'langevin', sign: langevinSign } as const) : ({ kind: 'input' } as const);
+          const graph = compileGraph(spec, { wrt: { x, params }, upstream });
           s = loadOrt().then((ort) => ort.InferenceSession.create(graph.model, sessionOptions(options)));
           sessions.set(key, s);
         }
@@ -88,6 +89,20 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
         },
         vjp(params, x, gy, wrt) {
           return run(params, x, gy, wrt);
+        },
+        async langevinStep(params, x, sign, step) {
+          const ort = await loadOrt();
+          const sess = await session(true, false, sign);
+          const feeds: Record<string, Ort.Tensor> = { x: await toOrt(ort, x) };
+          for (const [n, t] of Object.entries(params)) feeds[paramInputName(n)] = await toOrt(ort, t);
+          feeds[LANGEVIN_INPUTS.noise] = new ort.Tensor('float32', step.noise, x.shape);
+          const c = step.refSigma === undefined ? 0 : 1 / (step.refSigma * step.refSigma);
+          const [lo, hi] = step.clamp ?? [-3.4e38, 3.4e38];
+          feeds[LANGEVIN_INPUTS.coef] = new ort.Tensor('float32', Float32Array.from([0.5 * step.stepSize ** 2, step.stepSize * step.noiseScale, c, lo, hi]), [5]);
+          const out = await sess.run(feeds);
+          const r = { x: toTf(out.x_next!), energy: toTf(out.energy!) as Tensor1D, gradNorm: toTf(out.grad_norm!) as Tensor1D };
+          for (const t of Object.values(out)) t.dispose?.();
+          return r;
         },
         dispose() {
           for (const s of sessions.values()) void s.then((x) => x.release()).catch(() => {});

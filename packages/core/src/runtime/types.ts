@@ -1,5 +1,5 @@
 import type { NetSpec } from '../netspec/types';
-import type { Tensor } from '../tf';
+import type { Tensor, Tensor1D } from '../tf';
 
 /** What a runtime must give back from a vector-Jacobian product. */
 export interface VjpResult {
@@ -20,6 +20,11 @@ export interface NetExecutor {
   readonly runtime: string;
   forward(params: Readonly<Record<string, Tensor>>, x: Tensor): Promise<Tensor>;
   vjp(params: Readonly<Record<string, Tensor>>, x: Tensor, gy: Tensor, wrt: { x: boolean; params: boolean }): Promise<VjpResult>;
+  /**
+   * Optional: a whole Langevin step in one call (see FusedLangevinStep), for runtimes that compile
+   * it. `sign` is how the output enters U (−1 for a descriptor score).
+   */
+  langevinStep?(params: Readonly<Record<string, Tensor>>, x: Tensor, sign: 1 | -1, step: FusedLangevinStep): Promise<FusedLangevinResult>;
   dispose(): void;
 }
 
@@ -27,4 +32,24 @@ export interface NetExecutor {
 export interface NetRuntime {
   readonly name: string;
   compile(spec: NetSpec): NetExecutor;
+}
+
+/** One canonical Langevin step x' = clamp(x − (δ²/2)·∇U + δ·noiseScale·noise). */
+export interface FusedLangevinStep {
+  stepSize: number;
+  noiseScale: number;
+  /** Adds ‖x‖²/(2σ²) to U. */
+  refSigma?: number;
+  clamp?: [number, number];
+  /** Standard normal noise, one value per element of x. */
+  noise: Float32Array;
+}
+
+export interface FusedLangevinResult {
+  /** The moved chains; owned by the caller. */
+  x: Tensor;
+  /** U at the starting point, per example. */
+  energy: Tensor1D;
+  /** ‖∇x U‖ at the starting point, per example. */
+  gradNorm: Tensor1D;
 }

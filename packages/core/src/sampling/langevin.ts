@@ -2,7 +2,7 @@ import type { Energy } from '../energy/energy';
 import { sumPerExample } from '../energy/gaussian';
 import { InvalidOptionError } from '../errors';
 import { nonNegative, oneOf, positive, positiveInt, seedOf } from '../options';
-import { deriveSeed } from '../random';
+import { deriveSeed, gaussianArray } from '../random';
 import { takeScalar } from '../read';
 import { tf, type Tensor, type Tensor1D } from '../tf';
 
@@ -51,9 +51,12 @@ export interface LangevinOptions {
 }
 
 export interface LangevinStats {
-  /** Mean over steps and chains of ‖∇x U‖ (the full U, reference term included, before clipping). */
+  /** Mean over evaluated states and chains of ‖∇x U‖ (the full U, reference term included, before clipping). */
   meanGradNorm: number;
-  /** Mean energy of the chains at the first and at the last evaluated state. */
+  /**
+   * Mean energy of the chains at the first and at the last evaluated state (the final state for
+   * the step-by-step loop; the state before the last move for runtimes that fuse the step).
+   */
   energyStart: number;
   energyEnd: number;
   /** MALA only: fraction of proposals accepted, over steps and chains. */
@@ -127,6 +130,8 @@ const perExampleNorm = (g: Tensor): Tensor1D => tf.sqrt(sumPerExample(tf.square(
  */
 export async function langevin(energy: Energy, x0: Tensor, options: LangevinOptions): Promise<LangevinResult> {
   const o = resolveLangevinOptions(options);
+  // Runtimes that compile the whole step (onnx) take plain ULA steps in one call each.
+  if (energy.langevinStep && o.method === 'ula' && o.gradClip === undefined && !o.mask) return fusedLangevin(energy, x0, o);
   const d = o.stepSize;
   const free = o.mask ? tf.tidy(() => tf.sub(1, tf.broadcastTo(o.mask!, x0.shape))) : undefined;
   let s = await evaluate(energy, tf.clone(x0), o.refSigma);
@@ -141,7 +146,7 @@ export async function langevin(energy: Energy, x0: Tensor, options: LangevinOpti
         let g = s.g;
         if (o.gradClip !== undefined) g = tf.clipByValue(g, -o.gradClip, o.gradClip);
         let step = tf.mul(-0.5 * d * d, g);
-        if (scale > 0) step = tf.add(step, tf.mul(d * scale, tf.randomNormal(s.x.shape, 0, 1, 'float32', deriveSeed(o.seed, t))));
+        if (scale > 0) step = tf.add(step, tf.mul(d * scale, tf.tensor(gaussianArray(s.x.size, deriveSeed(o.seed, t)), s.x.shape)));
         if (free) step = tf.mul(step, free);
         const x = tf.add(s.x, step);
         return o.clamp ? tf.clipByValue(x, o.clamp[0], o.clamp[1]) : x;
@@ -194,6 +199,37 @@ export async function langevin(energy: Energy, x0: Tensor, options: LangevinOpti
     gnSum.dispose();
     accSum.dispose();
   }
+}
+
+/** The same chain as the loop above, one `energy.langevinStep` call per step. */
+async function fusedLangevin(energy: Energy, x0: Tensor, o: Resolved): Promise<LangevinResult> {
+  let x = tf.clone(x0);
+  let gnSum = 0;
+  let energyStart = 0;
+  let energyEnd = 0;
+  const mean = (a: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) sum += a[i]!;
+    return sum / a.length;
+  };
+  try {
+    for (let t = 0; t < o.numSteps; t++) {
+      o.signal?.throwIfAborted();
+      const noiseScale = o.noiseScale * (o.noiseDecay === 'linear' ? 1 - t / o.numSteps : 1);
+      const r = await energy.langevinStep!(x, { stepSize: o.stepSize, noiseScale, refSigma: o.refSigma, clamp: o.clamp, noise: gaussianArray(x.size, deriveSeed(o.seed, t)) });
+      energyEnd = mean(await r.energy.data());
+      if (t === 0) energyStart = energyEnd;
+      gnSum += mean(await r.gradNorm.data());
+      r.energy.dispose();
+      r.gradNorm.dispose();
+      x.dispose();
+      x = r.x;
+    }
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
+  return { x, stats: { meanGradNorm: gnSum / o.numSteps, energyStart, energyEnd, steps: o.numSteps } };
 }
 
 function dispose(s: State): void {

@@ -1,0 +1,139 @@
+/**
+ * pnpm bench: one Langevin step (energy + ∇x + update) and one MLE parameter step (gradients of
+ * mean U(obs) − mean U(syn) for an observed and a synthesized batch) on the four reference nets,
+ * on ebm's onnx and tfjs runtimes and on PyTorch CPU, interleaved in one run; medians after warm-up.
+ * Writes bench/results/latest.json and the table in docs/performance.md.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createNet, initBackend, mleGradients, netEnergy, onnxRuntime, tf, type Energy, type Tensor } from '@ebm/core';
+import { NETS } from './nets';
+import { renderMarkdown, type Row } from './render';
+import { ensureTorch, TorchWorker } from './torch';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const STEP = 0.01;
+const REF_SIGMA = 1;
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** One canonical Langevin step, as the sampler does it: ∇x U from the runtime, update in tfjs. */
+async function langevinStep(energy: Energy, x: Tensor, seed: number): Promise<number> {
+  const t = performance.now();
+  const { energy: u, grad } = await energy.energyAndGrad(x);
+  const next = tf.tidy(() => tf.add(tf.sub(x, tf.mul(0.5 * STEP * STEP, tf.add(grad, tf.div(x, REF_SIGMA ** 2)))), tf.mul(STEP, tf.randomNormal(x.shape, 0, 1, 'float32', seed))));
+  await next.data();
+  const ms = performance.now() - t;
+  [u, grad, next].forEach((z) => z.dispose());
+  return ms;
+}
+
+async function paramStep(energy: Energy, obs: Tensor, syn: Tensor): Promise<number> {
+  const t = performance.now();
+  const { grads } = await mleGradients(energy, obs, syn);
+  const ms = performance.now() - t;
+  Object.values(grads).forEach((g) => g.dispose());
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      nets: { type: 'string', default: NETS.map((n) => n.name).join(',') },
+      runtimes: { type: 'string', default: 'onnx,tfjs' },
+      reps: { type: 'string', default: '7' },
+      threads: { type: 'string', default: '2' },
+      'tfjs-param': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(ROOT, 'results', 'latest.json') },
+      doc: { type: 'string', default: join(ROOT, '..', 'docs', 'performance.md') },
+    },
+  });
+  const reps = Math.max(5, Number(values.reps));
+  const threads = Number(values.threads);
+  const runtimes = values.runtimes!.split(',');
+  await initBackend();
+  const why = ensureTorch(log);
+  if (why) log(`PyTorch unavailable: ${why}. Reporting ebm's times without the peer (ratio null).`);
+  const torch = why ? undefined : new TorchWorker(join(ROOT, 'torch_worker.py'), threads);
+  const info = torch ? await torch.ask({ op: 'info' }) : {};
+  if (torch) log(`peer: torch ${info.torch}, ${info.threads} threads, BLAS ${info.blas}`);
+
+  const rows: Row[] = [];
+  for (const bench of NETS.filter((n) => values.nets!.split(',').includes(n.name))) {
+    const shape = [bench.batch, ...bench.spec.input];
+    const obs = tf.randomNormal(shape, 0, 1, 'float32', 1);
+    const syn = tf.randomNormal(shape, 0, 1, 'float32', 2);
+    for (const runtime of runtimes) {
+      const net = createNet(bench.spec, { seed: 0, runtime: runtime === 'onnx' ? onnxRuntime({ threads }) : 'tfjs' });
+      const energy = netEnergy(net);
+      for (const op of ['langevin', 'param'] as const) {
+        if (runtime === 'tfjs' && op === 'param' && !values['tfjs-param']) {
+          rows.push({ net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: tfjs-cpu conv weight gradients take minutes per step (pass --tfjs-param)' });
+          continue;
+        }
+        const ours: number[] = [];
+        const peer: number[] = [];
+        let peerRss: number | undefined;
+        const n = runtime === 'tfjs' ? 5 : reps;
+        log(`${bench.name} ${op} ${runtime}: warm-up, then ${n} interleaved reps`);
+        // Warm-up: session creation, allocator growth, torch's first-call setup.
+        const once = () => (op === 'langevin' ? langevinStep(energy, obs, ours.length) : paramStep(energy, obs, syn));
+        await once();
+        if (runtime === 'onnx') await once();
+        await torch?.ask({ net: bench.name, op });
+        for (let r = 0; r < n; r++) {
+          ours.push(await once());
+          if (torch) {
+            const reply = await torch.ask({ net: bench.name, op });
+            peer.push(reply.ms!);
+            peerRss = reply.peak_rss_mb;
+          }
+        }
+        const o = median(ours);
+        const p = peer.length ? median(peer) : null;
+        const row: Row = {
+          net: bench.name,
+          op,
+          runtime,
+          ours_ms: round(o),
+          torch_ms: p === null ? null : round(p),
+          ratio: p === null ? null : round(o / p, 3),
+          ours_peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+          ...(peerRss !== undefined ? { torch_peak_rss_mb: round(peerRss) } : {}),
+        };
+        rows.push(row);
+        log(`  ours ${row.ours_ms} ms, torch ${row.torch_ms ?? '-'} ms, ratio ${row.ratio ?? '-'}`);
+      }
+      net.dispose();
+    }
+    obs.dispose();
+    syn.dispose();
+  }
+  torch?.close();
+
+  const meta = { date: new Date().toISOString(), node: process.version, threads, reps, torch: info.torch ?? null, blas: info.blas ?? null, cpu: cpuModel() };
+  await mkdir(dirname(values.out!), { recursive: true });
+  await writeFile(values.out!, `${JSON.stringify(rows, null, 2)}\n`);
+  await writeFile(join(dirname(values.out!), 'latest.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  await writeFile(values.doc!, renderMarkdown(rows, meta));
+  log(`wrote ${values.out} and ${values.doc}`);
+}
+
+const round = (v: number, d = 1) => Number(v.toFixed(d));
+
+function cpuModel(): string {
+  try {
+    return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
