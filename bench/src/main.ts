@@ -9,7 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createNet, initBackend, mleGradients, netEnergy, onnxRuntime, tf, type Energy, type Tensor } from '@ebm/core';
+import { createNet, gaussianArray, initBackend, mleGradients, netEnergy, onnxRuntime, tf, type Energy, type Tensor } from '@ebm/core';
 import { NETS } from './nets';
 import { renderMarkdown, type Row } from './render';
 import { ensureTorch, TorchWorker } from './torch';
@@ -21,11 +21,22 @@ const REF_SIGMA = 1;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-/** One canonical Langevin step, as the sampler does it: ∇x U from the runtime, update in tfjs. */
+/**
+ * One canonical Langevin step as the sampler takes it: in one call where the runtime fuses the
+ * step (onnx), else ∇x U from the runtime and the update in tfjs. Noise is part of the step.
+ */
 async function langevinStep(energy: Energy, x: Tensor, seed: number): Promise<number> {
   const t = performance.now();
+  const noise = gaussianArray(x.size, seed);
+  if (energy.langevinStep) {
+    const r = await energy.langevinStep(x, { stepSize: STEP, noiseScale: 1, refSigma: REF_SIGMA, noise });
+    await r.x.data();
+    const ms = performance.now() - t;
+    [r.x, r.energy, r.gradNorm].forEach((z) => z.dispose());
+    return ms;
+  }
   const { energy: u, grad } = await energy.energyAndGrad(x);
-  const next = tf.tidy(() => tf.add(tf.sub(x, tf.mul(0.5 * STEP * STEP, tf.add(grad, tf.div(x, REF_SIGMA ** 2)))), tf.mul(STEP, tf.randomNormal(x.shape, 0, 1, 'float32', seed))));
+  const next = tf.tidy(() => tf.add(tf.sub(x, tf.mul(0.5 * STEP * STEP, tf.add(grad, tf.div(x, REF_SIGMA ** 2)))), tf.mul(STEP, tf.tensor(noise, x.shape))));
   await next.data();
   const ms = performance.now() - t;
   [u, grad, next].forEach((z) => z.dispose());
