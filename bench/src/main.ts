@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createNet, gaussianArray, initBackend, mleGradients, netEnergy, onnxRuntime, tf, type Energy, type Tensor } from '@ebm/core';
 import { NETS } from './nets';
+import { profileNet } from './profile';
 import { renderMarkdown, type Row } from './render';
 import { ensureTorch, TorchWorker } from './torch';
 
@@ -61,8 +62,16 @@ async function main(): Promise<void> {
       'tfjs-param': { type: 'boolean', default: false },
       out: { type: 'string', default: join(ROOT, 'results', 'latest.json') },
       doc: { type: 'string', default: join(ROOT, '..', 'docs', 'performance.md') },
+      profile: { type: 'boolean', default: false },
     },
   });
+  if (values.profile) {
+    // ms per call by ONNX op type, for the onnx runtime's two hot graphs.
+    for (const bench of NETS.filter((n) => values.nets!.split(',').includes(n.name))) {
+      console.log(JSON.stringify({ net: bench.name, ms_by_op: await profileNet(bench, Number(values.threads)) }));
+    }
+    return;
+  }
   const reps = Math.max(5, Number(values.reps));
   const threads = Number(values.threads);
   const runtimes = values.runtimes!.split(',');
