@@ -5,14 +5,14 @@
  * Writes bench/results/latest.json and the table in docs/performance.md.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createNet, gaussianArray, initBackend, mleGradients, netEnergy, onnxRuntime, tf, type Energy, type Tensor } from '@ebm/core';
 import { NETS } from './nets';
 import { profileNet } from './profile';
-import { renderMarkdown, type Row } from './render';
+import { updateMarkdown, type Row } from './render';
 import { ensureTorch, TorchWorker } from './torch';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       const energy = netEnergy(net);
       for (const op of ['langevin', 'param'] as const) {
         if (runtime === 'tfjs' && op === 'param' && !values['tfjs-param']) {
-          rows.push({ net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: tfjs-cpu conv weight gradients take minutes per step (pass --tfjs-param)' });
+          rows.push({ net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: a tfjs-cpu parameter step takes ~30 s (pointnet) to minutes (conv nets); pass --tfjs-param' });
           continue;
         }
         const ours: number[] = [];
@@ -139,7 +139,8 @@ async function main(): Promise<void> {
   await mkdir(dirname(values.out!), { recursive: true });
   await writeFile(values.out!, `${JSON.stringify(rows, null, 2)}\n`);
   await writeFile(join(dirname(values.out!), 'latest.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  await writeFile(values.doc!, renderMarkdown(rows, meta));
+  const existing = await readFile(values.doc!, 'utf8').catch(() => undefined);
+  await writeFile(values.doc!, updateMarkdown(existing, rows, meta));
   log(`wrote ${values.out} and ${values.doc}`);
 }
 
