@@ -113,8 +113,14 @@ export function linePanel(r: Raster, rect: Rect, o: LinePanelOptions): void {
       let m = ys.find(Number.isFinite) ?? 0;
       drawPath(ys.map((v) => (Number.isFinite(v) ? (m = smooth * m + (1 - smooth) * v) : m)), color, 2);
     }
+  });
+  // Legends last, so no line crosses them.
+  o.series.forEach((s, k) => {
+    const color = s.color ?? PALETTE[k % PALETTE.length]!;
     const ly = inner.y + 4 + k * 11;
     const lx = inner.x + inner.w - 6 - textWidth(s.label);
+    // A light box keeps the legend readable over the lines.
+    r.fillRect(lx - 14, ly - 2, textWidth(s.label) + 18, 11, [255, 255, 255], 0.85);
     r.fillRect(lx - 12, ly + 3, 9, 2, color);
     r.text(lx, ly, s.label, [30, 30, 30]);
   });
