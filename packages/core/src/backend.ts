@@ -25,6 +25,7 @@ type Choice = (typeof CHOICES)[number];
 
 // On globalThis so the ESM and CJS builds of core, loaded in one process, share one choice.
 const KEY = Symbol.for('@ebm/core/backend');
+const DONE = Symbol.for('@ebm/core/backendInfo');
 type Holder = { [KEY]?: Promise<BackendInfo>; [DONE]?: BackendInfo };
 
 /**
@@ -35,8 +36,6 @@ export function initBackend(): Promise<BackendInfo> {
   const g = globalThis as Holder;
   return (g[KEY] ??= choose().then((info) => ((g[DONE] = info), info)));
 }
-
-const DONE = Symbol.for('@ebm/core/backendInfo');
 
 /** The backend chosen by a finished `initBackend()`, or undefined before. */
 export function currentBackend(): BackendInfo | undefined {
