@@ -68,6 +68,14 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     expectGradsClose(rb.gParams!, ra.gParams!, 1e-4);
   });
 
+  it.each(['col2im', 'convTranspose'] as const)('input gradient with every conv lowered by %s', async (lowering) => {
+    const c = createNet(a.spec, { seed: 11, runtime: onnxRuntime({ convInputGrad: lowering }) });
+    const ra = await a.vjp(x, gy, { x: true });
+    const rc = await c.vjp(x, gy, { x: true });
+    expect(relL2(rc.gx!, ra.gx!)).toBeLessThan(1e-4);
+    c.dispose();
+  });
+
   it('parameter-only and input-only graphs agree with the full one', async () => {
     const full = await b.vjp(x, gy);
     const px = await b.vjp(x, gy, { x: true });

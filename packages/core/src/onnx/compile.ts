@@ -8,6 +8,7 @@
 import { inferShapes } from '../netspec/shapes';
 import type { Conv2dLayer, Conv3dLayer, LayerSpec, NetSpec } from '../netspec/types';
 import { GraphBuilder } from './builder';
+import { convInputGradCol2im } from './col2im';
 import { kernelToOnnx, kernelToTfjs, samePads, swap01, toFirstPerm, toLastPerm, tuple } from './layout';
 
 export interface CompileOptions {
@@ -22,6 +23,12 @@ export interface CompileOptions {
   upstream: { kind: 'input' } | { kind: 'energy'; sign: 1 | -1 } | { kind: 'langevin'; sign: 1 | -1 };
   /** Bakes these weights in as initializers (export) instead of taking them as graph inputs. */
   weights?: Readonly<Record<string, Float32Array>>;
+  /**
+   * How a strided conv's input gradient is lowered: 'convTranspose', 'col2im' (MatMul +
+   * overlap-add, col2im.ts) or 'auto' (default): col2im for 3-D convs with a stride > 1, where
+   * onnxruntime's ConvTranspose is slow, ConvTranspose otherwise (measured: docs/performance.md).
+   */
+  convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
 }
 
 export interface CompiledGraph {
@@ -94,7 +101,7 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
       case 'conv3d':
       case 'conv2dTranspose':
       case 'conv3dTranspose':
-        [y, back] = convLayer(b, layer, xin, inShape, out, p('kernel')!, p('bias'), i, wantParams, grads);
+        [y, back] = convLayer(b, layer, xin, inShape, out, p('kernel')!, p('bias'), i, wantParams, grads, o.convInputGrad ?? 'auto');
         break;
       case 'dense':
         [y, back] = denseLayer(b, xin, inShape, layer.units, p('kernel')!, p('bias'), i, wantParams, grads);
@@ -238,6 +245,7 @@ function convLayer(
   i: number,
   wantParams: boolean,
   grads: Record<string, string>,
+  inputGrad: 'auto' | 'convTranspose' | 'col2im',
 ): [string, Back] {
   const d = layer.type.startsWith('conv2d') ? 2 : 3;
   const transpose = layer.type.endsWith('Transpose');
@@ -276,7 +284,10 @@ function convLayer(
       grads[`layers.${i}.kernel`] = b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
     }
     if (!needInput) return undefined;
-    return transpose ? b.op1('Conv', [g, W], convAttrs) : b.op1('ConvTranspose', [g, W], tconvAttrs);
+    if (transpose) return b.op1('Conv', [g, W], convAttrs);
+    const col2im = inputGrad === 'col2im' || (inputGrad === 'auto' && d === 3 && s.some((v) => v > 1));
+    if (col2im) return convInputGradCol2im(b, g, kernel, { k, s, begin, inS, outS, inC: inShape[d]!, outC: layer.filters });
+    return b.op1('ConvTranspose', [g, W], tconvAttrs);
   };
   return [y, back];
 }

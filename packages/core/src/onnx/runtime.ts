@@ -15,6 +15,8 @@ export interface OnnxRuntimeOptions {
   threads?: number;
   /** Execution provider; 'cuda' needs onnxruntime-node's CUDA provider installed. Default 'cpu'. */
   provider?: 'cpu' | 'cuda';
+  /** Lowering of strided conv input gradients (see CompileOptions); default 'auto'. */
+  convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
 }
 
 type OrtModule = typeof Ort;
@@ -60,7 +62,7 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
         let s = sessions.get(key);
         if (!s) {
           const upstream = langevinSign ? ({ kind: 'langevin', sign: langevinSign } as const) : ({ kind: 'input' } as const);
-          const graph = compileGraph(spec, { wrt: { x, params }, upstream });
+          const graph = compileGraph(spec, { wrt: { x, params }, upstream, convInputGrad: options.convInputGrad });
           s = loadOrt().then((ort) => ort.InferenceSession.create(graph.model, sessionOptions(options)));
           sessions.set(key, s);
         }
