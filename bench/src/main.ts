@@ -63,6 +63,8 @@ async function main(): Promise<void> {
       out: { type: 'string', default: join(ROOT, 'results', 'latest.json') },
       doc: { type: 'string', default: join(ROOT, '..', 'docs', 'performance.md') },
       profile: { type: 'boolean', default: false },
+      'input-grad': { type: 'string', default: 'auto' },
+      'weight-grad': { type: 'string', default: 'auto' },
     },
   });
   if (values.profile) {
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     const obs = tf.randomNormal(shape, 0, 1, 'float32', 1);
     const syn = tf.randomNormal(shape, 0, 1, 'float32', 2);
     for (const runtime of runtimes) {
-      const net = createNet(bench.spec, { seed: 0, runtime: runtime === 'onnx' ? onnxRuntime({ threads }) : 'tfjs' });
+      const net = createNet(bench.spec, { seed: 0, runtime: runtime === 'onnx' ? onnxRuntime({ threads, convInputGrad: values['input-grad'] as 'auto', convWeightGrad: values['weight-grad'] as 'auto' }) : 'tfjs' });
       const energy = netEnergy(net);
       for (const op of ['langevin', 'param'] as const) {
         if (runtime === 'tfjs' && op === 'param' && !values['tfjs-param']) {

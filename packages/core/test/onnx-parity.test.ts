@@ -76,6 +76,14 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     c.dispose();
   });
 
+  it('weight gradients lowered by im2col', async () => {
+    const c = createNet(a.spec, { seed: 11, runtime: onnxRuntime({ convWeightGrad: 'im2col' }) });
+    const ra = await a.vjp(x, gy, { params: true });
+    const rc = await c.vjp(x, gy, { params: true });
+    expectGradsClose(rc.gParams!, ra.gParams!, 1e-4);
+    c.dispose();
+  });
+
   it('parameter-only and input-only graphs agree with the full one', async () => {
     const full = await b.vjp(x, gy);
     const px = await b.vjp(x, gy, { x: true });

@@ -8,7 +8,10 @@
 import { inferShapes } from '../netspec/shapes';
 import type { Conv2dLayer, Conv3dLayer, LayerSpec, NetSpec } from '../netspec/types';
 import { GraphBuilder } from './builder';
-import { convInputGradCol2im } from './col2im';
+import { convInputGradCol2im, convWeightGradIm2col } from './col2im';
+
+// Chosen by measurement (docs/performance.md); see convLayer.
+const IM2COL_WEIGHT_GRAD = false;
 import { kernelToOnnx, kernelToTfjs, samePads, swap01, toFirstPerm, toLastPerm, tuple } from './layout';
 
 export interface CompileOptions {
@@ -29,6 +32,8 @@ export interface CompileOptions {
    * onnxruntime's ConvTranspose is slow, ConvTranspose otherwise (measured: docs/performance.md).
    */
   convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
+  /** How a conv's weight gradient is lowered: 'conv' (batch as channels, dilated kernel), 'im2col' (strided slices + MatMul) or 'auto'. */
+  convWeightGrad?: 'auto' | 'conv' | 'im2col';
 }
 
 export interface CompiledGraph {
@@ -101,7 +106,7 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
       case 'conv3d':
       case 'conv2dTranspose':
       case 'conv3dTranspose':
-        [y, back] = convLayer(b, layer, xin, inShape, out, p('kernel')!, p('bias'), i, wantParams, grads, o.convInputGrad ?? 'auto');
+        [y, back] = convLayer(b, layer, xin, inShape, out, p('kernel')!, p('bias'), i, wantParams, grads, o.convInputGrad ?? 'auto', o.convWeightGrad ?? 'auto');
         break;
       case 'dense':
         [y, back] = denseLayer(b, xin, inShape, layer.units, p('kernel')!, p('bias'), i, wantParams, grads);
@@ -246,6 +251,7 @@ function convLayer(
   wantParams: boolean,
   grads: Record<string, string>,
   inputGrad: 'auto' | 'convTranspose' | 'col2im',
+  weightGrad: 'auto' | 'conv' | 'im2col',
 ): [string, Back] {
   const d = layer.type.startsWith('conv2d') ? 2 : 3;
   const transpose = layer.type.endsWith('Transpose');
@@ -268,22 +274,30 @@ function convLayer(
   const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
   let y = transpose ? b.op1('ConvTranspose', [x, W], tconvAttrs) : b.op1('Conv', [x, W], convAttrs);
   if (bcast) y = b.op1('Add', [y, bcast]);
+  // Weight gradient as one Conv with batch as the channel axis and the other operand as a kernel
+  // dilated by the stride: dW[a, c, t] = Σ_b Σ_y P[b, a, t + s·y] · Q[b, c, y], where (P, Q) =
+  // (padded x, g) for a conv and (padded g, x) for a transpose conv.
+  const weightGradByConv = (g: string): string => {
+    const [P, Q] = transpose ? [g, x] : [x, g];
+    let r = b.op1('Conv', [b.op1('Transpose', [P], { perm: swap01(rank) }), b.op1('Transpose', [Q], { perm: swap01(rank) })], { dilations: s, pads });
+    const got = big.map((n, j) => n + begin[j]! + end[j]! - (small[j]! - 1) * s[j]!);
+    if (got.some((n, j) => n !== k[j])) {
+      r = b.op1('Slice', [r, b.ints(new Array<number>(d).fill(0)), b.ints(k), b.ints(Array.from({ length: d }, (_, j) => j + 2))]);
+    }
+    // r is [I, O, k...] for a conv (→ tfjs [k..., I, O]) and [O, I, k...] for a transpose conv (→ tfjs [k..., O, I]).
+    return b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
+  };
+  const im2col = !transpose && (weightGrad === 'im2col' || (weightGrad === 'auto' && IM2COL_WEIGHT_GRAD));
   const back: Back = (g, needInput) => {
     if (wantParams) {
       if (bias) grads[`layers.${i}.bias`] = b.op1('ReduceSum', [g, b.ints([0, ...Array.from({ length: d }, (_, j) => j + 2)])], { keepdims: 0 });
-      // Weight gradient as one Conv with batch as the channel axis and the other operand as a
-      // kernel dilated by the stride: dW[a, c, t] = Σ_b Σ_y P[b, a, t + s·y] · Q[b, c, y], where
-      // (P, Q) = (padded x, g) for a conv and (padded g, x) for a transpose conv.
-      const [P, Q] = transpose ? [g, x] : [x, g];
-      let r = b.op1('Conv', [b.op1('Transpose', [P], { perm: swap01(rank) }), b.op1('Transpose', [Q], { perm: swap01(rank) })], { dilations: s, pads });
-      const got = big.map((n, j) => n + begin[j]! + end[j]! - (small[j]! - 1) * s[j]!);
-      if (got.some((n, j) => n !== k[j])) {
-        r = b.op1('Slice', [r, b.ints(new Array<number>(d).fill(0)), b.ints(k), b.ints(Array.from({ length: d }, (_, j) => j + 2))]);
-      }
-      // r is [I, O, k...] for a conv (→ tfjs [k..., I, O]) and [O, I, k...] for a transpose conv (→ tfjs [k..., O, I]).
-      grads[`layers.${i}.kernel`] = b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
+      grads[`layers.${i}.kernel`] = im2col
+        ? convWeightGradIm2col(b, x, g, { k, s, begin, end, inS, outS, inC: inShape[d]!, outC: layer.filters })
+        : weightGradByConv(g);
     }
-    if (!needInput) return undefined;
+    return needInput ? inputGradOf(g) : undefined;
+  };
+  const inputGradOf = (g: string): string => {
     if (transpose) return b.op1('Conv', [g, W], convAttrs);
     const col2im = inputGrad === 'col2im' || (inputGrad === 'auto' && d === 3 && s.some((v) => v > 1));
     if (col2im) return convInputGradCol2im(b, g, kernel, { k, s, begin, inS, outS, inC: inShape[d]!, outC: layer.filters });

@@ -17,6 +17,8 @@ export interface OnnxRuntimeOptions {
   provider?: 'cpu' | 'cuda';
   /** Lowering of strided conv input gradients (see CompileOptions); default 'auto'. */
   convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
+  /** Lowering of conv weight gradients (see CompileOptions); default 'auto'. */
+  convWeightGrad?: 'auto' | 'conv' | 'im2col';
 }
 
 type OrtModule = typeof Ort;
@@ -62,7 +64,7 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
         let s = sessions.get(key);
         if (!s) {
           const upstream = langevinSign ? ({ kind: 'langevin', sign: langevinSign } as const) : ({ kind: 'input' } as const);
-          const graph = compileGraph(spec, { wrt: { x, params }, upstream, convInputGrad: options.convInputGrad });
+          const graph = compileGraph(spec, { wrt: { x, params }, upstream, convInputGrad: options.convInputGrad, convWeightGrad: options.convWeightGrad });
           s = loadOrt().then((ort) => ort.InferenceSession.create(graph.model, sessionOptions(options)));
           sessions.set(key, s);
         }
