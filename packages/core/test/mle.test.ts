@@ -111,3 +111,25 @@ describe('MLE on a Gaussian family', () => {
     energy.dispose();
   });
 });
+
+describe('mleGradients on per-example energies', () => {
+  it('one call on [obs; syn] equals two separate calls', async () => {
+    const { createNet, netEnergy, netSpec } = await import('../src');
+    const net = createNet(netSpec([3], [{ type: 'dense', units: 8 }, { type: 'tanh' }, { type: 'dense', units: 1 }]), { seed: 2 });
+    const joint = netEnergy(net);
+    expect(joint.perExample).toBe(true);
+    const separate = { ...joint, perExample: false };
+    const obs = tf.randomNormal([5, 3], 0, 1, 'float32', 1);
+    const syn = tf.randomNormal([7, 3], 0, 1, 'float32', 2);
+    const a = await mleGradients(joint, obs, syn);
+    const b = await mleGradients(separate, obs, syn);
+    for (const n of Object.keys(net.params)) expect(tf.max(tf.abs(tf.sub(a.grads[n]!, b.grads[n]!))).dataSync()[0]).toBeLessThan(1e-6);
+    expect(a.stats.energyObs).toBeCloseTo(b.stats.energyObs, 5);
+    expect(a.stats.energySyn).toBeCloseTo(b.stats.energySyn, 5);
+    const before = numTensors();
+    const c = await mleGradients(joint, obs, syn);
+    Object.values(c.grads).forEach((g) => g.dispose());
+    expect(numTensors()).toBe(before);
+    net.dispose();
+  });
+});

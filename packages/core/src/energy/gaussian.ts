@@ -13,6 +13,7 @@ export function sumPerExample(t: Tensor): Tensor1D {
 function analytic(energyOf: (x: Tensor) => Tensor1D, gradOf: (x: Tensor) => Tensor): Energy {
   return {
     params: NO_PARAMS,
+    perExample: true,
     async energy(x) {
       return tf.tidy(() => energyOf(x));
     },

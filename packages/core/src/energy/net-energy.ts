@@ -32,6 +32,7 @@ export function netEnergy(net: Net, options: NetEnergyOptions = {}): Energy {
   const toEnergy = (y: Tensor): Tensor1D => tf.tidy(() => tf.mul(sign, sumPerExample(y)) as Tensor1D);
   return {
     params: net.params,
+    perExample: !net.spec.layers.some((l) => l.type === 'batchNorm'),
     async energy(x) {
       const y = await net.forward(x);
       const u = toEnergy(y);

@@ -22,6 +22,7 @@ export function sumEnergies(...terms: Energy[]): Energy {
   };
   return {
     params,
+    perExample: terms.every((t) => t.perExample === true),
     async energy(x) {
       let u = await terms[0]!.energy(x);
       for (const t of terms.slice(1)) u = add(u, await t.energy(x)) as typeof u;

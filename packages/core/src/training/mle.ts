@@ -1,4 +1,4 @@
-import type { Energy } from '../energy/energy';
+import type { Energy, EnergyParamGrads } from '../energy/energy';
 import { ShapeMismatchError } from '../errors';
 import { takeScalar } from '../read';
 import { tf, type Tensor } from '../tf';
@@ -25,26 +25,46 @@ export interface MleGradients {
 /**
  * The maximum-likelihood gradient of an energy model (Xie et al. 2016, eq. 4; ARCHITECTURE.md):
  *   ∇θ L = mean_obs ∂U/∂θ − mean_syn ∂U/∂θ,   L = mean U(obs) − mean U(syn).
- * For U = −f this is mean ∂f/∂θ(syn) − mean ∂f/∂θ(obs). Observed and synthesized batches are
- * evaluated separately so batch statistics never mix them. Inputs are borrowed.
+ * For U = −f this is mean ∂f/∂θ(syn) − mean ∂f/∂θ(obs). When the energy is `perExample` both
+ * batches go through the runtime in one call; otherwise (batch norm) they are evaluated separately
+ * so batch statistics never mix them. Inputs are borrowed.
  */
 export async function mleGradients(energy: Energy, obs: Tensor, syn: Tensor): Promise<MleGradients> {
   if (obs.rank !== syn.rank || obs.shape.slice(1).some((n, i) => n !== syn.shape[i + 1])) {
     throw new ShapeMismatchError(`mleGradients: observed [${obs.shape}] and synthesized [${syn.shape}] examples differ in shape`);
   }
-  const wObs = tf.fill([obs.shape[0]!], 1 / obs.shape[0]!) as tf.Tensor1D;
-  const wSyn = tf.fill([syn.shape[0]!], -1 / syn.shape[0]!) as tf.Tensor1D;
-  const a = await energy.paramGrads(obs, wObs);
-  const b = await energy.paramGrads(syn, wSyn);
-  wObs.dispose();
-  wSyn.dispose();
+  const nObs = obs.shape[0]!;
+  const nSyn = syn.shape[0]!;
+  let a: EnergyParamGrads;
+  let b: EnergyParamGrads;
+  if (energy.perExample) {
+    // One call on [obs; syn] with weights +1/B_obs and −1/B_syn: the same sums, one pass of the runtime.
+    const both = tf.concat([obs, syn]);
+    const w = tf.tidy(() => tf.concat([tf.fill([nObs], 1 / nObs), tf.fill([nSyn], -1 / nSyn)]) as tf.Tensor1D);
+    const r = await energy.paramGrads(both, w);
+    [both, w].forEach((t) => t.dispose());
+    const [eo, es] = tf.split(r.energy, [nObs, nSyn]) as [tf.Tensor1D, tf.Tensor1D];
+    r.energy.dispose();
+    a = { energy: eo, grads: r.grads };
+    b = { energy: es, grads: {} };
+  } else {
+    const wObs = tf.fill([nObs], 1 / nObs) as tf.Tensor1D;
+    const wSyn = tf.fill([nSyn], -1 / nSyn) as tf.Tensor1D;
+    a = await energy.paramGrads(obs, wObs);
+    b = await energy.paramGrads(syn, wSyn);
+    wObs.dispose();
+    wSyn.dispose();
+  }
   const grads: Record<string, Tensor> = {};
   for (const n of Object.keys(energy.params)) {
     const ga = a.grads[n];
     const gb = b.grads[n];
-    grads[n] = ga && gb ? tf.add(ga, gb) : tf.clone((ga ?? gb)!);
+    if (ga && gb) {
+      grads[n] = tf.add(ga, gb);
+      ga.dispose();
+      gb.dispose();
+    } else grads[n] = (ga ?? gb)!;
   }
-  for (const t of [...Object.values(a.grads), ...Object.values(b.grads)]) t.dispose();
   const [eo, es, gn] = await Promise.all([
     takeScalar(tf.mean(a.energy)),
     takeScalar(tf.mean(b.energy)),
