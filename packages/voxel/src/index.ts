@@ -1,0 +1,8 @@
+/** @ebm/voxel: 3D descriptor nets for voxel shapes on @ebm/core. */
+export { VoxelFormatError } from './errors';
+export { type VoxelGrid, voxelCount, voxelIndex, occupancy, gridsToTensor, tensorToGrids, threshold, iou } from './grid';
+export { decodeBinvox, encodeBinvox, type BinvoxMeta } from './io/binvox';
+export { decodeNpy, encodeNpy, type NpyArray } from './io/npy';
+export { loadVoxels, saveVoxels } from './io/files';
+export { makeShapes, CATEGORIES, type Category } from './shapes';
+export { descriptor3dPaper, descriptor3dCpu, descriptor3dSettings } from './nets';

@@ -1,0 +1,41 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { VoxelFormatError } from '../errors';
+import type { VoxelGrid } from '../grid';
+import { decodeBinvox, encodeBinvox } from './binvox';
+import { decodeNpy, encodeNpy } from './npy';
+
+/**
+ * Reads a voxel grid from a .binvox file or a 3-D .npy array (values > 0.5 are occupied for
+ * float arrays; a leading axis of size 1 is dropped).
+ * @throws VoxelFormatError naming the file and the problem.
+ */
+export async function loadVoxels(path: string): Promise<VoxelGrid> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new VoxelFormatError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext === '.binvox') {
+    const g = decodeBinvox(bytes, path);
+    return { dims: g.dims, data: g.data };
+  }
+  if (ext === '.npy') {
+    const a = decodeNpy(bytes, path);
+    const shape = a.shape[0] === 1 && a.shape.length === 4 ? a.shape.slice(1) : a.shape;
+    if (shape.length !== 3) throw new VoxelFormatError(path, `expected a 3-D array, got shape (${a.shape.join(', ')})`);
+    for (const v of a.data) if (!Number.isFinite(v)) throw new VoxelFormatError(path, 'contains NaN or infinite values');
+    return { dims: shape as [number, number, number], data: a.data };
+  }
+  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy)`);
+}
+
+/** Writes a grid as .binvox or .npy (float grids keep their values in .npy; binvox stores occupancy). */
+export async function saveVoxels(path: string, grid: VoxelGrid): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.binvox') await writeFile(path, encodeBinvox(grid));
+  else if (ext === '.npy') await writeFile(path, encodeNpy(grid.data, grid.dims));
+  else throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy)`);
+}

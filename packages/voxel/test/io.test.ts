@@ -1,0 +1,105 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, iou, loadVoxels, makeShapes, saveVoxels, VoxelFormatError, type VoxelGrid } from '../src';
+
+const header = (dims: string) => new TextEncoder().encode(`#binvox 1\ndim ${dims}\ntranslate 0.1 0.2 0.3\nscale 2.5\ndata\n`);
+const cat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) (out.set(p, o), (o += p.length));
+  return out;
+};
+
+describe('binvox', () => {
+  it('decodes a hand-written file in x-z-y order', () => {
+    // 2×2×2 grid, binvox order (x slowest, then z, then y): only the 2nd voxel (x=0, z=0, y=1) and the last are set.
+    const bytes = cat(header('2 2 2'), Uint8Array.from([0, 1, 1, 1, 0, 5, 1, 1]));
+    const g = decodeBinvox(bytes);
+    expect(g.dims).toEqual([2, 2, 2]);
+    expect(g.translate).toEqual([0.1, 0.2, 0.3]);
+    expect(g.scale).toBe(2.5);
+    // (x, y, z) C order: (0, 1, 0) → index 2; (1, 1, 1) → index 7.
+    expect(Array.from(g.data)).toEqual([0, 0, 1, 0, 0, 0, 0, 1]);
+  });
+
+  it('round-trips procedural shapes', () => {
+    for (const g of makeShapes('chair', 2, { seed: 1 }).concat(makeShapes('cup', 2, { seed: 2 }))) {
+      const back = decodeBinvox(encodeBinvox(g));
+      expect(back.dims).toEqual(g.dims);
+      expect(iou(back, g)).toBe(1);
+      expect(Array.from(back.data)).toEqual(Array.from(g.data));
+    }
+  });
+
+  it.each([
+    ['not binvox', new TextEncoder().encode('solid cube\nfacet normal 0 0 1\n'), /^chair\.binvox: not a binvox file/],
+    ['bad dims', cat(new TextEncoder().encode('#binvox 1\ndim 2 x 2\ndata\n'), Uint8Array.from([0, 8])), /bad or missing "dim" line/],
+    ['truncated', cat(header('2 2 2'), Uint8Array.from([0, 3])), /data ends after 3 of 8 voxels \(truncated\)/],
+    ['overlong run', cat(header('2 2 2'), Uint8Array.from([1, 9])), /run of 9 voxels at byte \d+ does not fit the 2×2×2 grid \(damaged\)/],
+  ])('rejects a %s file with a VoxelFormatError naming it', (_, bytes, msg) => {
+    expect(() => decodeBinvox(bytes, 'chair.binvox')).toThrow(VoxelFormatError);
+    expect(() => decodeBinvox(bytes, 'chair.binvox')).toThrow(msg);
+  });
+});
+
+describe('npy', () => {
+  it('round-trips uint8 and float32 arrays', () => {
+    const u = Uint8Array.from([0, 1, 1, 0, 1, 0]);
+    const a = decodeNpy(encodeNpy(u, [1, 2, 3]));
+    expect(a).toEqual({ shape: [1, 2, 3], data: Float32Array.from(u), dtype: '|u1' });
+    const f = Float32Array.from([0.5, -2, 3.25]);
+    expect(decodeNpy(encodeNpy(f, [3]))).toEqual({ shape: [3], data: f, dtype: '<f4' });
+    // The header is padded so the data starts on a 64-byte boundary, as numpy writes it.
+    expect((encodeNpy(f, [3]).length - 12) % 64).toBe(0);
+  });
+
+  /** A .npy file as numpy writes it: v1.0 header padded so the data starts on a 64-byte boundary. */
+  const npyBytes = (descr: string, fortran: string, shape: string, body: Uint8Array) => {
+    const head = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': (${shape}), }`;
+    const padded = head + ' '.repeat((64 - ((10 + head.length + 1) % 64)) % 64) + '\n';
+    return cat(Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 255, padded.length >> 8]), new TextEncoder().encode(padded), body);
+  };
+
+  it('reads float64 and bool arrays written by numpy', () => {
+    expect(decodeNpy(npyBytes('<f8', 'False', '2,', new Uint8Array(new Float64Array([1.5, -3]).buffer)))).toEqual({ shape: [2], data: Float32Array.from([1.5, -3]), dtype: '<f8' });
+    expect(decodeNpy(npyBytes('|b1', 'False', '1, 3', Uint8Array.from([1, 0, 1])))).toEqual({ shape: [1, 3], data: Float32Array.from([1, 0, 1]), dtype: '|b1' });
+  });
+
+  it('rejects bad magic, Fortran order, unknown dtypes and truncated data, naming the file', () => {
+    expect(() => decodeNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'v.npy')).toThrow('v.npy: not a .npy file (bad magic)');
+    expect(() => decodeNpy(npyBytes('<f4', 'True', '2, 2', new Uint8Array(16)), 'v.npy')).toThrow('v.npy: Fortran-ordered arrays are not supported');
+    expect(() => decodeNpy(npyBytes('<c8', 'False', '2,', new Uint8Array(16)), 'v.npy')).toThrow('v.npy: dtype <c8 is not supported');
+    expect(() => decodeNpy(npyBytes('<f4', 'False', '4, 4', new Uint8Array(20)), 'v.npy')).toThrow('v.npy: holds 20 data bytes, shape (4, 4) of <f4 needs 64 (truncated)');
+  });
+});
+
+describe('voxel files', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ebm-voxel-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('saves and loads .binvox and .npy', async () => {
+    const [g] = makeShapes('table', 1, { seed: 3 }) as [VoxelGrid];
+    for (const ext of ['binvox', 'npy']) {
+      await saveVoxels(join(dir, `t.${ext}`), g);
+      const back = await loadVoxels(join(dir, `t.${ext}`));
+      expect(back.dims).toEqual([32, 32, 32]);
+      expect(iou(back, g)).toBe(1);
+    }
+  });
+
+  it('names the file when it cannot be used', async () => {
+    await expect(loadVoxels(join(dir, 'missing.binvox'))).rejects.toThrow(`${join(dir, 'missing.binvox')}: cannot read (ENOENT)`);
+    await writeFile(join(dir, 'x.obj'), 'v 0 0 0\n');
+    await expect(loadVoxels(join(dir, 'x.obj'))).rejects.toThrow('unsupported extension ".obj" (voxel files: .binvox, .npy)');
+    await writeFile(join(dir, 'flat.npy'), encodeNpy(Float32Array.from([1, 2, 3, 4]), [2, 2]));
+    await expect(loadVoxels(join(dir, 'flat.npy'))).rejects.toThrow('expected a 3-D array, got shape (2, 2)');
+    await writeFile(join(dir, 'nan.npy'), encodeNpy(Float32Array.from([1, NaN, 0, 0, 0, 0, 0, 0]), [2, 2, 2]));
+    await expect(loadVoxels(join(dir, 'nan.npy'))).rejects.toThrow(VoxelFormatError);
+  });
+});

@@ -1,0 +1,70 @@
+import { createNet, initBackend, paramCount, setLogger, tf } from '@ebm/core';
+import { CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeShapes, occupancy, tensorToGrids, threshold, InvalidOptionError } from '../src';
+
+beforeAll(async () => {
+  setLogger(() => {});
+  await initBackend();
+});
+
+describe('procedural shapes', () => {
+  it.each(CATEGORIES)('%s: reproducible from the seed, varied, plausibly filled', (category) => {
+    const a = makeShapes(category, 4, { seed: 5 });
+    const b = makeShapes(category, 4, { seed: 5 });
+    a.forEach((g, i) => expect(Array.from(g.data)).toEqual(Array.from(b[i]!.data)));
+    for (const g of a) {
+      expect(g.dims).toEqual([32, 32, 32]);
+      expect(occupancy(g)).toBeGreaterThan(0.01);
+      expect(occupancy(g)).toBeLessThan(0.3);
+    }
+    // Different proportions: no two shapes of the batch are identical.
+    expect(iou(a[0]!, a[1]!)).toBeLessThan(1);
+  });
+
+  it('categories differ more than shapes within a category', () => {
+    const chairs = makeShapes('chair', 6, { seed: 1 });
+    const tori = makeShapes('torus', 6, { seed: 1 });
+    const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
+    const within = mean(chairs.slice(1).map((g) => iou(g, chairs[0]!)));
+    const across = mean(tori.map((g) => iou(g, chairs[0]!)));
+    expect(within).toBeGreaterThan(across + 0.2);
+  });
+
+  it('rejects unknown categories and tiny grids', () => {
+    expect(() => makeShapes('sofa' as never, 1)).toThrow(InvalidOptionError);
+    expect(() => makeShapes('chair', 1, { size: 8 })).toThrow('size must be an integer >= 16, got 8');
+  });
+
+  it('converts grids to a [N, D, H, W, 1] tensor and back', async () => {
+    const grids = makeShapes('cup', 3, { seed: 2 });
+    const t = gridsToTensor(grids, 0.1);
+    expect(t.shape).toEqual([3, 32, 32, 32, 1]);
+    const back = await tensorToGrids(t, 0.1);
+    back.forEach((g, i) => expect(iou(threshold(g), grids[i]!)).toBe(1));
+    t.dispose();
+  });
+});
+
+describe('3D descriptor nets', () => {
+  it('the paper preset has the paper layers (200 @ 16³ s3, 100 @ 6³ s2, dense)', () => {
+    const spec = descriptor3dPaper();
+    expect(spec.layers.filter((l) => l.type === 'conv3d').map((l) => [(l as { filters: number }).filters, (l as { kernel: number }).kernel, (l as { stride: number }).stride])).toEqual([
+      [200, 16, 3],
+      [100, 6, 2],
+    ]);
+    expect(paramCount(spec)).toBe(1 * 200 * 16 ** 3 + 200 + 200 * 100 * 6 ** 3 + 100 + 100 * 6 ** 3 + 1);
+  });
+
+  it('the CPU variant scores a batch of shapes on the tfjs and onnx runtimes alike', async () => {
+    const spec = descriptor3dCpu();
+    expect(paramCount(spec)).toBeLessThan(150_000);
+    const x = gridsToTensor(makeShapes('chair', 2, { seed: 1 }));
+    const a = createNet(spec, { seed: 1 });
+    const b = createNet(spec, { seed: 1, runtime: 'onnx' });
+    const ya = await a.forward(x);
+    const yb = await b.forward(x);
+    expect(ya.shape).toEqual([2, 1]);
+    expect(tf.norm(tf.sub(ya, yb)).dataSync()[0]! / tf.norm(ya).dataSync()[0]!).toBeLessThan(1e-4);
+    [a, b].forEach((n) => n.dispose());
+    [x, ya, yb].forEach((t) => t.dispose());
+  });
+});
