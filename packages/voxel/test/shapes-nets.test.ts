@@ -1,5 +1,5 @@
-import { createNet, initBackend, paramCount, setLogger, tf } from '@ebm/core';
-import { CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeShapes, occupancy, tensorToGrids, threshold, InvalidOptionError } from '../src';
+import { createNet, initBackend, InvalidOptionError, paramCount, setLogger, tf } from '@ebm/core';
+import { CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeShapes, occupancy, tensorToGrids, threshold } from '../src';
 
 beforeAll(async () => {
   setLogger(() => {});
