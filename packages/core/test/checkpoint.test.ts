@@ -154,6 +154,18 @@ describe('trainMle options and the divergence guard', () => {
     x.dispose();
   });
 
+  it('with guard: false, checks no variance bound and throws only on non-finite values', async () => {
+    const x = data();
+    // δ = 2.5 makes the chains explode (see below): without the guard training goes on until the values stop being finite.
+    const events: TrainEvent[] = [];
+    const run = async () => {
+      for await (const e of trainMle(energy, x, { ...opts({ init: undefined }), sampler: { numSteps: 30, stepSize: 2.5, refSigma: 1 }, iterations: 3, guard: false })) events.push(e);
+    };
+    await expect(run()).rejects.toThrow(/non-finite synthesized values|non-finite loss/);
+    expect(events.some((e) => e.type === 'diverged')).toBe(false);
+    x.dispose();
+  });
+
   it('recovers from a Langevin step that blows the chains up', async () => {
     const fam = family();
     const x = data();

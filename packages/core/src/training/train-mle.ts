@@ -91,8 +91,14 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   const seed = seedOf(FN, options.seed);
   const init = options.init ?? noiseInit(exampleShape);
   const guard = options.guard === false ? undefined : options.guard ?? {};
-  const varianceBound =
-    guard?.varianceBound !== undefined ? positive(FN, 'guard.varianceBound', guard.varianceBound) : sampler.refSigma !== undefined ? sampler.refSigma ** 2 + 0.1 : undefined;
+  // The variance bound belongs to the guard: with `guard: false` only non-finite values stop training.
+  const varianceBound = !guard
+    ? undefined
+    : guard.varianceBound !== undefined
+      ? positive(FN, 'guard.varianceBound', guard.varianceBound)
+      : sampler.refSigma !== undefined
+        ? sampler.refSigma ** 2 + 0.1
+        : undefined;
   const maxRetries = nonNegativeInt(FN, 'guard.maxRetries', guard?.maxRetries ?? 3);
   const shrink = positive(FN, 'guard.shrink', guard?.shrink ?? 0.5);
   const snapshotEvery = positiveInt(FN, 'guard.snapshotEvery', guard?.snapshotEvery ?? 10);
@@ -180,7 +186,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
           }
           const variance = await takeScalar(tf.tidy(() => tf.moments(res.x).variance));
           if (!Number.isFinite(variance) || (varianceBound !== undefined && variance > varianceBound)) {
-            problem = `synthesized variance ${fmt(variance)} exceeds the bound ${fmt(varianceBound ?? Infinity)}`;
+            problem = Number.isFinite(variance) ? `synthesized variance ${fmt(variance)} exceeds the bound ${fmt(varianceBound!)}` : `non-finite synthesized values (variance ${fmt(variance)})`;
             res.x.dispose();
             break;
           }
