@@ -6,3 +6,5 @@ export { decodeNpy, encodeNpy, type NpyArray } from './io/npy';
 export { loadVoxels, saveVoxels } from './io/files';
 export { makeShapes, CATEGORIES, type Category } from './shapes';
 export { descriptor3dPaper, descriptor3dCpu, descriptor3dSettings } from './nets';
+export { voxelsToMesh, encodeObj, encodeStl, type TriangleMesh } from './mesh';
+export { renderVoxels, renderGrid, type RenderOptions } from './render';
