@@ -4,20 +4,19 @@ import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
 import { decodeBinvox, encodeBinvox } from './binvox';
 import { decodeNpy, encodeNpy } from './npy';
+import { parseObj, parseOff, parsePly, parseStl } from './mesh-formats';
+import type { TriangleMesh } from '../mesh';
+import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 
 /**
  * Reads a voxel grid from a .binvox file or a 3-D .npy array (values > 0.5 are occupied for
  * float arrays; a leading axis of size 1 is dropped).
  * @throws VoxelFormatError naming the file and the problem.
  */
-export async function loadVoxels(path: string): Promise<VoxelGrid> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new VoxelFormatError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+export async function loadVoxels(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
+  const bytes = await readBytes(path);
   const ext = extname(path).toLowerCase();
+  if (MESH_EXTENSIONS.includes(ext)) return voxelizeMesh(await loadMesh(path), options);
   if (ext === '.binvox') {
     const g = decodeBinvox(bytes, path);
     return { dims: g.dims, data: g.data };
@@ -29,7 +28,26 @@ export async function loadVoxels(path: string): Promise<VoxelGrid> {
     for (const v of a.data) if (!Number.isFinite(v)) throw new VoxelFormatError(path, 'contains NaN or infinite values');
     return { dims: shape as [number, number, number], data: a.data };
   }
-  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy)`);
+  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy; meshes: ${MESH_EXTENSIONS.join(', ')})`);
+}
+
+const MESH_EXTENSIONS = ['.obj', '.stl', '.off', '.ply'];
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new VoxelFormatError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Reads a triangle mesh from .obj, .stl, .off or .ply. @throws VoxelFormatError naming the file. */
+export async function loadMesh(path: string): Promise<TriangleMesh> {
+  const bytes = await readBytes(path);
+  const ext = extname(path).toLowerCase();
+  const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext];
+  if (!parse) throw new VoxelFormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
+  return parse(bytes, path);
 }
 
 /** Writes a grid as .binvox or .npy (float grids keep their values in .npy; binvox stores occupancy). */

@@ -1,0 +1,183 @@
+/**
+ * Triangle meshes from OBJ, STL (ASCII and binary), OFF and PLY (ASCII, binary little and big
+ * endian). Polygons are triangulated as fans. Pure functions on bytes; `name` names the source
+ * in errors.
+ */
+import { VoxelFormatError } from '../errors';
+import type { TriangleMesh } from '../mesh';
+
+const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
+
+function finish(name: string, pos: number[], tri: number[]): TriangleMesh {
+  const nv = pos.length / 3;
+  if (nv === 0 || tri.length === 0) throw new VoxelFormatError(name, 'has no triangles');
+  for (const i of tri) if (!(i >= 0 && i < nv)) throw new VoxelFormatError(name, `face refers to vertex ${i + 1}, but there are ${nv}`);
+  for (const v of pos) if (!Number.isFinite(v)) throw new VoxelFormatError(name, 'has a vertex coordinate that is not a finite number');
+  return { positions: Float32Array.from(pos), triangles: Uint32Array.from(tri) };
+}
+
+function fan(tri: number[], face: number[]): void {
+  for (let k = 1; k + 1 < face.length; k++) tri.push(face[0]!, face[k]!, face[k + 1]!);
+}
+
+/** Wavefront OBJ: `v x y z` and `f a b c ...` (a may be `a/t/n`, negative = relative). */
+export function parseObj(bytes: Uint8Array, name = 'obj data'): TriangleMesh {
+  const pos: number[] = [];
+  const tri: number[] = [];
+  text(bytes).split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim().split(/\s+/);
+    if (t[0] === 'v') {
+      if (t.length < 4) throw new VoxelFormatError(name, `line ${i + 1}: a vertex needs x y z`);
+      pos.push(Number(t[1]), Number(t[2]), Number(t[3]));
+    } else if (t[0] === 'f') {
+      const nv = pos.length / 3;
+      const face = t.slice(1).map((s) => {
+        const k = parseInt(s.split('/')[0]!, 10);
+        return k < 0 ? nv + k : k - 1;
+      });
+      if (face.length < 3 || face.some((k) => Number.isNaN(k))) throw new VoxelFormatError(name, `line ${i + 1}: bad face "${line.trim().slice(0, 40)}"`);
+      fan(tri, face);
+    }
+  });
+  return finish(name, pos, tri);
+}
+
+/** STL, binary (80-byte header, count, 50 bytes per triangle) or ASCII (`facet ... vertex x y z`). */
+export function parseStl(bytes: Uint8Array, name = 'stl data'): TriangleMesh {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const binaryCount = bytes.length >= 84 ? view.getUint32(80, true) : -1;
+  if (binaryCount >= 0 && 84 + 50 * binaryCount === bytes.length) {
+    const pos: number[] = [];
+    const tri: number[] = [];
+    for (let t = 0; t < binaryCount; t++) {
+      const o = 84 + 50 * t + 12;
+      for (let k = 0; k < 9; k++) pos.push(view.getFloat32(o + 4 * k, true));
+      tri.push(3 * t, 3 * t + 1, 3 * t + 2);
+    }
+    return finish(name, pos, tri);
+  }
+  const s = text(bytes);
+  if (!/^\s*solid/.test(s)) {
+    throw new VoxelFormatError(name, binaryCount >= 0 ? `binary STL says ${binaryCount} triangles (${84 + 50 * binaryCount} bytes) but has ${bytes.length} bytes (truncated or damaged)` : 'not an STL file');
+  }
+  const pos: number[] = [];
+  const re = /vertex\s+(\S+)\s+(\S+)\s+(\S+)/g;
+  for (let m = re.exec(s); m; m = re.exec(s)) pos.push(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (pos.length % 9 !== 0) throw new VoxelFormatError(name, `has ${pos.length / 3} vertices, not a multiple of 3 (damaged)`);
+  return finish(name, pos, Array.from({ length: pos.length / 3 }, (_, i) => i));
+}
+
+/** OFF: `OFF`, then `nv nf ne`, nv lines `x y z`, nf lines `k i1 ... ik` (no per-face colours). */
+export function parseOff(bytes: Uint8Array, name = 'off data'): TriangleMesh {
+  const tokens = text(bytes).replace(/#[^\n]*/g, ' ').trim().split(/\s+/);
+  let k = 0;
+  const head = tokens[k++] ?? '';
+  if (!/^(C|N|CN)?OFF$/.test(head)) throw new VoxelFormatError(name, `not an OFF file (starts with "${head.slice(0, 12)}")`);
+  const nv = Number(tokens[k++]);
+  const nf = Number(tokens[k++]);
+  k++; // edge count
+  if (!Number.isInteger(nv) || !Number.isInteger(nf)) throw new VoxelFormatError(name, 'bad vertex/face counts');
+  const pos: number[] = [];
+  for (let i = 0; i < nv * 3; i++) pos.push(Number(tokens[k++]));
+  const tri: number[] = [];
+  for (let f = 0; f < nf; f++) {
+    const n = Number(tokens[k++]);
+    if (!Number.isInteger(n) || n < 3) throw new VoxelFormatError(name, `face ${f + 1} has a bad vertex count`);
+    fan(tri, tokens.slice(k, k + n).map(Number));
+    k += n;
+  }
+  if (k > tokens.length) throw new VoxelFormatError(name, 'ends early (truncated)');
+  return finish(name, pos, tri);
+}
+
+type PlyType = 'char' | 'uchar' | 'short' | 'ushort' | 'int' | 'uint' | 'float' | 'double' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+const PLY_SIZE: Record<PlyType, number> = { char: 1, uchar: 1, int8: 1, uint8: 1, short: 2, ushort: 2, int16: 2, uint16: 2, int: 4, uint: 4, int32: 4, uint32: 4, float: 4, float32: 4, double: 8, float64: 8 };
+
+function readPly(view: DataView, o: number, t: PlyType, le: boolean): number {
+  switch (t) {
+    case 'char': case 'int8': return view.getInt8(o);
+    case 'uchar': case 'uint8': return view.getUint8(o);
+    case 'short': case 'int16': return view.getInt16(o, le);
+    case 'ushort': case 'uint16': return view.getUint16(o, le);
+    case 'int': case 'int32': return view.getInt32(o, le);
+    case 'uint': case 'uint32': return view.getUint32(o, le);
+    case 'float': case 'float32': return view.getFloat32(o, le);
+    case 'double': case 'float64': return view.getFloat64(o, le);
+  }
+}
+
+interface PlyElement {
+  name: string;
+  count: number;
+  props: { name: string; type: PlyType; list?: PlyType }[];
+}
+
+/** PLY: ASCII or binary (little/big endian) `vertex` x y z and `face` vertex_indices lists. */
+export function parsePly(bytes: Uint8Array, name = 'ply data'): TriangleMesh {
+  const headEnd = text(bytes.subarray(0, Math.min(bytes.length, 65536))).indexOf('end_header');
+  if (!text(bytes.subarray(0, 3)).startsWith('ply') || headEnd < 0) throw new VoxelFormatError(name, 'not a PLY file');
+  let bodyStart = headEnd + 'end_header'.length;
+  if (bytes[bodyStart] === 0x0d) bodyStart++;
+  bodyStart++;
+  const lines = text(bytes.subarray(0, headEnd)).split(/\r?\n/).map((l) => l.trim().split(/\s+/));
+  const format = lines.find((l) => l[0] === 'format')?.[1];
+  if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian') throw new VoxelFormatError(name, `unsupported PLY format "${format}"`);
+  const elements: PlyElement[] = [];
+  for (const l of lines) {
+    if (l[0] === 'element') elements.push({ name: l[1]!, count: Number(l[2]), props: [] });
+    else if (l[0] === 'property') {
+      const el = elements[elements.length - 1];
+      if (!el) throw new VoxelFormatError(name, 'property before any element');
+      if (l[1] === 'list') el.props.push({ name: l[4]!, type: l[3] as PlyType, list: l[2] as PlyType });
+      else el.props.push({ name: l[2]!, type: l[1] as PlyType });
+    }
+  }
+  for (const el of elements) for (const p of el.props) if (!(p.type in PLY_SIZE) || (p.list && !(p.list in PLY_SIZE))) throw new VoxelFormatError(name, `unknown property type in element ${el.name}`);
+  const pos: number[] = [];
+  const tri: number[] = [];
+  const take = (el: PlyElement, values: (p: PlyElement['props'][number]) => number | number[]) => {
+    const rec: Record<string, number | number[]> = {};
+    for (const p of el.props) rec[p.name] = values(p);
+    if (el.name === 'vertex') pos.push(rec.x as number, rec.y as number, rec.z as number);
+    if (el.name === 'face') fan(tri, (rec.vertex_indices ?? rec.vertex_index) as number[]);
+  };
+  if (format === 'ascii') {
+    const tokens = text(bytes.subarray(bodyStart)).trim().split(/\s+/).map(Number);
+    let k = 0;
+    for (const el of elements)
+      for (let i = 0; i < el.count; i++)
+        take(el, (p) => {
+          if (!p.list) return tokens[k++]!;
+          const n = tokens[k++]!;
+          const out = tokens.slice(k, k + n);
+          k += n;
+          return out;
+        });
+    if (k > tokens.length) throw new VoxelFormatError(name, 'ends early (truncated)');
+  } else {
+    const le = format === 'binary_little_endian';
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let o = bodyStart;
+    try {
+      for (const el of elements)
+        for (let i = 0; i < el.count; i++)
+          take(el, (p) => {
+            if (!p.list) {
+              const v = readPly(view, o, p.type, le);
+              o += PLY_SIZE[p.type];
+              return v;
+            }
+            const n = readPly(view, o, p.list, le);
+            o += PLY_SIZE[p.list];
+            const out: number[] = [];
+            for (let j = 0; j < n; j++, o += PLY_SIZE[p.type]) out.push(readPly(view, o, p.type, le));
+            return out;
+          });
+    } catch (e) {
+      // DataView reads past the end throw RangeError (checked by name: it may come from another realm).
+      if ((e as Error).name === 'RangeError') throw new VoxelFormatError(name, 'ends early (truncated)');
+      throw e;
+    }
+  }
+  return finish(name, pos, tri);
+}
