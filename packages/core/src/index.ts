@@ -46,7 +46,7 @@ export {
 } from './sampling/init';
 
 export { Adam, type AdamOptions } from './training/optimizer';
-export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients } from './training/mle';
+export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
 export { trainMle, type TrainMleOptions, type GuardOptions } from './training/train-mle';
 export type { TrainEvent, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
 

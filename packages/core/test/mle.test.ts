@@ -133,3 +133,21 @@ describe('mleGradients on per-example energies', () => {
     net.dispose();
   });
 });
+
+describe('energy L2 penalty', () => {
+  it('adds 2α·mean(U·∂U/∂θ) over both batches to the gradient', async () => {
+    // U(x) = Σ (x − μ)²/2 with μ = 0: ∂U/∂μ = −(x − μ), so the penalty's gradient is (2α/B) Σ U_i · (−x_i).
+    const energy = functionEnergy((x, p) => tf.mul(0.5, tf.sum(tf.square(tf.sub(x, p.mean!)), 1)) as tf.Tensor1D, { mean: [0, 0] });
+    const obs = tf.tensor2d([[1, 0], [0, 2]]);
+    const syn = tf.tensor2d([[1, 1]]);
+    const plain = await mleGradients(energy, obs, syn);
+    const pen = await mleGradients(energy, obs, syn, { energyL2: 0.5 });
+    // U(obs) = [0.5, 2], U(syn) = [1]; penalty gradient = (2·0.5/2)·(0.5·[−1, 0] + 2·[0, −2]) + (2·0.5/1)·(1·[−1, −1]).
+    const extra = [0.5 * -0.5 + -1, 0.5 * -4 + -1];
+    const got = Array.from(await pen.grads.mean!.data());
+    const base = Array.from(await plain.grads.mean!.data());
+    got.forEach((v, i) => expect(v - base[i]!).toBeCloseTo(extra[i]!, 5));
+    await expect(mleGradients(energy, obs, syn, { energyL2: -1 })).rejects.toThrow('energyL2 must be a number >= 0, got -1');
+    energy.dispose();
+  });
+});

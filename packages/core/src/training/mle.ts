@@ -1,5 +1,5 @@
 import type { Energy, EnergyParamGrads } from '../energy/energy';
-import { ShapeMismatchError } from '../errors';
+import { InvalidOptionError, ShapeMismatchError } from '../errors';
 import { takeScalar } from '../read';
 import { tf, type Tensor } from '../tf';
 import type { Adam } from './optimizer';
@@ -29,27 +29,47 @@ export interface MleGradients {
  * batches go through the runtime in one call; otherwise (batch norm) they are evaluated separately
  * so batch statistics never mix them. Inputs are borrowed.
  */
-export async function mleGradients(energy: Energy, obs: Tensor, syn: Tensor): Promise<MleGradients> {
+export interface MleOptions {
+  /**
+   * Weight α of an energy-magnitude penalty α·(mean U(obs)² + mean U(syn)²) added to the loss
+   * (IGEBM; the JEM maintainers' fix for runaway energies). Costs one extra forward pass. Default 0.
+   */
+  energyL2?: number;
+}
+
+export async function mleGradients(energy: Energy, obs: Tensor, syn: Tensor, options: MleOptions = {}): Promise<MleGradients> {
+  const alpha = options.energyL2 ?? 0;
+  if (!(alpha >= 0)) throw new InvalidOptionError('mleGradients', 'energyL2', alpha, 'a number >= 0');
   if (obs.rank !== syn.rank || obs.shape.slice(1).some((n, i) => n !== syn.shape[i + 1])) {
     throw new ShapeMismatchError(`mleGradients: observed [${obs.shape}] and synthesized [${syn.shape}] examples differ in shape`);
   }
   const nObs = obs.shape[0]!;
   const nSyn = syn.shape[0]!;
+  // Per-example weights of Σ w_i ∂U_i/∂θ: ±1/B for the MLE loss, plus 2α·U_i/B for the penalty.
+  const weights = async (x: Tensor, sign: 1 | -1): Promise<tf.Tensor1D> => {
+    const n = x.shape[0]!;
+    if (alpha === 0) return tf.fill([n], sign / n) as tf.Tensor1D;
+    const u = await energy.energy(x);
+    const w = tf.tidy(() => tf.add(sign / n, tf.mul((2 * alpha) / n, u)) as tf.Tensor1D);
+    u.dispose();
+    return w;
+  };
   let a: EnergyParamGrads;
   let b: EnergyParamGrads;
   if (energy.perExample) {
     // One call on [obs; syn] with weights +1/B_obs and −1/B_syn: the same sums, one pass of the runtime.
     const both = tf.concat([obs, syn]);
-    const w = tf.tidy(() => tf.concat([tf.fill([nObs], 1 / nObs), tf.fill([nSyn], -1 / nSyn)]) as tf.Tensor1D);
+    const [wo, ws] = [await weights(obs, 1), await weights(syn, -1)];
+    const w = tf.concat([wo, ws]) as tf.Tensor1D;
     const r = await energy.paramGrads(both, w);
-    [both, w].forEach((t) => t.dispose());
+    [both, w, wo, ws].forEach((t) => t.dispose());
     const [eo, es] = tf.split(r.energy, [nObs, nSyn]) as [tf.Tensor1D, tf.Tensor1D];
     r.energy.dispose();
     a = { energy: eo, grads: r.grads };
     b = { energy: es, grads: {} };
   } else {
-    const wObs = tf.fill([nObs], 1 / nObs) as tf.Tensor1D;
-    const wSyn = tf.fill([nSyn], -1 / nSyn) as tf.Tensor1D;
+    const wObs = await weights(obs, 1);
+    const wSyn = await weights(syn, -1);
     a = await energy.paramGrads(obs, wObs);
     b = await energy.paramGrads(syn, wSyn);
     wObs.dispose();
@@ -79,8 +99,8 @@ export async function mleGradients(energy: Energy, obs: Tensor, syn: Tensor): Pr
  * One MLE parameter update: the gradient of `mleGradients`, applied by the optimizer.
  * Inputs are borrowed; returns the statistics of the gradient that was applied.
  */
-export async function mleStep(energy: Energy, optimizer: Adam, obs: Tensor, syn: Tensor): Promise<MleStats> {
-  const { grads, stats } = await mleGradients(energy, obs, syn);
+export async function mleStep(energy: Energy, optimizer: Adam, obs: Tensor, syn: Tensor, options: MleOptions = {}): Promise<MleStats> {
+  const { grads, stats } = await mleGradients(energy, obs, syn, options);
   if (Number.isFinite(stats.loss) && Number.isFinite(stats.gradNorm)) optimizer.apply(energy.params, grads);
   for (const g of Object.values(grads)) g.dispose();
   return stats;

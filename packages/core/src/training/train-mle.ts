@@ -41,6 +41,8 @@ export interface TrainMleOptions {
    */
   accumulate?: 'batch' | 'epoch';
   optimizer?: AdamOptions;
+  /** Energy-magnitude penalty α·(mean U(obs)² + mean U(syn)²) (see `mleGradients`); default 0. */
+  energyL2?: number;
   /** Std of Gaussian noise added to observed examples each iteration (GPointNet's 0.01); default 0. */
   dataNoise?: number;
   /** Noise annealing across training: noise ×1 until `until` then 0 ('step', 3D DescriptorNet) or ×(1 − t/until) ('linear'). */
@@ -193,7 +195,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
           const obs = observedBatch(epoch, b);
           let g;
           try {
-            g = await mleGradients(energy, obs, res.x);
+            g = await mleGradients(energy, obs, res.x, { energyL2: options.energyL2 });
           } finally {
             obs.dispose();
           }
