@@ -23,10 +23,11 @@ function fillWhere(g: VoxelGrid, inside: (x: number, y: number, z: number) => bo
   for (let x = 0; x < dx; x++) for (let y = 0; y < dy; y++) for (let z = 0; z < dz; z++) if (inside(x + 0.5, y + 0.5, z + 0.5)) g.data[voxelIndex(g.dims, x, y, z)] = 1;
 }
 
-function legs(g: VoxelGrid, c: number, half: number, thick: number, height: number): void {
+/** Four square legs of side `thick`, centred at (c ± ax, c ± az), from the floor to `height`. */
+function legs(g: VoxelGrid, c: number, ax: number, az: number, thick: number, height: number): void {
   for (const sx of [-1, 1]) for (const sz of [-1, 1]) {
-    const x = c + sx * (half - thick / 2);
-    const z = c + sz * (half - thick / 2);
+    const x = c + sx * ax;
+    const z = c + sz * az;
     fillBox(g, x - thick / 2, x + thick / 2, 0, height, z - thick / 2, z + thick / 2);
   }
 }
@@ -38,7 +39,7 @@ const MAKERS: Record<Category, (g: VoxelGrid, r: Rand) => void> = {
     const half = r(0.25, 0.32) * n;
     const seatY = r(0.36, 0.46) * n;
     const thick = r(0.07, 0.1) * n;
-    legs(g, c, half, thick, seatY);
+    legs(g, c, half - thick / 2, half - thick / 2, thick, seatY);
     fillBox(g, c - half, c + half, seatY, seatY + thick, c - half, c + half);
     fillBox(g, c - half, c + half, seatY, Math.min(n, seatY + r(0.38, 0.5) * n), c - half, c - half + thick);
   },
@@ -49,11 +50,7 @@ const MAKERS: Record<Category, (g: VoxelGrid, r: Rand) => void> = {
     const depth = r(0.26, 0.4) * n;
     const topY = r(0.5, 0.65) * n;
     const thick = r(0.06, 0.09) * n;
-    for (const sx of [-1, 1]) for (const sz of [-1, 1]) {
-      const x = c + sx * (half - thick);
-      const z = c + sz * (depth - thick);
-      fillBox(g, x - thick / 2, x + thick / 2, 0, topY, z - thick / 2, z + thick / 2);
-    }
+    legs(g, c, half - thick, depth - thick, thick, topY);
     fillBox(g, c - half, c + half, topY, topY + thick, c - depth, c + depth);
   },
   torus(g, r) {
