@@ -63,3 +63,22 @@ export function iou(a: VoxelGrid, b: VoxelGrid): number {
   }
   return union === 0 ? 1 : inter / union;
 }
+
+/**
+ * Mean over `samples` of the IoU with the nearest grid of `references` — the 3D DescriptorNet
+ * issue's `iouNearestTrain`. Passing the samples as references with `excludeSelf` gives
+ * `iouNearestSample`, the collapse check (near 1 when every sample is the same shape).
+ */
+export function meanNearestIou(samples: readonly VoxelGrid[], references: readonly VoxelGrid[], options: { excludeSelf?: boolean } = {}): number {
+  if (samples.length === 0) return NaN;
+  let sum = 0;
+  samples.forEach((s, i) => {
+    let best = 0;
+    references.forEach((r, j) => {
+      if (options.excludeSelf && i === j) return;
+      best = Math.max(best, iou(s, r));
+    });
+    sum += best;
+  });
+  return sum / samples.length;
+}

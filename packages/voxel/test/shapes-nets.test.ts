@@ -68,3 +68,17 @@ describe('3D descriptor nets', () => {
     [x, ya, yb].forEach((t) => t.dispose());
   });
 });
+
+describe('meanNearestIou', () => {
+  it('is 1 for samples that are training shapes, and sees collapse and diversity', async () => {
+    const { meanNearestIou } = await import('../src');
+    const train = makeShapes('chair', 4, { seed: 7 });
+    expect(meanNearestIou(train.slice(0, 2), train)).toBe(1);
+    const collapsed = [train[0]!, train[0]!, train[0]!];
+    expect(meanNearestIou(collapsed, collapsed, { excludeSelf: true })).toBe(1);
+    const varied = meanNearestIou(train, train, { excludeSelf: true });
+    expect(varied).toBeLessThan(1);
+    expect(varied).toBeGreaterThan(0.3);
+    expect(meanNearestIou(makeShapes('torus', 2, { seed: 1 }), train)).toBeLessThan(0.3);
+  });
+});
