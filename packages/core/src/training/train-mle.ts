@@ -89,6 +89,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   const iterations = nonNegativeInt(FN, 'iterations', options.iterations ?? 100);
   const accumulate = oneOf(FN, 'accumulate', options.accumulate ?? 'batch', ['batch', 'epoch']);
   const dataNoise = nonNegative(FN, 'dataNoise', options.dataNoise ?? 0);
+  if (options.energyL2 !== undefined) nonNegative(FN, 'energyL2', options.energyL2);
   const samplesEvery = nonNegativeInt(FN, 'samplesEvery', options.samplesEvery ?? 0);
   const seed = seedOf(FN, options.seed);
   const init = options.init ?? noiseInit(exampleShape);
@@ -221,6 +222,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
           stepSize *= shrink;
           if (snap.chains) init.setState(snap.chains);
           else init.reset(deriveSeed(seed, 0xdead, retries));
+          lastSyn?.dispose();
           yield { type: 'diverged', iteration: iteration + 1, reason: problem, retry: retries, rolledBackTo: snap.iteration, learningRate: optimizer.learningRate, stepSize };
           iteration = snap.iteration;
           continue;
