@@ -113,31 +113,28 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
         break;
       case 'pool': {
         const axis = layer.axis + 1;
-        const ax = b.ints([axis]);
         if (layer.op === 'max') {
-          y = b.op1('ReduceMax', [xin], { axes: [axis], keepdims: 0 });
-          const yk = b.op1('Unsqueeze', [y, ax]);
-          back = (g) => b.op1('Mul', [b.op1('Cast', [b.op1('Equal', [xin, yk])], { to: 1 }), b.op1('Unsqueeze', [g, ax])]);
+          const ymax = (y = b.op1('ReduceMax', [xin], { axes: [axis], keepdims: 0 }));
+          back = (g) => {
+            const ax = b.ints([axis]);
+            return b.op1('Mul', [b.op1('Cast', [b.op1('Equal', [xin, b.op1('Unsqueeze', [ymax, ax])])], { to: 1 }), b.op1('Unsqueeze', [g, ax])]);
+          };
         } else {
           y = b.op1('ReduceMean', [xin], { axes: [axis], keepdims: 0 });
-          const inv = b.scalar(1 / inShape[layer.axis]!);
-          back = (g) => b.op1('Expand', [b.op1('Mul', [b.op1('Unsqueeze', [g, ax]), inv]), b.op1('Shape', [xin])]);
+          back = (g) => b.op1('Expand', [b.op1('Mul', [b.op1('Unsqueeze', [g, b.ints([axis])]), b.scalar(1 / inShape[layer.axis]!)]), b.op1('Shape', [xin])]);
         }
         break;
       }
       case 'leakyRelu': {
         const alpha = layer.alpha ?? 0.2;
         y = b.op1('LeakyRelu', [xin], { alpha: { float: alpha } });
-        const pos = b.op1('Greater', [xin, b.scalar(0)]);
-        const a = b.scalar(alpha);
-        back = (g) => b.op1('Where', [pos, g, b.op1('Mul', [g, a])]);
+        // Backward constants are made in the closure: a forward-only graph must not carry unused ones.
+        back = (g) => b.op1('Where', [b.op1('Greater', [xin, b.scalar(0)]), g, b.op1('Mul', [g, b.scalar(alpha)])]);
         break;
       }
       case 'relu': {
         y = b.op1('Relu', [xin]);
-        const pos = b.op1('Greater', [xin, b.scalar(0)]);
-        const zero = b.scalar(0);
-        back = (g) => b.op1('Where', [pos, g, zero]);
+        back = (g) => b.op1('Where', [b.op1('Greater', [xin, b.scalar(0)]), g, b.scalar(0)]);
         break;
       }
       case 'swish': {
@@ -166,8 +163,7 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
       case 'reshape':
       case 'flatten': {
         y = b.op1('Reshape', [xin, b.ints(layer.type === 'flatten' ? [0, -1] : [0, ...layer.shape])]);
-        const back_ = b.ints([0, ...inShape]);
-        back = (g) => b.op1('Reshape', [g, back_]);
+        back = (g) => b.op1('Reshape', [g, b.ints([0, ...inShape])]);
         break;
       }
       default:
@@ -320,7 +316,6 @@ function denseLayer(
   const c = inShape[inShape.length - 1]!;
   let y = b.op1('MatMul', [x, kernel]);
   if (bias) y = b.op1('Add', [y, bias]);
-  const wt = b.op1('Transpose', [kernel], { perm: [1, 0] });
   const back: Back = (g, needInput) => {
     if (wantParams) {
       const flat = inShape.length > 1;
@@ -329,7 +324,7 @@ function denseLayer(
       grads[`layers.${i}.kernel`] = b.op1('MatMul', [b.op1('Transpose', [x2], { perm: [1, 0] }), g2]);
       if (bias) grads[`layers.${i}.bias`] = b.op1('ReduceSum', [g2, b.ints([0])], { keepdims: 0 });
     }
-    return needInput ? b.op1('MatMul', [g, wt]) : undefined;
+    return needInput ? b.op1('MatMul', [g, b.op1('Transpose', [kernel], { perm: [1, 0] })]) : undefined;
   };
   return [y, back];
 }
@@ -354,9 +349,9 @@ function normLayer(
   const rstd = b.op1('Reciprocal', [b.op1('Sqrt', [b.op1('Add', [mean(b.op1('Mul', [xc, xc])), b.scalar(layer.epsilon ?? 1e-5)])])]);
   const xh = b.op1('Mul', [xc, rstd]);
   const y = b.op1('Add', [b.op1('Mul', [xh, gamma]), beta]);
-  const allButLast = b.ints(Array.from({ length: rank - 1 }, (_, j) => j));
   const back: Back = (g, needInput) => {
     if (wantParams) {
+      const allButLast = b.ints(Array.from({ length: rank - 1 }, (_, j) => j));
       grads[`layers.${i}.gamma`] = b.op1('ReduceSum', [b.op1('Mul', [g, xh]), allButLast], { keepdims: 0 });
       grads[`layers.${i}.beta`] = b.op1('ReduceSum', [g, allButLast], { keepdims: 0 });
     }
