@@ -35,6 +35,17 @@ it('synthesize --smoke writes the whole run folder', async () => {
   for (const f of ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/model.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
+it('recover --smoke reports the error rate on hidden voxels against the fill-by-rate baseline', async () => {
+  const out = join(dir, 'recover');
+  const r = await cli('recover', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.7, shapes: 8 });
+  expect(m.errorRate).toBeGreaterThanOrEqual(0);
+  expect(m.errorRateBaseline).toBeGreaterThan(0);
+  expect((await stat(join(out, 'recovery.png'))).size).toBeGreaterThan(0);
+});
+
 it('reads a folder of voxel files', async () => {
   const { encodeBinvox, makeShapes } = await import('@ebm/voxel');
   const data = join(dir, 'cups');
@@ -46,7 +57,7 @@ it('reads a folder of voxel files', async () => {
 });
 
 it.each([
-  [['recover'], /^demo-voxel: unknown or unavailable task "recover" \(tasks: synthesize; see --help\)$/],
+  [['superres'], /^demo-voxel: unknown or unavailable task "superres" \(tasks: synthesize, recover; see --help\)$/],
   [['synthesize', '--category', 'sofa'], /^demo-voxel: unknown --category "sofa" \(chair, table, torus, cup\)$/],
   [['synthesize', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the folder \(ENOENT\)$/],
 ])('%j fails with one line and exit code 2', async (args, msg) => {
