@@ -1,7 +1,6 @@
+import { InputError } from '@ebm/core';
 import { readFile } from 'node:fs/promises';
 
-/** A user's input that cannot be used: the CLI prints the message and exits with code 2. */
-export class InputError extends Error {}
 
 /**
  * Reads 2-D points from a CSV or whitespace-separated text file: one "x,y" per line; an optional

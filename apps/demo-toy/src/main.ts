@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import {
   createNet,
-  EbmError,
   initBackend,
   langevin,
   netEnergy,
@@ -19,8 +18,10 @@ import {
   sampleNoise,
   tf,
   trainMle,
+  InputError,
+  runCli,
 } from '@ebm/core';
-import { InputError, readPoints } from './data';
+import { readPoints } from './data';
 import { samplesFigure } from './plots';
 import { mmd2, modeMetrics, ringModes, sampleRing } from './ring';
 import { SETTINGS } from './settings';
@@ -161,14 +162,4 @@ async function logDensityGrid(energy: ReturnType<typeof netEnergy>, refSigma: nu
   return out;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof InputError || e instanceof EbmError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`demo-toy: ${(e as Error).message}`);
-      process.exit(2);
-    }
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCli('demo-toy', main);

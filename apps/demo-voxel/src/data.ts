@@ -1,11 +1,10 @@
+import { InputError } from '@ebm/core';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { CATEGORIES, loadVoxels, makeShapes, VoxelFormatError, type Category, type VoxelGrid } from '@ebm/voxel';
+import { CATEGORIES, loadVoxels, makeShapes, type Category, type VoxelGrid } from '@ebm/voxel';
 
 const EXTENSIONS = ['.binvox', '.npy', '.obj', '.stl', '.off', '.ply'];
 
-/** A user's input that cannot be used: the CLI prints the message and exits with code 2. */
-export class InputError extends Error {}
 
 /** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */
 export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number): Promise<{ grids: VoxelGrid[]; source: string }> {
@@ -23,14 +22,10 @@ export async function loadShapes(data: string | undefined, category: string, n: 
   const grids: VoxelGrid[] = [];
   for (const f of files) {
     const path = join(data, f);
-    try {
-      const g = await loadVoxels(path, { size });
-      if (g.dims.some((d) => d !== size)) throw new InputError(`${path}: is ${g.dims.join('×')}, this run uses ${size}³ grids`);
-      grids.push(g);
-    } catch (e) {
-      if (e instanceof VoxelFormatError) throw new InputError(e.message);
-      throw e;
-    }
+    // A damaged file raises VoxelFormatError, which the CLI reports in one line naming the file.
+    const g = await loadVoxels(path, { size });
+    if (g.dims.some((d) => d !== size)) throw new InputError(`${path}: is ${g.dims.join('×')}, this run uses ${size}³ grids`);
+    grids.push(g);
   }
   return { grids, source: `${grids.length} shapes from ${data}` };
 }

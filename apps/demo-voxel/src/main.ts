@@ -8,9 +8,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNet, EbmError, initBackend, langevin, maskedStart, netEnergy, persistentChains, Progress, RunReport, tf, trainMle, type Energy, type Metrics } from '@ebm/core';
+import { createNet, initBackend, InputError, langevin, maskedStart, netEnergy, persistentChains, Progress, RunReport, runCli, tf, trainMle, type Energy, type Metrics } from '@ebm/core';
 import { descriptor3dCpu, encodeObj, gridsToTensor, iou, makeShapes, meanNearestIou, occupancy, renderGrid, tensorToGrids, threshold, voxelsToMesh, type Category, type VoxelGrid } from '@ebm/voxel';
-import { InputError, loadShapes } from './data';
+import { loadShapes } from './data';
 import { SAMPLER, SETTINGS, type VoxelSettings } from './settings';
 
 const HELP = `Usage: demo-voxel <task> [options]
@@ -173,14 +173,4 @@ async function recoverReport(report: RunReport, energy: Energy, train: VoxelGrid
 
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof InputError || e instanceof EbmError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`demo-voxel: ${(e as Error).message}`);
-      process.exit(2);
-    }
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCli('demo-voxel', main);

@@ -61,3 +61,4 @@ export { RunReport, type Metrics, type RunInfo, type ReportImage } from './repor
 export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
+export { InputError, runCli } from './report/cli';
