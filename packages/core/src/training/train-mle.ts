@@ -149,9 +149,12 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   const epochOf = (it: number) => (accumulate === 'epoch' ? it : Math.floor(it / batchesPerEpoch));
 
   // Observed batch b of epoch e: rows of a seeded permutation of the data (the tail that does not fill a batch is skipped).
+  // One shuffle per epoch, not per batch.
+  let permEpoch = -1;
+  let perm: Int32Array = new Int32Array(0);
   const observedBatch = (epoch: number, b: number): Tensor =>
     tf.tidy(() => {
-      const perm = permutation(n, deriveSeed(seed, 0x0b5, epoch));
+      if (permEpoch !== epoch) (perm = permutation(n, deriveSeed(seed, 0x0b5, epoch))), (permEpoch = epoch);
       const rows = tf.tensor1d(perm.subarray(b * batchSize, (b + 1) * batchSize), 'int32');
       const x = tf.gather(data, rows);
       return dataNoise > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, dataNoise, 'float32', deriveSeed(seed, 0xda7a, epoch, b))) : x;
