@@ -39,6 +39,7 @@ export {
   replayBuffer,
   persistentChains,
   maskedStart,
+  fixedStarts,
   type NoiseSpec,
   type ChainInitializer,
   type ChainStart,
@@ -62,3 +63,4 @@ export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { InputError, runCli } from './report/cli';
+export { fitLinearClassifier, LinearClassifier, type LinearClassifierOptions } from './classify/linear';

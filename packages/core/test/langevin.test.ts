@@ -148,3 +148,30 @@ describe('converters', () => {
 
 import { deriveSeed, gaussianArray } from '../src';
 const deriveFirst = (seed: number) => deriveSeed(seed, 0);
+
+// Sampling on the line x1 + x2 = 2 with the move projected onto it (move − mean(move)): for the
+// Gaussian above, s = x1 + x2 and d = x1 − x2 have var(s) 4.6, var(d) 1.4, cov(s, d) −1, so
+// d | s = 2 is Gaussian with mean 3 − (−1/4.6)(−3) = 2.3478 and variance 1.4 − 1/4.6 = 1.1826.
+describe.each([
+  ['ula', 0.2, 400],
+  ['mala', 0.6, 250],
+] as const)('langevin %s with a projection onto x1 + x2 = 2', (method, stepSize, numSteps) => {
+  it('stays on the line and reproduces the conditional distribution', async () => {
+    const energy = gaussianEnergy(2, { mean: MEAN, covariance: COV });
+    const z = tf.randomNormal([4000, 1], 0, 1, 'float32', 5);
+    const x0 = tf.concat([tf.add(1, z), tf.sub(1, z)], 1);
+    const project = (m: tf.Tensor) => tf.sub(m, tf.mean(m, 1, true));
+    const { x, stats } = await langevin(energy, x0, { numSteps, stepSize, method, project, seed: 4 });
+    const rows = (await x.array()) as number[][];
+    const s = rows.map(([a, b]) => a! + b!);
+    const d = rows.map(([a, b]) => a! - b!);
+    expect(Math.max(...s.map((v) => Math.abs(v - 2)))).toBeLessThan(1e-4);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const variance = d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length;
+    expect(Math.abs(mean - 2.3478)).toBeLessThan(0.06);
+    expect(Math.abs(variance / 1.1826 - 1)).toBeLessThan(0.08);
+    if (method === 'mala') expect(stats.acceptRate).toBeGreaterThan(0.5);
+    [z, x0, x].forEach((t) => t.dispose());
+    energy.dispose();
+  });
+});

@@ -151,3 +151,28 @@ describe('energy L2 penalty', () => {
     energy.dispose();
   });
 });
+
+describe('fixedStarts', () => {
+  it('starts every iteration from the same points and holds no tensors', async () => {
+    const { fixedStarts, InvalidOptionError } = await import('../src');
+    const pts = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
+    const before = tf.memory().numTensors;
+    const init = fixedStarts(pts);
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < 2; i++) {
+      const s = init.start(2, i);
+      expect(await s.x.array()).toEqual([
+        [1, 2],
+        [3, 4],
+      ]);
+      await init.finish(s.x, s);
+      s.x.dispose();
+    }
+    expect(() => init.start(3, 0)).toThrow(InvalidOptionError);
+    expect(tf.memory().numTensors).toBe(before);
+    pts.dispose();
+  });
+});

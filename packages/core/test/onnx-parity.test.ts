@@ -60,6 +60,16 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     expect(relL2(yb, ya)).toBeLessThan(1e-4);
   });
 
+  it('intermediate activations (forwardTo) after every layer', async () => {
+    for (let layer = 0; layer < layers.length; layer++) {
+      const ya = await a.forwardTo(x, layer);
+      const yb = await b.forwardTo(x, layer);
+      expect(yb.shape).toEqual([3, ...a.shapes.shapes[layer + 1]!]);
+      expect({ layer, err: relL2(yb, ya) < 1e-4 }).toEqual({ layer, err: true });
+      [ya, yb].forEach((t) => t.dispose());
+    }
+  });
+
   it('input gradient and every weight gradient', async () => {
     const ra = await a.vjp(x, gy);
     const rb = await b.vjp(x, gy);

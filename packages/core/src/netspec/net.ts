@@ -36,6 +36,8 @@ export class Net {
   /** Learnable tensors by stable name (`layers.<i>.<role>`), in spec order. */
   readonly params: Readonly<Record<string, Variable>>;
   private readonly executor: NetExecutor;
+  private readonly rt: NetRuntime;
+  private readonly prefixes = new Map<number, { executor: NetExecutor; names: string[] }>();
   private disposed = false;
 
   constructor(spec: NetSpec, options: CreateNetOptions = {}) {
@@ -51,7 +53,8 @@ export class Net {
     });
     this.params = params;
     const rt = options.runtime ?? 'tfjs';
-    this.executor = (typeof rt === 'string' ? runtimeByName(rt) : rt).compile(spec);
+    this.rt = typeof rt === 'string' ? runtimeByName(rt) : rt;
+    this.executor = this.rt.compile(spec);
   }
 
   get runtime(): string {
@@ -81,6 +84,26 @@ export class Net {
   vjp(x: Tensor, gy: Tensor, wrt: { x?: boolean; params?: boolean } = { x: true, params: true }): Promise<VjpResult> {
     this.check(x);
     return this.executor.vjp(this.params, x, gy, { x: wrt.x ?? false, params: wrt.params ?? false });
+  }
+
+  /**
+   * The activations after layer `layer` (0-based, inclusive): intermediate features, e.g. the conv
+   * features the descriptor papers pool for classification. Compiled once per layer on the net's
+   * runtime. Borrowed x; the caller owns the result.
+   */
+  forwardTo(x: Tensor, layer: number): Promise<Tensor> {
+    this.check(x);
+    const last = this.spec.layers.length - 1;
+    if (!Number.isInteger(layer) || layer < 0 || layer > last) throw new InvalidOptionError('Net.forwardTo', 'layer', layer, `an integer in [0, ${last}]`);
+    if (layer === last) return this.executor.forward(this.params, x);
+    let prefix = this.prefixes.get(layer);
+    if (!prefix) {
+      const spec: NetSpec = { ...this.spec, layers: this.spec.layers.slice(0, layer + 1) };
+      prefix = { executor: this.rt.compile(spec), names: inferShapes(spec).params.map((p) => p.name) };
+      this.prefixes.set(layer, prefix);
+    }
+    const params = Object.fromEntries(prefix.names.map((n) => [n, this.params[n]!]));
+    return prefix.executor.forward(params, x);
   }
 
   /** Whether the runtime runs a whole Langevin step in one call. */
@@ -118,6 +141,8 @@ export class Net {
     this.disposed = true;
     for (const v of Object.values(this.params)) v.dispose();
     this.executor.dispose();
+    for (const p of this.prefixes.values()) p.executor.dispose();
+    this.prefixes.clear();
   }
 
   [Symbol.dispose](): void {

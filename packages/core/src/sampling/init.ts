@@ -31,7 +31,7 @@ export interface ChainStart {
  * (persistent chains and replay buffers keep them); stateless initialisers ignore it.
  */
 export interface ChainInitializer {
-  readonly kind: 'noise' | 'persistent' | 'replay';
+  readonly kind: 'noise' | 'persistent' | 'replay' | 'fixed';
   start(n: number, seed: number): ChainStart;
   finish(x: Tensor, start: ChainStart): Promise<void>;
   /** Serializable state (checkpoints); undefined when stateless. */
@@ -151,6 +151,31 @@ export function persistentChains(shape: number[], count: number, noise: NoiseSpe
     state: () => bank.bank,
     setState: (b) => bank.setState(b),
     reset: (seed) => bank.fill(seed),
+  };
+}
+
+/**
+ * Chains that start from the same given points every iteration: the conditional models of the
+ * descriptor papers, e.g. super-resolution chains that start at the upsampled low-resolution input
+ * of each training example (3D DescriptorNet, sr_exp.py). Use with full batches (`batchSize` and
+ * `numSynthesized` = the count), so every iteration sees every start. `starts` is copied.
+ */
+export function fixedStarts(starts: Tensor): ChainInitializer {
+  const count = starts.shape[0] ?? 0;
+  positiveInt('fixedStarts', 'starts.shape[0]', count);
+  // Kept on the CPU side like the chain banks, so the initializer holds no tensor memory.
+  const values = Float32Array.from(starts.dataSync());
+  const shape = starts.shape.slice();
+  return {
+    kind: 'fixed',
+    start(n) {
+      if (n !== count) throw new InvalidOptionError('fixedStarts', 'n', n, `the number of starts ${count}`);
+      return { x: tf.tensor(values, shape) };
+    },
+    finish: async () => {},
+    state: () => undefined,
+    setState: () => {},
+    reset: () => {},
   };
 }
 

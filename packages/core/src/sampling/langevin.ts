@@ -44,6 +44,13 @@ export interface LangevinOptions {
    * or broadcastable to it. Borrowed.
    */
   mask?: Tensor;
+  /**
+   * An orthogonal linear projection applied to every move x_{t+1} − x_t before it is taken, so the
+   * chain stays on an affine subspace through x0 (constrained sampling). Super-resolution keeps the
+   * block means of a low-resolution input with move ↦ move − upsample(blockMean(move))
+   * (3D DescriptorNet, sr_exp.py). Called inside a tidy; must not dispose its input.
+   */
+  project?: (move: Tensor) => Tensor;
   /** Seed of the injected noise; default 0. */
   seed?: number;
   /** Stops the chain between steps. */
@@ -70,8 +77,8 @@ export interface LangevinResult {
   stats: LangevinStats;
 }
 
-type Resolved = Required<Omit<LangevinOptions, 'refSigma' | 'gradClip' | 'clamp' | 'mask' | 'signal'>> &
-  Pick<LangevinOptions, 'refSigma' | 'gradClip' | 'clamp' | 'mask' | 'signal'>;
+type Optional = 'refSigma' | 'gradClip' | 'clamp' | 'mask' | 'project' | 'signal';
+type Resolved = Required<Omit<LangevinOptions, Optional>> & Pick<LangevinOptions, Optional>;
 
 /** Validates sampler options and fills defaults. @throws InvalidOptionError naming the option. */
 export function resolveLangevinOptions(o: LangevinOptions, fn = 'langevin'): Resolved {
@@ -87,8 +94,10 @@ export function resolveLangevinOptions(o: LangevinOptions, fn = 'langevin'): Res
     gradClip: o.gradClip === undefined ? undefined : positive(fn, 'gradClip', o.gradClip),
     clamp: o.clamp,
     mask: o.mask,
+    project: o.project,
     signal: o.signal,
   };
+  if (o.project !== undefined && typeof o.project !== 'function') throw new InvalidOptionError(fn, 'project', o.project, 'a function of the move');
   if (o.clamp !== undefined && !(Array.isArray(o.clamp) && o.clamp.length === 2 && o.clamp[0] < o.clamp[1])) {
     throw new InvalidOptionError(fn, 'clamp', o.clamp, '[lo, hi] with lo < hi');
   }
@@ -131,7 +140,7 @@ const perExampleNorm = (g: Tensor): Tensor1D => tf.sqrt(sumPerExample(tf.square(
 export async function langevin(energy: Energy, x0: Tensor, options: LangevinOptions): Promise<LangevinResult> {
   const o = resolveLangevinOptions(options);
   // Runtimes that compile the whole step (onnx) take plain ULA steps in one call each.
-  if (energy.langevinStep && o.method === 'ula' && o.gradClip === undefined && !o.mask) return fusedLangevin(energy, x0, o);
+  if (energy.langevinStep && o.method === 'ula' && o.gradClip === undefined && !o.mask && !o.project) return fusedLangevin(energy, x0, o);
   const d = o.stepSize;
   const free = o.mask ? tf.tidy(() => tf.sub(1, tf.broadcastTo(o.mask!, x0.shape))) : undefined;
   let s = await evaluate(energy, tf.clone(x0), o.refSigma);
@@ -148,6 +157,7 @@ export async function langevin(energy: Energy, x0: Tensor, options: LangevinOpti
         let step = tf.mul(-0.5 * d * d, g);
         if (scale > 0) step = tf.add(step, tf.mul(d * scale, tf.tensor(gaussianArray(s.x.size, deriveSeed(o.seed, t)), s.x.shape)));
         if (free) step = tf.mul(step, free);
+        if (o.project) step = o.project(step);
         const x = tf.add(s.x, step);
         return o.clamp ? tf.clipByValue(x, o.clamp[0], o.clamp[1]) : x;
       });
@@ -159,6 +169,8 @@ export async function langevin(energy: Energy, x0: Tensor, options: LangevinOpti
           const logq = (a: Tensor, b: Tensor, gb: Tensor) => {
             let r = tf.add(tf.sub(a, b), tf.mul(0.5 * d * d, gb));
             if (free) r = tf.mul(r, free);
+            // Only the projected part of the move is random; its density lives on the subspace.
+            if (o.project) r = o.project(r);
             return tf.div(sumPerExample(tf.square(r)), -2 * d * d * temp);
           };
           const logAlpha = tf.add(tf.div(tf.sub(s.u, next.u), temp), tf.sub(logq(s.x, next.x, next.g), logq(next.x, s.x, s.g)));

@@ -1,0 +1,128 @@
+import { InvalidOptionError, ShapeMismatchError } from '../errors';
+import { nonNegative, positive, positiveInt } from '../options';
+import { tf, type Tensor2D } from '../tf';
+
+export interface LinearClassifierOptions {
+  /** L2 penalty λ‖W‖² on the weights (not the biases); default 1e-3. */
+  l2?: number;
+  /** Full-batch Adam steps; default 300. */
+  iterations?: number;
+  /** Adam learning rate; default 0.05. */
+  learningRate?: number;
+}
+
+/**
+ * A multinomial logistic-regression (linear softmax) classifier on standardised features: the
+ * linear read-out the descriptor papers put on pooled EBM features (research/papers.md §2.3, §2.4
+ * use liblinear; logistic regression is the same model family), and the raw-input baseline.
+ */
+export class LinearClassifier {
+  constructor(
+    /** Feature means and standard deviations of the training set (standardisation). */
+    readonly mean: Float32Array,
+    readonly std: Float32Array,
+    /** Weights [features × classes], row-major, and biases [classes]. */
+    readonly weights: Float32Array,
+    readonly bias: Float32Array,
+    readonly numClasses: number,
+  ) {}
+
+  get numFeatures(): number {
+    return this.mean.length;
+  }
+
+  /** Class scores [n × classes] for rows of features (row-major, n × numFeatures). */
+  scores(features: Float32Array): Float32Array {
+    const d = this.numFeatures;
+    const k = this.numClasses;
+    if (features.length % d !== 0) throw new ShapeMismatchError(`features of length ${features.length} are not rows of ${d} values`);
+    const n = features.length / d;
+    const out = new Float32Array(n * k);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) out[i * k + c] = this.bias[c]!;
+      for (let j = 0; j < d; j++) {
+        const v = (features[i * d + j]! - this.mean[j]!) / this.std[j]!;
+        if (v === 0) continue;
+        for (let c = 0; c < k; c++) out[i * k + c]! += v * this.weights[j * k + c]!;
+      }
+    }
+    return out;
+  }
+
+  /** Predicted class of each row. */
+  predict(features: Float32Array): Int32Array {
+    const s = this.scores(features);
+    const k = this.numClasses;
+    return Int32Array.from({ length: s.length / k }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (s[i * k + c]! > s[i * k + best]!) best = c;
+      return best;
+    });
+  }
+
+  /** Fraction of rows whose predicted class is the label. */
+  accuracy(features: Float32Array, labels: ArrayLike<number>): number {
+    const p = this.predict(features);
+    if (p.length !== labels.length) throw new ShapeMismatchError(`${p.length} feature rows but ${labels.length} labels`);
+    let right = 0;
+    p.forEach((c, i) => (right += c === labels[i] ? 1 : 0));
+    return right / p.length;
+  }
+}
+
+const FN = 'fitLinearClassifier';
+
+/**
+ * Fits a linear softmax classifier by full-batch Adam on the cross-entropy plus λ‖W‖².
+ * `features` holds one row of `numFeatures` values per example (row-major); labels are 0..K−1.
+ * Constant features get a standard deviation of 1 so they are ignored rather than divided by 0.
+ * @throws InvalidOptionError for bad options or labels, ShapeMismatchError for ragged features.
+ */
+export function fitLinearClassifier(features: Float32Array, labels: ArrayLike<number>, numFeatures: number, options: LinearClassifierOptions = {}): LinearClassifier {
+  const d = positiveInt(FN, 'numFeatures', numFeatures);
+  const n = labels.length;
+  if (n === 0) throw new InvalidOptionError(FN, 'labels', '[]', 'at least one example');
+  if (features.length !== n * d) throw new ShapeMismatchError(`${FN}: ${n} labels need ${n * d} feature values (${d} per row), got ${features.length}`);
+  const l2 = nonNegative(FN, 'l2', options.l2 ?? 1e-3);
+  const iterations = positiveInt(FN, 'iterations', options.iterations ?? 300);
+  const learningRate = positive(FN, 'learningRate', options.learningRate ?? 0.05);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (!Number.isInteger(c) || c < 0) throw new InvalidOptionError(FN, `labels[${i}]`, c, 'a class index 0, 1, 2, …');
+    k = Math.max(k, c + 1);
+  }
+  if (k < 2) throw new InvalidOptionError(FN, 'labels', `${k} class`, 'at least two classes');
+
+  const mean = new Float32Array(d);
+  const std = new Float32Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += features[i * d + j]! / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) std[j]! += (features[i * d + j]! - mean[j]!) ** 2 / n;
+  for (let j = 0; j < d; j++) std[j] = std[j]! > 1e-12 ? Math.sqrt(std[j]!) : 1;
+  const z = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) z[i * d + j] = (features[i * d + j]! - mean[j]!) / std[j]!;
+
+  const x = tf.tensor2d(z, [n, d]);
+  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), k));
+  // tf.variable copies its initial value, which would otherwise stay allocated.
+  const zw = tf.zeros([d, k]);
+  const zb = tf.zeros([k]);
+  const w = tf.variable(zw);
+  const b = tf.variable(zb);
+  [zw, zb].forEach((t) => t.dispose());
+  const opt = tf.train.adam(learningRate);
+  try {
+    for (let t = 0; t < iterations; t++) {
+      tf.tidy(() => {
+        opt.minimize(() => {
+          const logits = tf.add(tf.matMul(x, w), b) as Tensor2D;
+          return tf.add(tf.losses.softmaxCrossEntropy(y, logits), tf.mul(l2, tf.sum(tf.square(w))));
+        }, false, [w, b]);
+      });
+    }
+    return new LinearClassifier(mean, std, w.dataSync() as Float32Array, b.dataSync() as Float32Array, k);
+  } finally {
+    [x, y, w, b].forEach((t) => t.dispose());
+    opt.dispose();
+  }
+}

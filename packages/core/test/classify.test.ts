@@ -1,0 +1,57 @@
+import { fitLinearClassifier, gaussianArray, InvalidOptionError, ShapeMismatchError, tf } from '../src';
+import { numTensors, setup } from './helpers';
+
+beforeAll(setup);
+
+/** Two classes N(±1, 1) in the first coordinate, plus `extra` pure-noise coordinates. */
+function blobs(n: number, extra: number, seed: number) {
+  const d = 1 + extra;
+  const noise = gaussianArray(n * d, seed);
+  const labels = Int32Array.from({ length: n }, (_, i) => i % 2);
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = noise[i * d + j]! + (j === 0 ? (labels[i] ? 1 : -1) : 0);
+  return { x, labels, d };
+}
+
+describe('fitLinearClassifier', () => {
+  it('reaches the Bayes accuracy Φ(1) = 0.841 on two unit Gaussians 2 apart', () => {
+    const train = blobs(2000, 3, 1);
+    const test = blobs(20000, 3, 2);
+    const clf = fitLinearClassifier(train.x, train.labels, train.d, { iterations: 200 });
+    expect(Math.abs(clf.accuracy(test.x, test.labels) - 0.8413)).toBeLessThan(0.012);
+  });
+
+  it('separates three classes and ignores a constant feature', () => {
+    const centres = [
+      [0, 4],
+      [4, 0],
+      [-4, -4],
+    ];
+    const n = 300;
+    const noise = gaussianArray(n * 2, 3);
+    const x = new Float32Array(n * 3);
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
+    for (let i = 0; i < n; i++) {
+      x[i * 3] = centres[labels[i]!]![0]! + noise[2 * i]!;
+      x[i * 3 + 1] = centres[labels[i]!]![1]! + noise[2 * i + 1]!;
+      x[i * 3 + 2] = 7;
+    }
+    const clf = fitLinearClassifier(x, labels, 3);
+    expect(clf.numClasses).toBe(3);
+    expect(clf.accuracy(x, labels)).toBeGreaterThan(0.99);
+    expect(Array.from(clf.predict(Float32Array.of(0, 4, 7, 4, 0, 7, -4, -4, 7)))).toEqual([0, 1, 2]);
+  });
+
+  it('leaves no tensors behind', () => {
+    const before = numTensors();
+    const { x, labels, d } = blobs(50, 1, 4);
+    fitLinearClassifier(x, labels, d, { iterations: 5 });
+    expect(numTensors()).toBe(before);
+  });
+
+  it('rejects bad input with typed errors', () => {
+    expect(() => fitLinearClassifier(new Float32Array(5), [0, 1], 3)).toThrow(ShapeMismatchError);
+    expect(() => fitLinearClassifier(new Float32Array(4), [0, 0], 2)).toThrow(/at least two classes/);
+    expect(() => fitLinearClassifier(new Float32Array(4), [0, 1.5], 2)).toThrow(InvalidOptionError);
+  });
+});
