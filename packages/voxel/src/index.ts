@@ -10,3 +10,5 @@ export { makeShapes, CATEGORIES, type Category } from './shapes';
 export { descriptor3dPaper, descriptor3dCpu, descriptor3dSettings } from './nets';
 export { voxelsToMesh, encodeObj, encodeStl, type TriangleMesh } from './mesh';
 export { renderVoxels, renderGrid, type RenderOptions } from './render';
+export { blockMean, upsampleNearest, blockMeanFree } from './superres';
+export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
