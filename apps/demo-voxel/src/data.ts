@@ -29,3 +29,62 @@ export async function loadShapes(data: string | undefined, category: string, n: 
   }
   return { grids, source: `${grids.length} shapes from ${data}` };
 }
+
+/**
+ * Training shapes and unseen test shapes: procedural ones from two seeds, or a --data folder whose
+ * last quarter (at least one file) is held out.
+ */
+export async function loadSplit(data: string | undefined, category: string, nTrain: number, nTest: number, size: number, seed: number): Promise<{ train: VoxelGrid[]; test: VoxelGrid[]; source: string }> {
+  if (data === undefined) {
+    const { grids, source } = await loadShapes(undefined, category, nTrain, size, seed);
+    return { train: grids, test: makeShapes(category as Category, nTest, { size, seed: seed + 1000 }), source };
+  }
+  const { grids, source } = await loadShapes(data, category, 0, size, seed);
+  if (grids.length < 2) throw new InputError(`${data}: needs at least 2 shapes (training and held-out), found ${grids.length}`);
+  const held = Math.max(1, Math.floor(grids.length / 4));
+  return { train: grids.slice(0, grids.length - held), test: grids.slice(grids.length - held), source: `${source} (${held} held out)` };
+}
+
+/**
+ * Labelled shapes for classification: the procedural categories, or a --data folder with one
+ * subfolder per class. A class folder with train/ and test/ inside (the ModelNet layout) is split
+ * that way; otherwise its last quarter (at least one file) is held out.
+ */
+export async function loadClasses(data: string | undefined, perClassTrain: number, perClassTest: number, size: number, seed: number): Promise<{ classes: string[]; train: VoxelGrid[]; trainLabels: number[]; test: VoxelGrid[]; testLabels: number[]; source: string }> {
+  const out = { classes: [] as string[], train: [] as VoxelGrid[], trainLabels: [] as number[], test: [] as VoxelGrid[], testLabels: [] as number[] };
+  if (data === undefined) {
+    CATEGORIES.forEach((c, k) => {
+      out.classes.push(c);
+      for (const g of makeShapes(c, perClassTrain, { size, seed: seed + k, pose: 'random' })) (out.train.push(g), out.trainLabels.push(k));
+      for (const g of makeShapes(c, perClassTest, { size, seed: seed + 1000 + k, pose: 'random' })) (out.test.push(g), out.testLabels.push(k));
+    });
+    return { ...out, source: `${CATEGORIES.length} procedural classes in random poses, ${perClassTrain} + ${perClassTest} shapes each` };
+  }
+  let entries;
+  try {
+    entries = (await readdir(data, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch (e) {
+    throw new InputError(`${data}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (entries.length < 2) throw new InputError(`${data}: classify needs one subfolder per class, found ${entries.length}`);
+  for (const [k, c] of entries.entries()) {
+    const dir = join(data, c);
+    const sub = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    let tr: VoxelGrid[];
+    let te: VoxelGrid[];
+    if (sub.includes('train') && sub.includes('test')) {
+      tr = (await loadShapes(join(dir, 'train'), c, 0, size, seed)).grids;
+      te = (await loadShapes(join(dir, 'test'), c, 0, size, seed)).grids;
+    } else {
+      const all = (await loadShapes(dir, c, 0, size, seed)).grids;
+      if (all.length < 2) throw new InputError(`${dir}: needs at least 2 shapes (training and held-out), found ${all.length}`);
+      const held = Math.max(1, Math.floor(all.length / 4));
+      tr = all.slice(0, all.length - held);
+      te = all.slice(all.length - held);
+    }
+    out.classes.push(c);
+    for (const g of tr) (out.train.push(g), out.trainLabels.push(k));
+    for (const g of te) (out.test.push(g), out.testLabels.push(k));
+  }
+  return { ...out, source: `${entries.length} classes from ${data} (${out.train.length} training, ${out.test.length} test shapes)` };
+}

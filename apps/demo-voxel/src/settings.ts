@@ -1,8 +1,8 @@
 /**
  * Run sizes. The paper (3D DescriptorNet, research/papers.md §2.3) trains 32³ grids for 3000 epochs;
- * `--quick` scales that to 16³ grids and 700 updates so it fits in about 5 minutes on 2 cores
- * (an update at 32³ costs ~2 s with the CPU net; at 16³ ~0.35 s), and adds the energy-magnitude
- * penalty that kept the energies from running away in these short runs (α = 1e-3).
+ * `--quick` scales that down so each task fits in about 5 minutes on 2 cores (an update at 32³
+ * costs ~2 s with the CPU net; at 16³ ~0.35 s), and adds the energy-magnitude penalty that kept the
+ * energies from running away in these short runs (α = 1e-3).
  */
 export interface VoxelSettings {
   size: number;
@@ -15,7 +15,9 @@ export interface VoxelSettings {
   energyL2: number;
 }
 
-export const SETTINGS: Record<'smoke' | 'quick' | 'full', VoxelSettings> = {
+export type Mode = 'smoke' | 'quick' | 'full';
+
+export const SETTINGS: Record<Mode, VoxelSettings> = {
   smoke: { size: 16, shapes: 8, chains: 8, iterations: 5, noiseUntil: 2, learningRate: 1e-3, energyL2: 1e-3 },
   quick: { size: 16, shapes: 16, chains: 16, iterations: 700, noiseUntil: 280, learningRate: 1e-3, energyL2: 1e-3 },
   full: { size: 32, shapes: 16, chains: 16, iterations: 2000, noiseUntil: 800, learningRate: 1e-3, energyL2: 1e-3 },
@@ -23,3 +25,71 @@ export const SETTINGS: Record<'smoke' | 'quick' | 'full', VoxelSettings> = {
 
 /** The paper's Langevin settings: 20 steps, δ = 0.1, σ = 0.5. */
 export const SAMPLER = { numSteps: 20, stepSize: 0.1, refSigma: 0.5 } as const;
+
+/**
+ * Super-resolution (sr_exp.py): a conditional model whose chains start at the upsampled
+ * low-resolution input of each training shape and move inside the constraint every iteration.
+ * The paper upsamples 16³ → 64³ with 10 noise-free steps of δ = 0.01 for 500 epochs; here
+ * 16³ → 32³ (factor 2), with `steps` noise-free steps.
+ */
+export interface SuperresSettings {
+  size: number;
+  factor: number;
+  shapes: number;
+  tests: number;
+  iterations: number;
+  steps: number;
+  stepSize: number;
+  learningRate: number;
+  energyL2: number;
+}
+
+export const SUPERRES: Record<Mode, SuperresSettings> = {
+  smoke: { size: 16, factor: 2, shapes: 4, tests: 4, iterations: 3, steps: 3, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
+  quick: { size: 32, factor: 2, shapes: 16, tests: 8, iterations: 95, steps: 10, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
+  full: { size: 32, factor: 2, shapes: 32, tests: 16, iterations: 500, steps: 10, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
+};
+
+/**
+ * Classification (§4.5 of the paper): one descriptor learned on the training shapes of every
+ * class, its pooled conv activations as features, a linear softmax on top.
+ */
+export interface ClassifySettings {
+  size: number;
+  perClassTrain: number;
+  perClassTest: number;
+  chains: number;
+  iterations: number;
+  noiseUntil: number;
+  learningRate: number;
+  energyL2: number;
+}
+
+export const CLASSIFY: Record<Mode, ClassifySettings> = {
+  smoke: { size: 16, perClassTrain: 4, perClassTest: 2, chains: 8, iterations: 3, noiseUntil: 2, learningRate: 1e-3, energyL2: 1e-3 },
+  quick: { size: 16, perClassTrain: 16, perClassTest: 16, chains: 16, iterations: 600, noiseUntil: 240, learningRate: 1e-3, energyL2: 1e-3 },
+  full: { size: 32, perClassTrain: 40, perClassTest: 40, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: 1e-3, energyL2: 1e-3 },
+};
+
+/**
+ * Recovery (rec_exp.py): a conditional model whose chains start each iteration from the masked
+ * training shapes (30% of the voxels observed and clamped, the rest at the observed rate) and run
+ * noise-free Langevin. The paper: δ 0.07, 90 steps, 1000 epochs at 32³.
+ */
+export interface RecoverSettings {
+  size: number;
+  shapes: number;
+  tests: number;
+  observed: number;
+  iterations: number;
+  steps: number;
+  stepSize: number;
+  learningRate: number;
+  energyL2: number;
+}
+
+export const RECOVER: Record<Mode, RecoverSettings> = {
+  smoke: { size: 16, shapes: 4, tests: 4, observed: 0.3, iterations: 3, steps: 3, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
+  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 30, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
+  full: { size: 32, shapes: 32, tests: 16, observed: 0.3, iterations: 1000, steps: 90, stepSize: 0.07, learningRate: 1e-3, energyL2: 1e-3 },
+};

@@ -40,10 +40,45 @@ it('recover --smoke reports the error rate on hidden voxels against the fill-by-
   const r = await cli('recover', '--smoke', '--out', out);
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-  expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.7, shapes: 8 });
+  expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.7, shapes: 4 });
   expect(m.errorRate).toBeGreaterThanOrEqual(0);
   expect(m.errorRateBaseline).toBeGreaterThan(0);
-  expect((await stat(join(out, 'recovery.png'))).size).toBeGreaterThan(0);
+  for (const f of ['recovery.png', 'curves.png', 'report.html', 'checkpoint/model.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+});
+
+it('superres --smoke reports IoU against nearest upsampling', async () => {
+  const out = join(dir, 'superres');
+  const r = await cli('superres', '--smoke', '--out', out, '--category', 'torus');
+  expect(r.code).toBe(0);
+  const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  expect(m).toMatchObject({ task: 'superres', lowSize: 8, size: 16, shapes: 4 });
+  for (const k of ['iou', 'iouUpsampleBaseline']) expect(m[k]).toBeGreaterThan(0);
+  for (const f of ['superres.png', 'curves.png', 'report.html', 'checkpoint/model.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+});
+
+it('classify --smoke reports accuracy against the raw-voxel and untrained-net baselines', async () => {
+  const out = join(dir, 'classify');
+  const r = await cli('classify', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+  expect(m).toMatchObject({ task: 'classify', classes: 4, trainShapes: 16, testShapes: 8, numFeatures: 896 });
+  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  for (const f of ['classify.png', 'curves.png', 'report.html']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+});
+
+it('classify reads one subfolder per class, with a ModelNet-style train/test split', async () => {
+  const { encodeBinvox, makeShapes } = await import('@ebm/voxel');
+  const data = join(dir, 'classes');
+  for (const c of ['cup', 'torus'] as const) {
+    for (const part of ['train', 'test']) {
+      await mkdir(join(data, c, part), { recursive: true });
+      for (const [i, g] of makeShapes(c, part === 'train' ? 3 : 2, { size: 16, seed: part === 'train' ? 1 : 2 }).entries()) await writeFile(join(data, c, part, `${c}${i}.binvox`), encodeBinvox(g));
+    }
+  }
+  const r = await cli('classify', '--smoke', '--data', data, '--out', join(dir, 'classes-run'));
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain(`2 classes from ${data} (6 training, 4 test shapes)`);
+  expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ classes: 2, trainShapes: 6, testShapes: 4 });
 });
 
 it('reads a folder of voxel files', async () => {
@@ -57,7 +92,9 @@ it('reads a folder of voxel files', async () => {
 });
 
 it.each([
-  [['superres'], /^demo-voxel: unknown or unavailable task "superres" \(tasks: synthesize, recover; see --help\)$/],
+  [['denoise'], /^demo-voxel: unknown task "denoise" \(tasks: synthesize, recover, superres, classify; see --help\)$/],
+  [['classify', '--category', 'cup'], /^demo-voxel: --category does not apply to classify/],
+  [['classify', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the folder \(ENOENT\)$/],
   [['synthesize', '--category', 'sofa'], /^demo-voxel: unknown --category "sofa" \(chair, table, torus, cup\)$/],
   [['synthesize', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the folder \(ENOENT\)$/],
 ])('%j fails with one line and exit code 2', async (args, msg) => {

@@ -12,3 +12,4 @@ export { voxelsToMesh, encodeObj, encodeStl, type TriangleMesh } from './mesh';
 export { renderVoxels, renderGrid, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';
 export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
+export { rotateY90, translate, boundingBox } from './transform';

@@ -5,6 +5,7 @@
  */
 import { InvalidOptionError, mulberry32 } from '@ebm/core';
 import { voxelIndex, type VoxelGrid } from './grid';
+import { boundingBox, rotateY90, translate } from './transform';
 
 export const CATEGORIES = ['chair', 'table', 'torus', 'cup'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -80,18 +81,26 @@ const MAKERS: Record<Category, (g: VoxelGrid, r: Rand) => void> = {
 };
 
 /**
- * n shapes of one category on a size³ grid, reproducible from the seed.
- * @throws InvalidOptionError for an unknown category or a size below 16.
+ * n shapes of one category on a size³ grid, reproducible from the seed. `pose: 'random'` turns each
+ * shape by a random multiple of 90° about the up axis and shifts it by whole voxels within the room
+ * its bounding box leaves (on the floor): the same shapes in varied positions, as in scanned data.
+ * @throws InvalidOptionError for an unknown category, a size below 16 or an unknown pose.
  */
-export function makeShapes(category: Category, n: number, options: { size?: number; seed?: number } = {}): VoxelGrid[] {
+export function makeShapes(category: Category, n: number, options: { size?: number; seed?: number; pose?: 'canonical' | 'random' } = {}): VoxelGrid[] {
   const size = options.size ?? 32;
+  const pose = options.pose ?? 'canonical';
   if (!CATEGORIES.includes(category)) throw new InvalidOptionError('makeShapes', 'category', category, `one of ${CATEGORIES.join(', ')}`);
   if (!Number.isInteger(size) || size < 16) throw new InvalidOptionError('makeShapes', 'size', size, 'an integer >= 16');
+  if (pose !== 'canonical' && pose !== 'random') throw new InvalidOptionError('makeShapes', 'pose', pose, "'canonical' or 'random'");
   const rand = mulberry32(options.seed ?? 0);
   const r: Rand = (lo, hi) => lo + (hi - lo) * rand();
   return Array.from({ length: n }, () => {
     const g: VoxelGrid = { dims: [size, size, size], data: new Uint8Array(size * size * size) };
     MAKERS[category](g, r);
-    return g;
+    if (pose === 'canonical') return g;
+    const turned = rotateY90(g, Math.floor(r(0, 4)));
+    const box = boundingBox(turned)!;
+    const shift = (axis: number) => Math.floor(r(-box[axis]![0], size - 1 - box[axis]![1] + 1));
+    return translate(turned, [shift(0), 0, shift(2)]);
   });
 }

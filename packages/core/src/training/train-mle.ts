@@ -25,8 +25,11 @@ export interface GuardOptions {
 }
 
 export interface TrainMleOptions {
-  /** Synthesis chains: Langevin settings (mask, seed and signal are set by the trainer). */
-  sampler: Omit<LangevinOptions, 'mask' | 'seed' | 'signal'>;
+  /**
+   * Synthesis chains: Langevin settings (seed and signal are set by the trainer). A `mask` must
+   * match the chains row for row: conditional models (recovery) pair it with `fixedStarts`.
+   */
+  sampler: Omit<LangevinOptions, 'seed' | 'signal'>;
   /** Where chains start each iteration; default fresh uniform noise on [−1, 1]. */
   init?: ChainInitializer;
   /** Observed examples per batch; default min(N, 64). */

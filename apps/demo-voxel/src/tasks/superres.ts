@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { fixedStarts, langevin, RunReport, tf } from '@ebm/core';
+import { blockMean, blockMeanFree, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrid, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
+import { avg, type TaskContext, type TaskResult } from '../context';
+import { loadSplit } from '../data';
+import { SUPERRES } from '../settings';
+import { trainDescriptor } from '../train';
+
+/**
+ * Super-resolution (3D DescriptorNet §4.4, sr_exp.py): a conditional model. Each training shape is
+ * reduced to its factor³ block means; chains start at the nearest upsampling of that input and take
+ * noise-free Langevin steps projected so the block means never change; the model learns so that
+ * these chains end at the true high-resolution shapes. Unseen shapes are then upsampled by the
+ * same chain and compared with nearest upsampling.
+ */
+export async function superres(ctx: TaskContext): Promise<TaskResult> {
+  const s = SUPERRES[ctx.mode];
+  const low = s.size / s.factor;
+  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed);
+  console.error(`demo-voxel superres: ${source}, ${low}³ → ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
+  const mean = avg(train.map(occupancy));
+  const spec = descriptor3dCpu(s.size);
+  const project = blockMeanFree(s.factor);
+  const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0, project };
+  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', config: { mode: ctx.mode, data: source, net: spec, sampler: { ...sampler, project: `block means of ${s.factor}³ kept` }, ...s, backend: ctx.backend } });
+
+  const data = gridsToTensor(train, mean);
+  const starts = tf.tidy(() => upsampleNearest(blockMean(data, s.factor), s.factor));
+  const { net, energy } = await trainDescriptor(
+    {
+      label: 'superres',
+      data,
+      spec,
+      init: fixedStarts(starts),
+      numSynthesized: train.length,
+      sampler,
+      iterations: s.iterations,
+      learningRate: s.learningRate,
+      energyL2: s.energyL2,
+      checkpointDir: join(ctx.out, 'checkpoint'),
+      preprocessing: { meanVoxel: mean, size: s.size, factor: s.factor },
+      meta: { task: 'superres', source },
+      seed: ctx.seed,
+    },
+    report,
+  );
+  [data, starts].forEach((t) => t.dispose());
+
+  const truth = gridsToTensor(test, mean);
+  const lowRes = blockMean(truth, s.factor);
+  const up = upsampleNearest(lowRes, s.factor);
+  const { x } = await langevin(energy, up, sampler);
+  const sr = (await tensorToGrids(x, mean)).map((g) => threshold(g));
+  const nearest = (await tensorToGrids(up, mean)).map((g) => threshold(g));
+  [truth, lowRes, up, x].forEach((t) => t.dispose());
+  net.dispose();
+
+  const meanIou = (gs: VoxelGrid[]) => avg(gs.map((g, i) => iou(g, test[i]!)));
+  const metrics = { iou: meanIou(sr), iouUpsampleBaseline: meanIou(nearest), lowSize: low, size: s.size, shapes: test.length };
+  const shown = Math.min(8, test.length);
+  // Nearest upsampling thresholded at 0.5 draws exactly like the low-resolution input itself.
+  await report.writePng('superres.png', renderGrid([...nearest.slice(0, shown), ...sr.slice(0, shown), ...test.slice(0, shown)], { size: 96, cols: shown }));
+  await report.writeCurves();
+  const all = await report.writeMetrics(metrics);
+  const html = await report.writeHtml(
+    [
+      { file: 'superres.png', caption: `Rows: the ${low}³ input upsampled to ${s.size}³ by nearest neighbours (the baseline; block means ≥ 0.5), super-resolved by the learned energy, the true ${s.size}³ shapes — all unseen in training.` },
+      { file: 'curves.png', caption: 'Training curves of the conditional model.' },
+    ],
+    all,
+  );
+  return { html, metrics: all };
+}
