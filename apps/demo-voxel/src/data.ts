@@ -45,20 +45,38 @@ export async function loadSplit(data: string | undefined, category: string, nTra
   return { train: grids.slice(0, grids.length - held), test: grids.slice(grids.length - held), source: `${source} (${held} held out)` };
 }
 
+export interface LabelledShapes {
+  classes: string[];
+  train: VoxelGrid[];
+  trainLabels: number[];
+  /** Shapes for choosing the classifier's settings (not trained on, not scored). */
+  val: VoxelGrid[];
+  valLabels: number[];
+  test: VoxelGrid[];
+  testLabels: number[];
+  source: string;
+}
+
 /**
- * Labelled shapes for classification: the procedural categories, or a --data folder with one
- * subfolder per class. A class folder with train/ and test/ inside (the ModelNet layout) is split
- * that way; otherwise its last quarter (at least one file) is held out.
+ * Labelled shapes for classification: the procedural categories in random poses (training,
+ * validation and test shapes from different seeds), or a --data folder with one subfolder per
+ * class. A class folder with train/ and test/ inside (the ModelNet layout) is split that way;
+ * otherwise its last quarter (at least one file) is the test set. With --data the last fifth of each
+ * class's training shapes (at least one) is the validation set.
  */
-export async function loadClasses(data: string | undefined, perClassTrain: number, perClassTest: number, size: number, seed: number): Promise<{ classes: string[]; train: VoxelGrid[]; trainLabels: number[]; test: VoxelGrid[]; testLabels: number[]; source: string }> {
-  const out = { classes: [] as string[], train: [] as VoxelGrid[], trainLabels: [] as number[], test: [] as VoxelGrid[], testLabels: [] as number[] };
+export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, size: number, seed: number): Promise<LabelledShapes> {
+  const out = { classes: [] as string[], train: [] as VoxelGrid[], trainLabels: [] as number[], val: [] as VoxelGrid[], valLabels: [] as number[], test: [] as VoxelGrid[], testLabels: [] as number[] };
+  const add = (part: 'train' | 'val' | 'test', grids: VoxelGrid[], k: number) => {
+    for (const g of grids) (out[part].push(g), out[`${part}Labels`].push(k));
+  };
   if (data === undefined) {
     CATEGORIES.forEach((c, k) => {
       out.classes.push(c);
-      for (const g of makeShapes(c, perClassTrain, { size, seed: seed + k, pose: 'random' })) (out.train.push(g), out.trainLabels.push(k));
-      for (const g of makeShapes(c, perClassTest, { size, seed: seed + 1000 + k, pose: 'random' })) (out.test.push(g), out.testLabels.push(k));
+      add('train', makeShapes(c, perClass.train, { size, seed: seed + k, pose: 'random' }), k);
+      add('val', makeShapes(c, perClass.val, { size, seed: seed + 2000 + k, pose: 'random' }), k);
+      add('test', makeShapes(c, perClass.test, { size, seed: seed + 1000 + k, pose: 'random' }), k);
     });
-    return { ...out, source: `${CATEGORIES.length} procedural classes in random poses, ${perClassTrain} + ${perClassTest} shapes each` };
+    return { ...out, source: `${CATEGORIES.length} procedural classes in random poses, ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test shapes each` };
   }
   let entries;
   try {
@@ -77,14 +95,16 @@ export async function loadClasses(data: string | undefined, perClassTrain: numbe
       te = (await loadShapes(join(dir, 'test'), c, 0, size, seed)).grids;
     } else {
       const all = (await loadShapes(dir, c, 0, size, seed)).grids;
-      if (all.length < 2) throw new InputError(`${dir}: needs at least 2 shapes (training and held-out), found ${all.length}`);
       const held = Math.max(1, Math.floor(all.length / 4));
       tr = all.slice(0, all.length - held);
       te = all.slice(all.length - held);
     }
+    if (tr.length < 2 || te.length < 1) throw new InputError(`${dir}: needs at least 3 shapes (training, validation and test), found ${tr.length + te.length}`);
+    const val = Math.max(1, Math.floor(tr.length / 5));
     out.classes.push(c);
-    for (const g of tr) (out.train.push(g), out.trainLabels.push(k));
-    for (const g of te) (out.test.push(g), out.testLabels.push(k));
+    add('train', tr.slice(0, tr.length - val), k);
+    add('val', tr.slice(tr.length - val), k);
+    add('test', te, k);
   }
-  return { ...out, source: `${entries.length} classes from ${data} (${out.train.length} training, ${out.test.length} test shapes)` };
+  return { ...out, source: `${entries.length} classes from ${data} (${out.train.length} training, ${out.val.length} validation, ${out.test.length} test shapes)` };
 }

@@ -56,8 +56,8 @@ export const SUPERRES: Record<Mode, SuperresSettings> = {
  */
 export interface ClassifySettings {
   size: number;
-  perClassTrain: number;
-  perClassTest: number;
+  /** Procedural shapes per class in each split. */
+  perClass: { train: number; val: number; test: number };
   chains: number;
   iterations: number;
   noiseUntil: number;
@@ -66,9 +66,9 @@ export interface ClassifySettings {
 }
 
 export const CLASSIFY: Record<Mode, ClassifySettings> = {
-  smoke: { size: 16, perClassTrain: 4, perClassTest: 2, chains: 8, iterations: 3, noiseUntil: 2, learningRate: 1e-3, energyL2: 1e-3 },
-  quick: { size: 16, perClassTrain: 16, perClassTest: 16, chains: 16, iterations: 600, noiseUntil: 240, learningRate: 1e-3, energyL2: 1e-3 },
-  full: { size: 32, perClassTrain: 40, perClassTest: 40, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: 1e-3, energyL2: 1e-3 },
+  smoke: { size: 16, perClass: { train: 4, val: 2, test: 2 }, chains: 8, iterations: 3, noiseUntil: 2, learningRate: 1e-3, energyL2: 1e-3 },
+  quick: { size: 16, perClass: { train: 16, val: 40, test: 40 }, chains: 16, iterations: 600, noiseUntil: 240, learningRate: 1e-3, energyL2: 1e-3 },
+  full: { size: 32, perClass: { train: 40, val: 40, test: 100 }, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: 1e-3, energyL2: 1e-3 },
 };
 
 /**

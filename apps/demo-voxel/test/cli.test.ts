@@ -61,8 +61,9 @@ it('classify --smoke reports accuracy against the raw-voxel and untrained-net ba
   const r = await cli('classify', '--smoke', '--out', out);
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-  expect(m).toMatchObject({ task: 'classify', classes: 4, trainShapes: 16, testShapes: 8, numFeatures: 896 });
-  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  expect(m).toMatchObject({ task: 'classify', classes: 4, trainShapes: 16, valShapes: 8, testShapes: 8 });
+  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet', 'accuracyVal']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  expect(m.features).toMatch(/^(conv1\+conv2|all convs), max-pooled to [12]³$/);
   for (const f of ['classify.png', 'curves.png', 'report.html']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
@@ -72,13 +73,14 @@ it('classify reads one subfolder per class, with a ModelNet-style train/test spl
   for (const c of ['cup', 'torus'] as const) {
     for (const part of ['train', 'test']) {
       await mkdir(join(data, c, part), { recursive: true });
-      for (const [i, g] of makeShapes(c, part === 'train' ? 3 : 2, { size: 16, seed: part === 'train' ? 1 : 2 }).entries()) await writeFile(join(data, c, part, `${c}${i}.binvox`), encodeBinvox(g));
+      for (const [i, g] of makeShapes(c, part === 'train' ? 5 : 2, { size: 16, seed: part === 'train' ? 1 : 2 }).entries()) await writeFile(join(data, c, part, `${c}${i}.binvox`), encodeBinvox(g));
     }
   }
   const r = await cli('classify', '--smoke', '--data', data, '--out', join(dir, 'classes-run'));
   expect(r.code).toBe(0);
-  expect(r.stderr).toContain(`2 classes from ${data} (6 training, 4 test shapes)`);
-  expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ classes: 2, trainShapes: 6, testShapes: 4 });
+  // A fifth of each class's training shapes (here 1 of 5) is kept for validation.
+  expect(r.stderr).toContain(`2 classes from ${data} (8 training, 2 validation, 4 test shapes)`);
+  expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ classes: 2, trainShapes: 8, valShapes: 2, testShapes: 4 });
 });
 
 it('reads a folder of voxel files', async () => {

@@ -47,6 +47,19 @@ export class CheckpointError extends EbmError {
   }
 }
 
+/**
+ * A data file (mesh, point cloud, voxel grid) that cannot be used: names the file and what is
+ * wrong with it. The modality packages raise it (as VoxelFormatError, PointCloudFormatError).
+ */
+export class FormatError extends EbmError {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
 /** Training diverged and the divergence guard ran out of retries. */
 export class DivergenceError extends EbmError {
   constructor(

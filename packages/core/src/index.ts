@@ -11,6 +11,7 @@ export {
   ShapeMismatchError,
   CheckpointError,
   DivergenceError,
+  FormatError,
   BackendUnavailableError,
 } from './errors';
 export { tf } from './tf';
@@ -64,3 +65,6 @@ export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/co
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { InputError, runCli } from './report/cli';
 export { fitLinearClassifier, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
+export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
+export { encodeObj, encodeStl } from './mesh/encode';
+export { loadMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';

@@ -1,4 +1,4 @@
-import { fitLinearClassifier, gaussianArray, InvalidOptionError, ShapeMismatchError, tf } from '../src';
+import { fitLinearClassifier, gaussianArray, InvalidOptionError, ShapeMismatchError } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);

@@ -9,7 +9,7 @@
  */
 import { InvalidOptionError } from '@ebm/core';
 import { voxelIndex, type VoxelGrid } from './grid';
-import type { TriangleMesh } from './mesh';
+import type { TriangleMesh } from '@ebm/core';
 
 export interface VoxelizeOptions {
   /** Grid side; default 32. */

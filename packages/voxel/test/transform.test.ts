@@ -6,7 +6,7 @@ const single = (n: number, x: number, y: number, z: number): VoxelGrid => {
   g.data[voxelIndex(g.dims, x, y, z)] = 1;
   return g;
 };
-const count = (g: VoxelGrid) => g.data.reduce((a, b) => a + b, 0);
+const count = (g: VoxelGrid) => Array.from(g.data).reduce((a, b) => a + b, 0);
 
 describe('rigid voxel moves', () => {
   it('a quarter turn about y maps (x, z) to (z, n − 1 − x); four turns are the identity', () => {

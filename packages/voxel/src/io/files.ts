@@ -1,11 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/core';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
 import { decodeBinvox, encodeBinvox } from './binvox';
 import { decodeNpy, encodeNpy } from './npy';
-import { parseObj, parseOff, parsePly, parseStl } from './mesh-formats';
-import type { TriangleMesh } from '../mesh';
 import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 
 /**
@@ -14,9 +13,9 @@ import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
  * @throws VoxelFormatError naming the file and the problem.
  */
 export async function loadVoxels(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
-  const bytes = await readBytes(path);
   const ext = extname(path).toLowerCase();
   if (MESH_EXTENSIONS.includes(ext)) return voxelizeMesh(await loadMesh(path), options);
+  const bytes = await readBytes(path);
   if (ext === '.binvox') {
     const g = decodeBinvox(bytes, path);
     return { dims: g.dims, data: g.data };
@@ -29,25 +28,6 @@ export async function loadVoxels(path: string, options: VoxelizeOptions = {}): P
     return { dims: shape as [number, number, number], data: a.data };
   }
   throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy; meshes: ${MESH_EXTENSIONS.join(', ')})`);
-}
-
-const MESH_EXTENSIONS = ['.obj', '.stl', '.off', '.ply'];
-
-async function readBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (e) {
-    throw new VoxelFormatError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
-/** Reads a triangle mesh from .obj, .stl, .off or .ply. @throws VoxelFormatError naming the file. */
-export async function loadMesh(path: string): Promise<TriangleMesh> {
-  const bytes = await readBytes(path);
-  const ext = extname(path).toLowerCase();
-  const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext];
-  if (!parse) throw new VoxelFormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
-  return parse(bytes, path);
 }
 
 /** Writes a grid as .binvox or .npy (float grids keep their values in .npy; binvox stores occupancy). */

@@ -1,18 +1,31 @@
 /**
  * Triangle meshes from OBJ, STL (ASCII and binary), OFF and PLY (ASCII, binary little and big
- * endian). Polygons are triangulated as fans. Pure functions on bytes; `name` names the source
- * in errors.
+ * endian), shared by the voxel and point-cloud packages. Polygons are triangulated as fans. Pure
+ * functions on bytes; `name` names the source in errors. With `{ faces: 'optional' }` a file of
+ * vertices only (a scanned point set as PLY or OFF) is accepted and has no triangles.
  */
-import { VoxelFormatError } from '../errors';
-import type { TriangleMesh } from '../mesh';
+import { FormatError } from '../errors';
+
+export interface TriangleMesh {
+  /** x, y, z per vertex. */
+  positions: Float32Array;
+  /** Three vertex indices per triangle, counter-clockwise seen from outside. */
+  triangles: Uint32Array;
+}
+
+export interface ParseMeshOptions {
+  /** 'required' (default): a file without faces is an error; 'optional': vertices alone are a point set. */
+  faces?: 'required' | 'optional';
+}
 
 const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
 
-function finish(name: string, pos: number[], tri: number[]): TriangleMesh {
+function finish(name: string, pos: number[], tri: number[], o: ParseMeshOptions): TriangleMesh {
   const nv = pos.length / 3;
-  if (nv === 0 || tri.length === 0) throw new VoxelFormatError(name, 'has no triangles');
-  for (const i of tri) if (!(i >= 0 && i < nv)) throw new VoxelFormatError(name, `face refers to vertex ${i + 1}, but there are ${nv}`);
-  for (const v of pos) if (!Number.isFinite(v)) throw new VoxelFormatError(name, 'has a vertex coordinate that is not a finite number');
+  if (nv === 0) throw new FormatError(name, 'has no vertices');
+  if (tri.length === 0 && (o.faces ?? 'required') === 'required') throw new FormatError(name, 'has no triangles');
+  for (const i of tri) if (!(i >= 0 && i < nv)) throw new FormatError(name, `face refers to vertex ${i + 1}, but there are ${nv}`);
+  for (const v of pos) if (!Number.isFinite(v)) throw new FormatError(name, 'has a vertex coordinate that is not a finite number');
   return { positions: Float32Array.from(pos), triangles: Uint32Array.from(tri) };
 }
 
@@ -21,13 +34,13 @@ function fan(tri: number[], face: number[]): void {
 }
 
 /** Wavefront OBJ: `v x y z` and `f a b c ...` (a may be `a/t/n`, negative = relative). */
-export function parseObj(bytes: Uint8Array, name = 'obj data'): TriangleMesh {
+export function parseObj(bytes: Uint8Array, name = 'obj data', options: ParseMeshOptions = {}): TriangleMesh {
   const pos: number[] = [];
   const tri: number[] = [];
   text(bytes).split(/\r?\n/).forEach((line, i) => {
     const t = line.trim().split(/\s+/);
     if (t[0] === 'v') {
-      if (t.length < 4) throw new VoxelFormatError(name, `line ${i + 1}: a vertex needs x y z`);
+      if (t.length < 4) throw new FormatError(name, `line ${i + 1}: a vertex needs x y z`);
       pos.push(Number(t[1]), Number(t[2]), Number(t[3]));
     } else if (t[0] === 'f') {
       const nv = pos.length / 3;
@@ -35,15 +48,15 @@ export function parseObj(bytes: Uint8Array, name = 'obj data'): TriangleMesh {
         const k = parseInt(s.split('/')[0]!, 10);
         return k < 0 ? nv + k : k - 1;
       });
-      if (face.length < 3 || face.some((k) => Number.isNaN(k))) throw new VoxelFormatError(name, `line ${i + 1}: bad face "${line.trim().slice(0, 40)}"`);
+      if (face.length < 3 || face.some((k) => Number.isNaN(k))) throw new FormatError(name, `line ${i + 1}: bad face "${line.trim().slice(0, 40)}"`);
       fan(tri, face);
     }
   });
-  return finish(name, pos, tri);
+  return finish(name, pos, tri, options);
 }
 
 /** STL, binary (80-byte header, count, 50 bytes per triangle) or ASCII (`facet ... vertex x y z`). */
-export function parseStl(bytes: Uint8Array, name = 'stl data'): TriangleMesh {
+export function parseStl(bytes: Uint8Array, name = 'stl data', options: ParseMeshOptions = {}): TriangleMesh {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const binaryCount = bytes.length >= 84 ? view.getUint32(80, true) : -1;
   if (binaryCount >= 0 && 84 + 50 * binaryCount === bytes.length) {
@@ -54,40 +67,40 @@ export function parseStl(bytes: Uint8Array, name = 'stl data'): TriangleMesh {
       for (let k = 0; k < 9; k++) pos.push(view.getFloat32(o + 4 * k, true));
       tri.push(3 * t, 3 * t + 1, 3 * t + 2);
     }
-    return finish(name, pos, tri);
+    return finish(name, pos, tri, options);
   }
   const s = text(bytes);
   if (!/^\s*solid/.test(s)) {
-    throw new VoxelFormatError(name, binaryCount >= 0 ? `binary STL says ${binaryCount} triangles (${84 + 50 * binaryCount} bytes) but has ${bytes.length} bytes (truncated or damaged)` : 'not an STL file');
+    throw new FormatError(name, binaryCount >= 0 ? `binary STL says ${binaryCount} triangles (${84 + 50 * binaryCount} bytes) but has ${bytes.length} bytes (truncated or damaged)` : 'not an STL file');
   }
   const pos: number[] = [];
   const re = /vertex\s+(\S+)\s+(\S+)\s+(\S+)/g;
   for (let m = re.exec(s); m; m = re.exec(s)) pos.push(Number(m[1]), Number(m[2]), Number(m[3]));
-  if (pos.length % 9 !== 0) throw new VoxelFormatError(name, `has ${pos.length / 3} vertices, not a multiple of 3 (damaged)`);
-  return finish(name, pos, Array.from({ length: pos.length / 3 }, (_, i) => i));
+  if (pos.length % 9 !== 0) throw new FormatError(name, `has ${pos.length / 3} vertices, not a multiple of 3 (damaged)`);
+  return finish(name, pos, Array.from({ length: pos.length / 3 }, (_, i) => i), options);
 }
 
 /** OFF: `OFF`, then `nv nf ne`, nv lines `x y z`, nf lines `k i1 ... ik` (no per-face colours). */
-export function parseOff(bytes: Uint8Array, name = 'off data'): TriangleMesh {
+export function parseOff(bytes: Uint8Array, name = 'off data', options: ParseMeshOptions = {}): TriangleMesh {
   const tokens = text(bytes).replace(/#[^\n]*/g, ' ').trim().split(/\s+/);
   let k = 0;
   const head = tokens[k++] ?? '';
-  if (!/^(C|N|CN)?OFF$/.test(head)) throw new VoxelFormatError(name, `not an OFF file (starts with "${head.slice(0, 12)}")`);
+  if (!/^(C|N|CN)?OFF$/.test(head)) throw new FormatError(name, `not an OFF file (starts with "${head.slice(0, 12)}")`);
   const nv = Number(tokens[k++]);
   const nf = Number(tokens[k++]);
   k++; // edge count
-  if (!Number.isInteger(nv) || !Number.isInteger(nf)) throw new VoxelFormatError(name, 'bad vertex/face counts');
+  if (!Number.isInteger(nv) || !Number.isInteger(nf)) throw new FormatError(name, 'bad vertex/face counts');
   const pos: number[] = [];
   for (let i = 0; i < nv * 3; i++) pos.push(Number(tokens[k++]));
   const tri: number[] = [];
   for (let f = 0; f < nf; f++) {
     const n = Number(tokens[k++]);
-    if (!Number.isInteger(n) || n < 3) throw new VoxelFormatError(name, `face ${f + 1} has a bad vertex count`);
+    if (!Number.isInteger(n) || n < 3) throw new FormatError(name, `face ${f + 1} has a bad vertex count`);
     fan(tri, tokens.slice(k, k + n).map(Number));
     k += n;
   }
-  if (k > tokens.length) throw new VoxelFormatError(name, 'ends early (truncated)');
-  return finish(name, pos, tri);
+  if (k > tokens.length) throw new FormatError(name, 'ends early (truncated)');
+  return finish(name, pos, tri, options);
 }
 
 type PlyType = 'char' | 'uchar' | 'short' | 'ushort' | 'int' | 'uint' | 'float' | 'double' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
@@ -113,26 +126,26 @@ interface PlyElement {
 }
 
 /** PLY: ASCII or binary (little/big endian) `vertex` x y z and `face` vertex_indices lists. */
-export function parsePly(bytes: Uint8Array, name = 'ply data'): TriangleMesh {
+export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMeshOptions = {}): TriangleMesh {
   const headEnd = text(bytes.subarray(0, Math.min(bytes.length, 65536))).indexOf('end_header');
-  if (!text(bytes.subarray(0, 3)).startsWith('ply') || headEnd < 0) throw new VoxelFormatError(name, 'not a PLY file');
+  if (!text(bytes.subarray(0, 3)).startsWith('ply') || headEnd < 0) throw new FormatError(name, 'not a PLY file');
   let bodyStart = headEnd + 'end_header'.length;
   if (bytes[bodyStart] === 0x0d) bodyStart++;
   bodyStart++;
   const lines = text(bytes.subarray(0, headEnd)).split(/\r?\n/).map((l) => l.trim().split(/\s+/));
   const format = lines.find((l) => l[0] === 'format')?.[1];
-  if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian') throw new VoxelFormatError(name, `unsupported PLY format "${format}"`);
+  if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian') throw new FormatError(name, `unsupported PLY format "${format}"`);
   const elements: PlyElement[] = [];
   for (const l of lines) {
     if (l[0] === 'element') elements.push({ name: l[1]!, count: Number(l[2]), props: [] });
     else if (l[0] === 'property') {
       const el = elements[elements.length - 1];
-      if (!el) throw new VoxelFormatError(name, 'property before any element');
+      if (!el) throw new FormatError(name, 'property before any element');
       if (l[1] === 'list') el.props.push({ name: l[4]!, type: l[3] as PlyType, list: l[2] as PlyType });
       else el.props.push({ name: l[2]!, type: l[1] as PlyType });
     }
   }
-  for (const el of elements) for (const p of el.props) if (!(p.type in PLY_SIZE) || (p.list && !(p.list in PLY_SIZE))) throw new VoxelFormatError(name, `unknown property type in element ${el.name}`);
+  for (const el of elements) for (const p of el.props) if (!(p.type in PLY_SIZE) || (p.list && !(p.list in PLY_SIZE))) throw new FormatError(name, `unknown property type in element ${el.name}`);
   const pos: number[] = [];
   const tri: number[] = [];
   const take = (el: PlyElement, values: (p: PlyElement['props'][number]) => number | number[]) => {
@@ -153,7 +166,7 @@ export function parsePly(bytes: Uint8Array, name = 'ply data'): TriangleMesh {
           k += n;
           return out;
         });
-    if (k > tokens.length) throw new VoxelFormatError(name, 'ends early (truncated)');
+    if (k > tokens.length) throw new FormatError(name, 'ends early (truncated)');
   } else {
     const le = format === 'binary_little_endian';
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -175,9 +188,9 @@ export function parsePly(bytes: Uint8Array, name = 'ply data'): TriangleMesh {
           });
     } catch (e) {
       // DataView reads past the end throw RangeError (checked by name: it may come from another realm).
-      if ((e as Error).name === 'RangeError') throw new VoxelFormatError(name, 'ends early (truncated)');
+      if ((e as Error).name === 'RangeError') throw new FormatError(name, 'ends early (truncated)');
       throw e;
     }
   }
-  return finish(name, pos, tri);
+  return finish(name, pos, tri, options);
 }

@@ -1,0 +1,24 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { FormatError } from '../errors';
+import { parseObj, parseOff, parsePly, parseStl, type ParseMeshOptions, type TriangleMesh } from './parse';
+
+export const MESH_EXTENSIONS = ['.obj', '.stl', '.off', '.ply'];
+
+/** The bytes of a file. @throws FormatError naming the file when it cannot be read. */
+export async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new FormatError(path, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+/** Reads a triangle mesh from .obj, .stl, .off or .ply. @throws FormatError naming the file. */
+export async function loadMesh(path: string, options: ParseMeshOptions = {}): Promise<TriangleMesh> {
+  const bytes = await readBytes(path);
+  const ext = extname(path).toLowerCase();
+  const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext];
+  if (!parse) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
+  return parse(bytes, path, options);
+}

@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { FormatError, parseObj, parseOff, parsePly, parseStl, readBytes } from '@ebm/core';
+import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
+import { sampleSurface } from '../sample';
+import { encodePly } from './ply';
+import { encodeXyz, parseXyz } from './xyz';
+
+export const CLOUD_EXTENSIONS = ['.ply', '.off', '.xyz', '.txt', '.pts', '.obj', '.stl'];
+
+export interface LoadCloudOptions {
+  /** Points in the result: meshes are sampled with this many points, point files resampled to it. Default: meshes 2048, point files as they are. */
+  points?: number;
+  /** Normalisation after loading; default 'unit-sphere'. */
+  normalize?: Normalization;
+  /** Seed of surface sampling and resampling; default 0. */
+  seed?: number;
+}
+
+/**
+ * Reads a point cloud: PLY/OFF/XYZ point files as they are, and meshes (OBJ, STL, or PLY/OFF with
+ * faces) by area-weighted surface sampling.
+ * @throws FormatError (PointCloudFormatError) naming the file and the problem.
+ */
+export async function loadPointCloud(path: string, options: LoadCloudOptions = {}): Promise<PointCloud> {
+  const ext = extname(path).toLowerCase();
+  if (!CLOUD_EXTENSIONS.includes(ext)) throw new FormatError(path, `unsupported extension "${ext}" (${CLOUD_EXTENSIONS.join(', ')})`);
+  const bytes = await readBytes(path);
+  let cloud: PointCloud;
+  if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
+  else {
+    const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext]!;
+    const mesh = parse(bytes, path, { faces: 'optional' });
+    cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
+  }
+  if (options.points !== undefined && cloud.points.length !== 3 * options.points) cloud = resample(cloud, options.points, options.seed ?? 0);
+  return normalizeCloud(cloud, options.normalize ?? 'unit-sphere');
+}
+
+/** Writes a cloud as .ply (binary little endian) or .xyz text. */
+export async function savePointCloud(path: string, cloud: PointCloud): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.ply') await writeFile(path, encodePly(cloud));
+  else if (ext === '.xyz') await writeFile(path, encodeXyz(cloud));
+  else throw new FormatError(path, `unsupported extension "${ext}" (point files are written as .ply or .xyz)`);
+}

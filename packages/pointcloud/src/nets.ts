@@ -1,0 +1,63 @@
+/**
+ * Generative PointNet energies (Xie et al., "Generative PointNet: Deep Energy-Based Learning on
+ * Unordered Point Sets for 3D Generation, Reconstruction and Classification", CVPR 2021) as
+ * NetSpecs, with the paper's settings (research/papers.md §2.4, read from fei960922/GPointNet).
+ * Input [points, 3]; every per-point layer is a `dense` on the last axis, so the energy does not
+ * depend on the order of the points.
+ */
+import { netSpec, type LayerSpec, type NetSpec } from '@ebm/core';
+
+export interface PointNetOptions {
+  /** Pooling over points: 'mean' (the paper's default) or 'max'. */
+  pool?: 'mean' | 'max';
+  /** Layer norm over the points after every per-point layer (the paper's `ln`, default) or none. */
+  norm?: 'layer' | 'none';
+}
+
+function pointNet(points: number, local: number[], global: number[], o: PointNetOptions, name: string): NetSpec {
+  const layers: LayerSpec[] = [];
+  for (const h of local) {
+    layers.push({ type: 'dense', units: h });
+    // Normalised over the points per channel. The official LayerNorm(num_point) also carries a
+    // per-point scale and shift, which ties the energy to the order of the points; ours is per
+    // channel, so the energy stays a function of the set.
+    if ((o.norm ?? 'layer') === 'layer') layers.push({ type: 'layerNorm', axes: [0] });
+    layers.push({ type: 'relu' });
+  }
+  layers.push({ type: 'pool', op: o.pool ?? 'mean', axis: 0 });
+  for (const h of global) layers.push({ type: 'dense', units: h }, { type: 'relu' });
+  layers.push({ type: 'dense', units: 1 });
+  return netSpec([points, 3], layers, name);
+}
+
+/**
+ * The paper's `default_medium` energy: per-point MLP 64-64-128-256-1024 with layer norm and ReLU,
+ * mean pooling, MLP 512-256-128-64 with ReLU, a scalar. (The official code makes the 64 → 64 layer
+ * residual; NetSpec has no skip connections, so here it is a plain layer.)
+ */
+export function gpointnetPaper(points = 2048, options: PointNetOptions = {}): NetSpec {
+  return pointNet(points, [64, 64, 128, 256, 1024], [512, 256, 128, 64], options, 'gpointnet-paper');
+}
+
+/** A CPU-sized variant (~13k parameters): per-point 32-64-128, pooling, 64, a scalar. */
+export function gpointnetCpu(points = 512, options: PointNetOptions = {}): NetSpec {
+  return pointNet(points, [32, 64, 128], [64], options, 'gpointnet-cpu');
+}
+
+/**
+ * The paper's settings: Langevin 64 steps, δ = 0.01, σ = 0.3, points clamped to ±1, chains from
+ * N(0, σ²); Adam 5e-4, β = (0.9, 0.999), learning rate ×0.998 every 10 steps; batch 128, 2000
+ * iterations; data noise 0.01; the stability check (var(syn) > σ² + 0.1 → roll back); 2048 points.
+ * Reconstruction: 64 sign-gradient steps of size 0.2 (decay 0.9 per step) on the initial noise.
+ */
+export const gpointnetSettings = {
+  sampler: { numSteps: 64, stepSize: 0.01, refSigma: 0.3, clamp: [-1, 1] as [number, number] },
+  chainInit: { dist: 'gaussian', std: 0.3 },
+  optimizer: { learningRate: 5e-4, beta1: 0.9, beta2: 0.999 },
+  learningRateDecay: { factor: 0.998, every: 10 },
+  batchSize: 128,
+  iterations: 2000,
+  dataNoise: 0.01,
+  points: 2048,
+  reconstruct: { steps: 64, stepSize: 0.2, decay: 0.9 },
+} as const;

@@ -1,0 +1,117 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNet, encodeStl, initBackend, paramCount, setLogger, tf } from '@ebm/core';
+import { chamfer, cloudsToTensor, encodePly, gpointnetCpu, gpointnetPaper, loadPointCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, savePointCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
+
+let dir: string;
+beforeAll(async () => {
+  setLogger(() => {});
+  await initBackend();
+  dir = await mkdtemp(join(tmpdir(), 'ebm-pc-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const unitSquare = { positions: Float32Array.of(0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0), triangles: Uint32Array.of(0, 1, 2, 0, 2, 3) };
+
+describe('surface sampling and normalisation', () => {
+  it('samples a mesh uniformly by area', () => {
+    // Two triangles: the second 3× the area of the first; points land in proportion.
+    const mesh = { positions: Float32Array.of(0, 0, 0, 1, 0, 0, 0, 1, 0, 10, 0, 0, 13, 0, 0, 10, 1, 0), triangles: Uint32Array.of(0, 1, 2, 3, 4, 5) };
+    const c = sampleSurface(mesh, 8000, 1);
+    let far = 0;
+    for (let i = 0; i < 8000; i++) if (c.points[3 * i]! >= 10) far++;
+    expect(far / 8000).toBeCloseTo(0.75, 1.5);
+    // On the unit square the mean is the centre and x is uniform (variance 1/12).
+    const s = sampleSurface(unitSquare, 20000, 2);
+    let mx = 0;
+    let vx = 0;
+    for (let i = 0; i < 20000; i++) mx += s.points[3 * i]! / 20000;
+    for (let i = 0; i < 20000; i++) vx += (s.points[3 * i]! - mx) ** 2 / 20000;
+    expect(mx).toBeCloseTo(0.5, 2);
+    expect(vx).toBeCloseTo(1 / 12, 2);
+  });
+
+  it('normalises to the unit ball and per axis', () => {
+    const c: PointCloud = { points: Float32Array.of(1, 1, 1, 3, 1, 1, 2, 5, 1) };
+    const u = normalizeCloud(c);
+    let r = 0;
+    for (let i = 0; i < 3; i++) r = Math.max(r, Math.hypot(u.points[3 * i]!, u.points[3 * i + 1]!, u.points[3 * i + 2]!));
+    expect(r).toBeCloseTo(1, 6);
+    const p = normalizeCloud(c, 'per-axis');
+    expect(Math.max(...Array.from(p.points).filter((_, i) => i % 3 === 1).map(Math.abs))).toBeCloseTo(1, 6);
+    expect(resample(c, 5, 1).points.length).toBe(15);
+  });
+});
+
+describe('files', () => {
+  it('PLY round trip (binary and ASCII), XYZ, and meshes sampled', async () => {
+    const c = makeClouds('torus', 1, { points: 300, seed: 2 })[0]!;
+    await savePointCloud(join(dir, 'a.ply'), c);
+    const back = await loadPointCloud(join(dir, 'a.ply'), { normalize: 'none' });
+    // Normalisation 'none' only centres; the torus cloud is already centred up to rounding.
+    expect(chamfer(back, normalizeCloud(c, 'none'))).toBeLessThan(1e-10);
+    expect(parsePly(encodePly(c, { format: 'ascii' }), 'x', { faces: 'optional' }).positions.length).toBe(900);
+    await savePointCloud(join(dir, 'a.xyz'), c);
+    expect((await loadPointCloud(join(dir, 'a.xyz'))).points.length).toBe(900);
+    await writeFile(join(dir, 'sq.stl'), encodeStl(unitSquare));
+    expect((await loadPointCloud(join(dir, 'sq.stl'), { points: 100 })).points.length).toBe(300);
+  });
+
+  it('names the file in typed errors', async () => {
+    await writeFile(join(dir, 'bad.xyz'), '0 0 0\n1 two 3\n');
+    await expect(loadPointCloud(join(dir, 'bad.xyz'))).rejects.toThrow(PointCloudFormatError);
+    await expect(loadPointCloud(join(dir, 'bad.xyz'))).rejects.toThrow(`${join(dir, 'bad.xyz')}: line 2: expected "x y z", got "1 two 3"`);
+    await writeFile(join(dir, 'cut.ply'), encodePly({ points: new Float32Array(30) }).subarray(0, 150));
+    await expect(loadPointCloud(join(dir, 'cut.ply'))).rejects.toThrow(/cut\.ply: ends early \(truncated\)/);
+    await expect(loadPointCloud(join(dir, 'x.las'))).rejects.toThrow(/unsupported extension ".las"/);
+    await expect(loadPointCloud(join(dir, 'missing.ply'))).rejects.toThrow(/missing\.ply: cannot read \(ENOENT\)/);
+  });
+});
+
+describe('PointNet energies', () => {
+  it('the paper preset has the published layer sizes', () => {
+    const spec = gpointnetPaper(2048);
+    const dense = spec.layers.filter((l) => l.type === 'dense').map((l) => (l as { units: number }).units);
+    expect(dense).toEqual([64, 64, 128, 256, 1024, 512, 256, 128, 64, 1]);
+    expect(paramCount(gpointnetCpu(512))).toBeLessThan(20000);
+  });
+
+  it.each(['mean', 'max'] as const)('the energy (%s pooling) does not depend on the order of the points', async (pool) => {
+    const net = createNet(gpointnetCpu(64, { pool }), { seed: 3 });
+    const clouds = makeClouds('chair', 2, { points: 64, seed: 4 });
+    const perm = clouds.map((c) => resample(c, 64, 9));
+    const x = cloudsToTensor(clouds);
+    const y = cloudsToTensor(perm);
+    const a = await net.forward(x);
+    const b = await net.forward(y);
+    expect(chamfer(clouds[0]!, perm[0]!)).toBe(0);
+    expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(a)).dataSync()[0]).toBeGreaterThan(0);
+    [x, y, a, b].forEach((t) => t.dispose());
+    net.dispose();
+  });
+
+  it('point features: mean and max over points of the last local layer', async () => {
+    const net = createNet(gpointnetCpu(32), { seed: 1 });
+    expect(localFeatureLayer(net)).toBe(8);
+    const x = cloudsToTensor(makeClouds('cup', 3, { points: 32, seed: 1 }));
+    const { features, numFeatures } = await pointFeatures(net, x, { batchSize: 2 });
+    expect(numFeatures).toBe(256);
+    const a = await net.forwardTo(x, 8);
+    const mean = tf.mean(a, 1).dataSync();
+    for (let k = 0; k < 128; k++) expect(features[2 * 256 + k]).toBeCloseTo(mean[2 * 128 + k]!, 5);
+    [x, a].forEach((t) => t.dispose());
+    net.dispose();
+  });
+
+  it('tensor round trip and procedural shapes', async () => {
+    const cs = makeClouds('table', 2, { points: 100, seed: 5 });
+    const t = cloudsToTensor(cs);
+    expect(t.shape).toEqual([2, 100, 3]);
+    const back = await tensorToClouds(t);
+    expect(Array.from(back[1]!.points)).toEqual(Array.from(cs[1]!.points));
+    t.dispose();
+    expect(shapeMesh('cup', 1).triangles.length).toBeGreaterThan(0);
+  });
+});
