@@ -1,0 +1,69 @@
+/**
+ * demo-pointcloud: Generative PointNet (Xie et al., CVPR 2021) on point clouds — generation,
+ * reconstruction, interpolation and classification, each learned by maximum likelihood with
+ * short-run Langevin chains on the onnx runtime and scored against baselines from the same run
+ * (ARCHITECTURE.md, "The demo contract").
+ *
+ *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data DIR] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend, InputError, runCli } from '@ebm/core';
+import type { TaskContext, TaskResult } from './context';
+import { CATEGORIES } from './data';
+import { classify } from './tasks/classify';
+import { generate } from './tasks/generate';
+import { interpolate } from './tasks/interpolate';
+import { reconstruct } from './tasks/reconstruct';
+
+const TASKS: Record<string, (ctx: TaskContext) => Promise<TaskResult>> = { generate, reconstruct, interpolate, classify };
+
+const HELP = `Usage: demo-pointcloud <task> [options]
+
+Tasks:
+  generate     learn clouds of one category and generate new ones from noise
+  reconstruct  learn them, then reconstruct held-out clouds by inferring the chain's initial noise
+  interpolate  learn them, then walk between two initial noises (a strip of renders)
+  classify     learn one energy on clouds of several classes; classify held-out clouds from its features
+
+Options:
+  --data DIR       generate/reconstruct/interpolate: a folder of .ply/.off/.xyz clouds or .obj/.stl/.off/.ply
+                   meshes (sampled) of one category, a quarter held out; classify: one subfolder per
+                   class (with train/ and test/ inside, or a quarter held out).
+                   Default: the Stanford bunny (npm stl-models) or procedural shapes
+  --category NAME  without --data: ${CATEGORIES.join(', ')} (default bunny)
+  --out DIR        run folder; default runs/<task>-<timestamp>
+  --quick          256 points, 700 updates: about 5 minutes on 2 CPU cores
+  --smoke          a few updates, to check the pipeline (seconds)
+  --seed N         seed of every random choice; default 0
+  --help           this text
+Without --quick or --smoke the full run trains on 1024 points for 3000 updates.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
+    allowPositionals: true,
+    options: { data: { type: 'string' }, category: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const names = Object.keys(TASKS).join(', ');
+  const task = positionals[0];
+  if (task === undefined || !(task in TASKS)) throw new InputError(task ? `unknown task "${task}" (tasks: ${names}; see --help)` : `no task given (tasks: ${names}; see --help)`);
+  if (positionals.length > 1) throw new InputError(`unexpected argument "${positionals[1]}" (see --help)`);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got "${values.seed}"`);
+  if (values.category !== undefined && task === 'classify') throw new InputError('--category does not apply to classify (it uses every category, or the classes of --data)');
+  if (values.category !== undefined && !(CATEGORIES as readonly string[]).includes(values.category)) throw new InputError(`unknown --category "${values.category}" (${CATEGORIES.join(', ')})`);
+  const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
+  const out = values.out ?? join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const backend = await initBackend();
+  const { html, metrics } = await TASKS[task]!({ mode, seed, out, data: values.data, category: values.category ?? 'bunny', backend: backend.backend });
+  console.error(`wrote ${html}`);
+  console.log(JSON.stringify(metrics));
+  return 0;
+}
+
+runCli('demo-pointcloud', main);

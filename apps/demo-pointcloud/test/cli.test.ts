@@ -1,0 +1,92 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const exec = promisify(execFile);
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'demo-pointcloud-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [MAIN, ...args], { env: { ...process.env, EBM_BACKEND: 'cpu' } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const metricsOf = async (out: string) => JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+const expectFiles = async (out: string, files: string[]) => {
+  for (const f of files) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+};
+
+it('generate --smoke on the bunny writes the whole run folder', async () => {
+  const out = join(dir, 'generate');
+  const r = await cli('--', 'generate', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain('the Stanford bunny (stl-models)');
+  const m = await metricsOf(out);
+  expect(m).toMatchObject({ task: 'generate', points: 64, generated: 4, references: 4 });
+  for (const k of ['mmdCD', 'covCD', 'nna', 'mmdCDNoise', 'covCDNoise', 'mmdCDTrain']) expect(typeof m[k]).toBe('number');
+  await expectFiles(out, ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.ply', 'checkpoint/model.json']);
+});
+
+it('reconstruct, interpolate and classify --smoke report their metrics', async () => {
+  const rec = join(dir, 'rec');
+  expect((await cli('reconstruct', '--smoke', '--category', 'cup', '--out', rec)).code).toBe(0);
+  expect(await metricsOf(rec)).toMatchObject({ task: 'reconstruct', clouds: 4 });
+  await expectFiles(rec, ['reconstruction.png', 'reconstruction-0.ply']);
+  const itp = join(dir, 'itp');
+  expect((await cli('interpolate', '--smoke', '--out', itp)).code).toBe(0);
+  expect((await metricsOf(itp)).frames).toBe(8);
+  await expectFiles(itp, ['interpolation.png']);
+  const cls = join(dir, 'cls');
+  expect((await cli('classify', '--smoke', '--out', cls)).code).toBe(0);
+  const m = await metricsOf(cls);
+  expect(m).toMatchObject({ task: 'classify', classes: 5, trainClouds: 20, valClouds: 20, testClouds: 20 });
+  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  await expectFiles(cls, ['classify.png']);
+});
+
+it('reads a folder of clouds and meshes', async () => {
+  const { encodePly, makeClouds } = await import('@ebm/pointcloud');
+  const { encodeStl } = await import('@ebm/core');
+  const data = join(dir, 'tori');
+  await mkdir(data);
+  for (const [i, c] of makeClouds('torus', 3, { points: 100, seed: 1 }).entries()) await writeFile(join(data, `t${i}.ply`), encodePly(c));
+  await writeFile(join(data, 'square.stl'), encodeStl({ positions: Float32Array.of(0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0), triangles: Uint32Array.of(0, 1, 2, 0, 2, 3) }));
+  const r = await cli('generate', '--smoke', '--data', data, '--out', join(dir, 'tori-run'));
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain(`4 clouds from ${data} (1 held out)`);
+});
+
+it.each([
+  [['fly'], /^demo-pointcloud: unknown task "fly" \(tasks: generate, reconstruct, interpolate, classify; see --help\)$/],
+  [['generate', '--category', 'sofa'], /^demo-pointcloud: unknown --category "sofa" \(bunny, chair, table, torus, cup\)$/],
+  [['classify', '--category', 'cup'], /^demo-pointcloud: --category does not apply to classify/],
+  [['generate', '--data', 'no-such-dir'], /^demo-pointcloud: no-such-dir: cannot read the folder \(ENOENT\)$/],
+  [['generate', '--seed', '-1'], /^demo-pointcloud: --seed must be a non-negative integer, got "-1"$/],
+])('%j fails with one line and exit code 2', async (args, msg) => {
+  const r = await cli(...args);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n').pop()).toMatch(msg);
+});
+
+it('names a damaged file in --data', async () => {
+  const data = join(dir, 'bad');
+  await mkdir(data);
+  await writeFile(join(data, 'broken.xyz'), '0 0 0\nnot a point\n');
+  const r = await cli('generate', '--smoke', '--data', data);
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n').pop()).toBe(`demo-pointcloud: ${join(data, 'broken.xyz')}: line 2: expected "x y z", got "not a point"`);
+});
