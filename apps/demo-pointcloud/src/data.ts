@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { InputError, loadMesh } from '@ebm/core';
+import { InputError, loadMesh, readClassFolders, type ClassSplit } from '@ebm/core';
 import { CLOUD_EXTENSIONS, loadPointCloud, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
 
 export const CATEGORIES = ['bunny', ...SHAPE_CATEGORIES] as const;
@@ -54,65 +54,29 @@ export async function loadSplit(data: string | undefined, category: string, nTra
   return { train: all.slice(0, all.length - held), held: all.slice(all.length - held), source: `${all.length} clouds from ${data} (${held} held out)` };
 }
 
-export interface LabelledClouds {
-  classes: string[];
-  train: PointCloud[];
-  trainLabels: number[];
-  val: PointCloud[];
-  valLabels: number[];
-  test: PointCloud[];
-  testLabels: number[];
+export interface LabelledClouds extends ClassSplit<PointCloud> {
   source: string;
 }
 
 /**
  * Labelled clouds for classification: the built-in categories (bunny and the procedural shapes)
- * turned about the up axis at random, or a --data folder with one subfolder per class (train/ and
- * test/ inside, the ModelNet layout, or its last quarter held out). Validation clouds choose the
- * classifier's L2 penalty: separate seeds for built-in data, the last fifth of each class's
- * training files for --data.
+ * turned about the up axis at random, with training, validation and test clouds from different
+ * seeds, or a --data folder with one subfolder per class (`readClassFolders`: train/ and test/
+ * inside, the ModelNet layout, or a quarter held out; a fifth of the training clouds for
+ * validation). The validation clouds choose the classifier's L2 penalty.
  */
 export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, points: number, seed: number): Promise<LabelledClouds> {
-  const out = { classes: [] as string[], train: [] as PointCloud[], trainLabels: [] as number[], val: [] as PointCloud[], valLabels: [] as number[], test: [] as PointCloud[], testLabels: [] as number[] };
-  const add = (part: 'train' | 'val' | 'test', clouds: PointCloud[], k: number) => {
-    for (const c of clouds) (out[part].push(c), out[`${part}Labels`].push(k));
-  };
-  if (data === undefined) {
-    for (const [k, c] of CATEGORIES.entries()) {
-      out.classes.push(c);
-      add('train', await categoryClouds(c, perClass.train, points, seed + k, 'random'), k);
-      add('val', await categoryClouds(c, perClass.val, points, seed + 2000 + k, 'random'), k);
-      add('test', await categoryClouds(c, perClass.test, points, seed + 1000 + k, 'random'), k);
-    }
-    return { ...out, source: `${CATEGORIES.length} classes (bunny and procedural shapes, random turns about the up axis), ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test clouds each` };
+  if (data !== undefined) {
+    const d = await readClassFolders(data, (folder) => folderClouds(folder, points, seed));
+    return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test clouds)` };
   }
-  let entries: string[];
-  try {
-    entries = (await readdir(data, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch (e) {
-    throw new InputError(`${data}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  const d: ClassSplit<PointCloud> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };
+  for (const [k, c] of CATEGORIES.entries()) {
+    d.classes.push(c);
+    const add = async (part: 'train' | 'val' | 'test', n: number, offset: number) => (await categoryClouds(c, n, points, seed + offset + k, 'random')).forEach((x) => (d[part].push(x), d[`${part}Labels`].push(k)));
+    await add('train', perClass.train, 0);
+    await add('val', perClass.val, 2000);
+    await add('test', perClass.test, 1000);
   }
-  if (entries.length < 2) throw new InputError(`${data}: classify needs one subfolder per class, found ${entries.length}`);
-  for (const [k, c] of entries.entries()) {
-    const dir = join(data, c);
-    const sub = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-    let tr: PointCloud[];
-    let te: PointCloud[];
-    if (sub.includes('train') && sub.includes('test')) {
-      tr = await folderClouds(join(dir, 'train'), points, seed);
-      te = await folderClouds(join(dir, 'test'), points, seed);
-    } else {
-      const all = await folderClouds(dir, points, seed);
-      const held = Math.max(1, Math.floor(all.length / 4));
-      tr = all.slice(0, all.length - held);
-      te = all.slice(all.length - held);
-    }
-    if (tr.length < 2 || te.length < 1) throw new InputError(`${dir}: needs at least 3 clouds (training, validation and test), found ${tr.length + te.length}`);
-    const val = Math.max(1, Math.floor(tr.length / 5));
-    out.classes.push(c);
-    add('train', tr.slice(0, tr.length - val), k);
-    add('val', tr.slice(tr.length - val), k);
-    add('test', te, k);
-  }
-  return { ...out, source: `${entries.length} classes from ${data} (${out.train.length} training, ${out.val.length} validation, ${out.test.length} test clouds)` };
+  return { ...d, source: `${CATEGORIES.length} classes (bunny and procedural shapes, random turns about the up axis), ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test clouds each` };
 }

@@ -1,4 +1,4 @@
-import { createNet, netEnergy, Progress, trainMle, type ChainInitializer, type Energy, type LangevinOptions, type Net, type NetSpec, type RunReport, type Tensor } from '@ebm/core';
+import { createNet, followTraining, netEnergy, Progress, trainMle, type ChainInitializer, type Energy, type LangevinOptions, type Net, type NetSpec, type RunReport, type Tensor } from '@ebm/core';
 
 export interface TrainJob {
   label: string;
@@ -27,9 +27,8 @@ export interface TrainJob {
 export async function trainDescriptor(job: TrainJob, report: RunReport): Promise<{ net: Net; energy: Energy }> {
   const net = createNet(job.spec, { seed: job.seed, runtime: 'onnx' });
   const energy = netEnergy(net);
-  const progress = new Progress({ total: job.iterations, label: job.label });
   try {
-    for await (const e of trainMle(energy, job.data, {
+    const events = trainMle(energy, job.data, {
       sampler: job.sampler,
       init: job.init,
       batchSize: job.batchSize,
@@ -40,16 +39,11 @@ export async function trainDescriptor(job: TrainJob, report: RunReport): Promise
       dataNoise: job.dataNoise,
       checkpoint: { dir: job.checkpointDir, every: Math.max(1, Math.floor(job.iterations / 4)), netSpec: job.spec, preprocessing: job.preprocessing, meta: job.meta },
       seed: job.seed,
-    })) {
-      report.record(e);
-      if (e.type === 'step') progress.update(e.iteration, { loss: e.loss, gap: e.gap, var: e.sampleVar });
-      if (e.type === 'diverged') progress.log(`diverged at ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo}`);
-    }
+    });
+    await followTraining(events, report, new Progress({ total: job.iterations, label: job.label }));
   } catch (e) {
     net.dispose();
     throw e;
-  } finally {
-    progress.stop();
   }
   return { net, energy };
 }

@@ -1,4 +1,4 @@
-import { InputError } from '@ebm/core';
+import { InputError, readClassFolders, type ClassSplit } from '@ebm/core';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { CATEGORIES, loadVoxels, makeShapes, type Category, type VoxelGrid } from '@ebm/voxel';
@@ -45,66 +45,28 @@ export async function loadSplit(data: string | undefined, category: string, nTra
   return { train: grids.slice(0, grids.length - held), test: grids.slice(grids.length - held), source: `${source} (${held} held out)` };
 }
 
-export interface LabelledShapes {
-  classes: string[];
-  train: VoxelGrid[];
-  trainLabels: number[];
-  /** Shapes for choosing the classifier's settings (not trained on, not scored). */
-  val: VoxelGrid[];
-  valLabels: number[];
-  test: VoxelGrid[];
-  testLabels: number[];
+export interface LabelledShapes extends ClassSplit<VoxelGrid> {
   source: string;
 }
 
 /**
  * Labelled shapes for classification: the procedural categories in random poses (training,
  * validation and test shapes from different seeds), or a --data folder with one subfolder per
- * class. A class folder with train/ and test/ inside (the ModelNet layout) is split that way;
- * otherwise its last quarter (at least one file) is the test set. With --data the last fifth of each
- * class's training shapes (at least one) is the validation set.
+ * class (`readClassFolders`: train/ and test/ inside, or a quarter held out; a fifth of the
+ * training shapes for validation).
  */
 export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, size: number, seed: number): Promise<LabelledShapes> {
-  const out = { classes: [] as string[], train: [] as VoxelGrid[], trainLabels: [] as number[], val: [] as VoxelGrid[], valLabels: [] as number[], test: [] as VoxelGrid[], testLabels: [] as number[] };
-  const add = (part: 'train' | 'val' | 'test', grids: VoxelGrid[], k: number) => {
-    for (const g of grids) (out[part].push(g), out[`${part}Labels`].push(k));
-  };
-  if (data === undefined) {
-    CATEGORIES.forEach((c, k) => {
-      out.classes.push(c);
-      add('train', makeShapes(c, perClass.train, { size, seed: seed + k, pose: 'random' }), k);
-      add('val', makeShapes(c, perClass.val, { size, seed: seed + 2000 + k, pose: 'random' }), k);
-      add('test', makeShapes(c, perClass.test, { size, seed: seed + 1000 + k, pose: 'random' }), k);
-    });
-    return { ...out, source: `${CATEGORIES.length} procedural classes in random poses, ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test shapes each` };
+  if (data !== undefined) {
+    const d = await readClassFolders(data, async (folder) => (await loadShapes(folder, '', 0, size, seed)).grids);
+    return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test shapes)` };
   }
-  let entries;
-  try {
-    entries = (await readdir(data, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch (e) {
-    throw new InputError(`${data}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (entries.length < 2) throw new InputError(`${data}: classify needs one subfolder per class, found ${entries.length}`);
-  for (const [k, c] of entries.entries()) {
-    const dir = join(data, c);
-    const sub = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-    let tr: VoxelGrid[];
-    let te: VoxelGrid[];
-    if (sub.includes('train') && sub.includes('test')) {
-      tr = (await loadShapes(join(dir, 'train'), c, 0, size, seed)).grids;
-      te = (await loadShapes(join(dir, 'test'), c, 0, size, seed)).grids;
-    } else {
-      const all = (await loadShapes(dir, c, 0, size, seed)).grids;
-      const held = Math.max(1, Math.floor(all.length / 4));
-      tr = all.slice(0, all.length - held);
-      te = all.slice(all.length - held);
-    }
-    if (tr.length < 2 || te.length < 1) throw new InputError(`${dir}: needs at least 3 shapes (training, validation and test), found ${tr.length + te.length}`);
-    const val = Math.max(1, Math.floor(tr.length / 5));
-    out.classes.push(c);
-    add('train', tr.slice(0, tr.length - val), k);
-    add('val', tr.slice(tr.length - val), k);
-    add('test', te, k);
-  }
-  return { ...out, source: `${entries.length} classes from ${data} (${out.train.length} training, ${out.val.length} validation, ${out.test.length} test shapes)` };
+  const d: ClassSplit<VoxelGrid> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };
+  CATEGORIES.forEach((c, k) => {
+    d.classes.push(c);
+    const add = (part: 'train' | 'val' | 'test', n: number, offset: number) => makeShapes(c, n, { size, seed: seed + offset + k, pose: 'random' }).forEach((g) => (d[part].push(g), d[`${part}Labels`].push(k)));
+    add('train', perClass.train, 0);
+    add('val', perClass.val, 2000);
+    add('test', perClass.test, 1000);
+  });
+  return { ...d, source: `${CATEGORIES.length} procedural classes in random poses, ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test shapes each` };
 }

@@ -68,3 +68,5 @@ export { fitLinearClassifier, LinearClassifier, type LinearClassifierOptions } f
 export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
 export { encodeObj, encodeStl } from './mesh/encode';
 export { loadMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';
+export { followTraining } from './report/follow';
+export { readClassFolders, type ClassSplit } from './report/class-folders';
