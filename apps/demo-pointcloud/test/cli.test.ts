@@ -75,7 +75,7 @@ it.each([
   [['generate', '--category', 'sofa'], /^demo-pointcloud: unknown --category "sofa" \(bunny, chair, table, torus, cup\)$/],
   [['classify', '--category', 'cup'], /^demo-pointcloud: --category does not apply to classify/],
   [['generate', '--data', 'no-such-dir'], /^demo-pointcloud: no-such-dir: cannot read the folder \(ENOENT\)$/],
-  [['generate', '--seed', '-1'], /^demo-pointcloud: --seed must be a non-negative integer, got "-1"$/],
+  [['generate', '--seed=-1'], /^demo-pointcloud: --seed must be a non-negative integer, got "-1"$/],
 ])('%j fails with one line and exit code 2', async (args, msg) => {
   const r = await cli(...args);
   expect(r.code).toBe(2);
