@@ -51,6 +51,8 @@ export async function reconstructCloud(energy: Energy, target: Tensor, options: 
     z = next.z;
   }
   const { x } = await langevin(energy, z, { ...chain, seed: deriveSeed(seed, steps) });
-  mse = (await tf.tidy(() => tf.mean(tf.square(tf.sub(x, target)))).data())[0]!;
+  const err = tf.tidy(() => tf.mean(tf.square(tf.sub(x, target))));
+  mse = (await err.data())[0]!;
+  err.dispose();
   return { z, x, mse };
 }

@@ -96,7 +96,9 @@ describe('PointNet energies', () => {
     const net = createNet(gpointnetCpu(32), { seed: 1 });
     expect(localFeatureLayer(net)).toBe(8);
     const x = cloudsToTensor(makeClouds('cup', 3, { points: 32, seed: 1 }));
+    const before = tf.memory().numTensors;
     const { features, numFeatures } = await pointFeatures(net, x, { batchSize: 2 });
+    expect(tf.memory().numTensors).toBe(before);
     expect(numFeatures).toBe(256);
     const a = await net.forwardTo(x, 8);
     const mean = tf.mean(a, 1).dataSync();

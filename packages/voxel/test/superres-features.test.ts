@@ -57,7 +57,10 @@ describe('descriptorFeatures', () => {
     const net = createNet(descriptor3dCpu(16), { seed: 2 });
     expect(convFeatureLayers(net)).toEqual([1, 3, 5]);
     const x = gridsToTensor(makeShapes('cup', 3, { size: 16, seed: 4 }), 0.05);
+    const before = tf.memory().numTensors;
     const { features, numFeatures } = await descriptorFeatures(net, x, { batchSize: 2 });
+    // The first call compiles the per-layer prefixes; no tensor is left behind either way.
+    expect(tf.memory().numTensors).toBe(before);
     // 8³×16, 4³×32, 2³×64 activations, each pooled to 2³: (16 + 32 + 64) × 8 values.
     expect(numFeatures).toBe(896);
     expect(features.length).toBe(3 * 896);
