@@ -64,7 +64,7 @@ export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { InputError, runCli } from './report/cli';
-export { fitLinearClassifier, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
+export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
 export { encodeObj, encodeStl } from './mesh/encode';
 export { loadMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';

@@ -1,4 +1,4 @@
-import { fitLinearClassifier, gaussianArray, InvalidOptionError, ShapeMismatchError } from '../src';
+import { fitLinearClassifier, fitLinearClassifierByValidation, gaussianArray, InvalidOptionError, ShapeMismatchError } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -53,5 +53,15 @@ describe('fitLinearClassifier', () => {
     expect(() => fitLinearClassifier(new Float32Array(5), [0, 1], 3)).toThrow(ShapeMismatchError);
     expect(() => fitLinearClassifier(new Float32Array(4), [0, 0], 2)).toThrow(/at least two classes/);
     expect(() => fitLinearClassifier(new Float32Array(4), [0, 1.5], 2)).toThrow(InvalidOptionError);
+  });
+
+  it('chooses the L2 penalty on validation rows: a crushing penalty loses to a mild one', () => {
+    const train = blobs(400, 20, 5);
+    const val = blobs(2000, 20, 6);
+    const r = fitLinearClassifierByValidation({ features: train.x, labels: train.labels }, { features: val.x, labels: val.labels }, train.d, { l2s: [100, 1e-3], iterations: 100 });
+    expect(r.l2).toBe(1e-3);
+    expect(r.accuracyVal).toBeGreaterThan(0.8);
+    expect(r.accuracyVal).toBe(r.classifier.accuracy(val.x, val.labels));
+    expect(() => fitLinearClassifierByValidation({ features: train.x, labels: train.labels }, { features: val.x, labels: val.labels }, train.d, { l2s: [] })).toThrow(/at least one penalty/);
   });
 });

@@ -1,4 +1,4 @@
-import { createNet, fitLinearClassifier, RunReport, type LinearClassifier, type Net } from '@ebm/core';
+import { createNet, fitLinearClassifierByValidation, RunReport, type Net } from '@ebm/core';
 import { cloudsToTensor, gpointnetCpu, pointFeatures, renderClouds, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext, TaskResult } from '../context';
 import { loadClasses, type LabelledClouds } from '../data';
@@ -90,15 +90,10 @@ async function featureClassifier(net: Net, d: LabelledClouds): Promise<Selected>
   return select({ train: tr.features, val: va.features, test: te.features, numFeatures: tr.numFeatures }, d);
 }
 
-/** Fits each L2 on the training clouds and keeps the best on validation (first on ties). */
+/** The L2 penalty chosen on the validation clouds, scored on the test clouds. */
 function select(x: Split, d: LabelledClouds): Selected {
-  let best: { clf: LinearClassifier; accuracyVal: number; l2: number } | undefined;
-  for (const l2 of L2) {
-    const clf = fitLinearClassifier(x.train, d.trainLabels, x.numFeatures, { l2 });
-    const accuracyVal = clf.accuracy(x.val, d.valLabels);
-    if (!best || accuracyVal > best.accuracyVal) best = { clf, accuracyVal, l2 };
-  }
-  return { accuracy: best!.clf.accuracy(x.test, d.testLabels), accuracyVal: best!.accuracyVal, l2: best!.l2, numFeatures: x.numFeatures, predicted: best!.clf.predict(x.test) };
+  const { classifier, l2, accuracyVal } = fitLinearClassifierByValidation({ features: x.train, labels: d.trainLabels }, { features: x.val, labels: d.valLabels }, x.numFeatures, { l2s: L2 });
+  return { accuracy: classifier.accuracy(x.test, d.testLabels), accuracyVal, l2, numFeatures: x.numFeatures, predicted: classifier.predict(x.test) };
 }
 
 /** Rows of raw coordinates with each cloud's points sorted by x, then y, then z. */

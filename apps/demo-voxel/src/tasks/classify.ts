@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createNet, fitLinearClassifier, persistentChains, RunReport, type LinearClassifier, type Net, type Tensor } from '@ebm/core';
+import { createNet, fitLinearClassifierByValidation, persistentChains, RunReport, type LinearClassifier, type Net, type Tensor } from '@ebm/core';
 import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, occupancy, renderGrid, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { loadClasses, type LabelledShapes } from '../data';
@@ -126,15 +126,13 @@ async function featureClassifier(net: Net, x: Record<'train' | 'val' | 'test', T
   return select(candidates, d);
 }
 
-/** Fits every candidate × L2 on the training shapes; keeps the best on validation (first on ties). */
+/** The best candidate on the validation shapes (first on ties), each with its best L2. */
 function select(candidates: Candidate[], d: LabelledShapes): Selected {
   let best: Selected | undefined;
-  for (const c of candidates)
-    for (const l2 of L2) {
-      const clf = fitLinearClassifier(c.train.features, d.trainLabels, c.train.numFeatures, { l2 });
-      const accuracyVal = clf.accuracy(c.val.features, d.valLabels);
-      if (!best || accuracyVal > best.accuracyVal) best = { ...c, l2, clf, accuracyVal, accuracy: clf.accuracy(c.test.features, d.testLabels) };
-    }
+  for (const c of candidates) {
+    const { classifier: clf, l2, accuracyVal } = fitLinearClassifierByValidation({ features: c.train.features, labels: d.trainLabels }, { features: c.val.features, labels: d.valLabels }, c.train.numFeatures, { l2s: L2 });
+    if (!best || accuracyVal > best.accuracyVal) best = { ...c, l2, clf, accuracyVal, accuracy: clf.accuracy(c.test.features, d.testLabels) };
+  }
   return best!;
 }
 

@@ -126,3 +126,25 @@ export function fitLinearClassifier(features: Float32Array, labels: ArrayLike<nu
     opt.dispose();
   }
 }
+
+/**
+ * Fits one classifier per L2 penalty on the training rows and keeps the one most accurate on the
+ * validation rows (the first on ties): the usual choice of the regularisation, made on data the
+ * classifier was not fitted to.
+ */
+export function fitLinearClassifierByValidation(
+  train: { features: Float32Array; labels: ArrayLike<number> },
+  val: { features: Float32Array; labels: ArrayLike<number> },
+  numFeatures: number,
+  options: Omit<LinearClassifierOptions, 'l2'> & { l2s?: readonly number[] } = {},
+): { classifier: LinearClassifier; l2: number; accuracyVal: number } {
+  const l2s = options.l2s ?? [1e-4, 1e-3, 1e-2];
+  if (l2s.length === 0) throw new InvalidOptionError('fitLinearClassifierByValidation', 'l2s', '[]', 'at least one penalty');
+  let best: { classifier: LinearClassifier; l2: number; accuracyVal: number } | undefined;
+  for (const l2 of l2s) {
+    const classifier = fitLinearClassifier(train.features, train.labels, numFeatures, { ...options, l2 });
+    const accuracyVal = classifier.accuracy(val.features, val.labels);
+    if (!best || accuracyVal > best.accuracyVal) best = { classifier, l2, accuracyVal };
+  }
+  return best!;
+}
