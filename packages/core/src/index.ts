@@ -21,10 +21,12 @@ export { deriveSeed, permutation, mulberry32, gaussianArray } from './random';
 export type * from './netspec/types';
 export { inferShapes, paramCount, outputShape, type NetShapes } from './netspec/shapes';
 export { netSpec, netSpecToJSON, parseNetSpec } from './netspec/json';
-export { Net, createNet, type CreateNetOptions } from './netspec/net';
-export type { NetRuntime, NetExecutor, VjpResult, FusedLangevinStep, FusedLangevinResult } from './runtime/types';
+export { Net, createNet, type CreateNetOptions, type NetInputs } from './netspec/net';
+export { registerLayer, layerModule, layerTypes } from './netspec/registry';
+export type { LayerModule, InferContext, ApplyContext, LowerContext, LowerOptions, OnnxValue, Lowered, Back } from './netspec/registry';
+export type { NetRuntime, NetExecutor, VjpResult, VjpWrt, RunOptions, FusedLangevinStep, FusedLangevinResult } from './runtime/types';
 export { tfjsRuntime } from './runtime/tfjs';
-export { runtimeByName, type RuntimeName } from './runtime/select';
+export { registerRuntime, runtimeByName, type RuntimeName } from './runtime/registry';
 
 export type { Energy, EnergyAndGrad, EnergyParamGrads } from './energy/energy';
 export { gaussianReference, gaussianEnergy, sumPerExample, type GaussianEnergyOptions } from './energy/gaussian';
@@ -61,6 +63,7 @@ export { Progress, type ProgressOptions } from './report/progress';
 export { RunReport, type Metrics, type RunInfo, type ReportImage } from './report/run-report';
 
 export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
+export { GraphBuilder } from './onnx/builder';
 export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { InputError, runCli } from './report/cli';
@@ -70,3 +73,15 @@ export { encodeObj, encodeStl } from './mesh/encode';
 export { loadMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';
 export { followTraining } from './report/follow';
 export { readClassFolders, type ClassSplit } from './report/class-folders';
+
+// The built-in layers and runtimes register here, in the entry module, so that netspec/ never
+// imports a runtime and a bundler never drops the registration as an unused side effect.
+import { BUILTIN_LAYERS } from './netspec/layers';
+import { registerLayer as register } from './netspec/registry';
+import { registerRuntime as registerRt } from './runtime/registry';
+import { tfjsRuntime as tfjsRt } from './runtime/tfjs';
+import { onnxRuntime as onnxRt } from './onnx/runtime';
+
+for (const l of BUILTIN_LAYERS) register(l);
+registerRt('tfjs', () => tfjsRt);
+registerRt('onnx', () => onnxRt());

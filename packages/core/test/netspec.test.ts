@@ -50,7 +50,7 @@ describe('NetSpec shapes', () => {
     const back = parseNetSpec(netSpecToJSON(image));
     expect(back).toEqual(image);
     expect(() => parseNetSpec('{"format":"ebm.netspec"')).toThrow(/not valid JSON/);
-    expect(() => parseNetSpec({ ...image, version: 2 })).toThrow(/version 2 is not supported/);
+    expect(() => parseNetSpec({ ...image, version: 3 })).toThrow(/version 3 is not supported/);
   });
 });
 

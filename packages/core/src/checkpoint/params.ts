@@ -3,10 +3,12 @@ import { CheckpointError } from '../errors';
 import { tf } from '../tf';
 import type { CheckpointData } from './checkpoint';
 
-/** Copies an energy's parameters into checkpoint form. */
+const variablesOf = (energy: Energy) => ({ ...energy.params, ...energy.state });
+
+/** Copies an energy's parameters (and state, such as batch-norm running statistics) into checkpoint form. */
 export async function snapshotParams(energy: Energy): Promise<CheckpointData['params']> {
   const out: CheckpointData['params'] = {};
-  for (const [n, v] of Object.entries(energy.params)) out[n] = { shape: v.shape.slice(), values: (await v.data()) as Float32Array };
+  for (const [n, v] of Object.entries(variablesOf(energy))) out[n] = { shape: v.shape.slice(), values: (await v.data()) as Float32Array };
   return out;
 }
 
@@ -15,11 +17,12 @@ export async function snapshotParams(energy: Energy): Promise<CheckpointData['pa
  * @throws CheckpointError naming the parameter that is missing, extra or of another shape.
  */
 export function restoreParams(energy: Energy, params: CheckpointData['params'], source = 'model.json'): void {
-  const names = Object.keys(energy.params);
+  const vars = variablesOf(energy);
+  const names = Object.keys(vars);
   for (const n of Object.keys(params)) if (!names.includes(n)) throw new CheckpointError(source, `has parameter "${n}", which the model does not have`);
   for (const n of names) {
     const p = params[n];
-    const v = energy.params[n]!;
+    const v = vars[n]!;
     if (!p) throw new CheckpointError(source, `lacks parameter "${n}" of the model`);
     if (p.shape.length !== v.shape.length || p.shape.some((d, i) => d !== v.shape[i])) {
       throw new CheckpointError(source, `parameter "${n}" has shape [${p.shape}], the model needs [${v.shape}]`);
@@ -27,7 +30,7 @@ export function restoreParams(energy: Energy, params: CheckpointData['params'], 
   }
   for (const n of names) {
     const t = tf.tensor(params[n]!.values, params[n]!.shape);
-    energy.params[n]!.assign(t);
+    vars[n]!.assign(t);
     t.dispose();
   }
 }

@@ -30,6 +30,8 @@ export interface EnergyParamGrads {
 export interface Energy {
   /** Learnable parameters by name (empty for fixed energies). The energy owns them. */
   readonly params: Readonly<Record<string, Variable>>;
+  /** Non-learned tensors that belong with the parameters in a checkpoint (batch-norm running statistics). */
+  readonly state?: Readonly<Record<string, Variable>>;
   /**
    * True when U(x_i) depends on example i alone (no batch statistics), so batches may be
    * concatenated into one call (the MLE step then evaluates observed and synthesized together).

@@ -8,7 +8,9 @@ import type { Energy, EnergyAndGrad, EnergyParamGrads } from './energy';
  */
 export function sumEnergies(...terms: Energy[]): Energy {
   const params: Record<string, Variable> = {};
+  const state: Record<string, Variable> = {};
   for (const t of terms) {
+    Object.assign(state, t.state);
     for (const [n, v] of Object.entries(t.params)) {
       if (n in params) throw new EbmError(`sumEnergies: parameter name "${n}" appears in two terms`);
       params[n] = v;
@@ -22,7 +24,10 @@ export function sumEnergies(...terms: Energy[]): Energy {
   };
   return {
     params,
-    perExample: terms.every((t) => t.perExample === true),
+    state,
+    get perExample() {
+      return terms.every((t) => t.perExample === true);
+    },
     async energy(x) {
       let u = await terms[0]!.energy(x);
       for (const t of terms.slice(1)) u = add(u, await t.energy(x)) as typeof u;

@@ -1,27 +1,19 @@
 import { deriveSeed } from '../random';
 import { tf, type Tensor } from '../tf';
-import type { InitSpec, LayerSpec, ParamInfo } from './types';
-
-/** Fan-in and fan-out of a kernel in tfjs layout (conv: [k..., in, out]; transpose conv: [k..., out, in]). */
-function fans(p: ParamInfo, layer: LayerSpec): [number, number] {
-  const s = p.shape;
-  if (s.length === 2) return [s[0]!, s[1]!];
-  const receptive = s.slice(0, -2).reduce((a, b) => a * b, 1);
-  const a = s[s.length - 2]!;
-  const b = s[s.length - 1]!;
-  return layer.type.endsWith('Transpose') ? [receptive * b, receptive * a] : [receptive * a, receptive * b];
-}
+import type { InitSpec, ParamInfo, StateInfo } from './types';
 
 /**
- * Initial values of one parameter. Kernels follow the layer's `init` (default He-normal); biases and
- * `beta` start at 0, `gamma` at 1. Deterministic in (seed, parameter index). Ownership: caller owns it.
+ * Initial values of one parameter. Kernels follow the layer's `init` (default He-normal) with the
+ * fans the layer declared; biases and `beta` start at 0, `gamma` at 1. Deterministic in (seed,
+ * parameter index). Ownership: caller owns it.
  */
-export function initParam(p: ParamInfo, layer: LayerSpec, seed: number, index: number): Tensor {
+export function initParam(p: ParamInfo, seed: number, index: number): Tensor {
   if (p.role === 'bias' || p.role === 'beta') return tf.zeros(p.shape);
   if (p.role === 'gamma') return tf.ones(p.shape);
-  const init: InitSpec = ('init' in layer && layer.init) || { dist: 'heNormal' };
-  const s = deriveSeed(seed, index);
-  const [fanIn, fanOut] = fans(p, layer);
+  const init: InitSpec = p.init ?? { dist: 'heNormal' };
+  // tfjs random ops treat seed 0 as "no seed"; derived seeds are never 0 here.
+  const s = deriveSeed(seed, index) || 1;
+  const [fanIn, fanOut] = p.fans ?? [p.shape[0]!, p.shape[p.shape.length - 1]!];
   switch (init.dist) {
     case 'normal':
       return tf.randomNormal(p.shape, 0, init.std, 'float32', s);
@@ -32,4 +24,14 @@ export function initParam(p: ParamInfo, layer: LayerSpec, seed: number, index: n
       return tf.randomUniform(p.shape, -limit, limit, 'float32', s);
     }
   }
+}
+
+/** Initial value of a state tensor: running means 0, running variances 1. */
+export function initState(s: StateInfo): Tensor {
+  return s.role === 'runningVar' ? tf.ones(s.shape) : tf.zeros(s.shape);
+}
+
+/** The layer object at a JSON path of a spec (`layers.3.layers.0`). */
+export function layerAt(root: { layers: unknown[] }, path: string): Record<string, unknown> {
+  return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], root) as Record<string, unknown>;
 }

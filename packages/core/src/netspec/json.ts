@@ -1,10 +1,26 @@
 import { NetSpecError } from '../errors';
-import { inferShapes } from './shapes';
+import { inferShapes, V1_TYPES } from './shapes';
 import type { LayerSpec, NetSpec } from './types';
 
-/** Builds a NetSpec from an input shape and layers, validating it. */
-export function netSpec(input: number[], layers: LayerSpec[], name?: string): NetSpec {
-  const spec: NetSpec = { format: 'ebm.netspec', version: 1, ...(name ? { name } : {}), input, layers };
+/** Whether a spec needs version 2 (named inputs, or a layer or field that version 1 did not have). */
+function needsV2(layers: LayerSpec[], inputs: unknown): boolean {
+  const layerNeeds = (l: LayerSpec): boolean => !V1_TYPES.has(l.type) || (l.type === 'layerNorm' && l.affine === 'normalized');
+  return inputs !== undefined || layers.some(layerNeeds);
+}
+
+/**
+ * Builds a NetSpec from an input shape and layers, validating it. The spec gets the lowest version
+ * that expresses it, so nets of the first layer set stay readable by older releases.
+ */
+export function netSpec(input: number[], layers: LayerSpec[], name?: string, options: { inputs?: Record<string, number[]> } = {}): NetSpec {
+  const spec: NetSpec = {
+    format: 'ebm.netspec',
+    version: needsV2(layers, options.inputs) ? 2 : 1,
+    ...(name ? { name } : {}),
+    input,
+    ...(options.inputs ? { inputs: options.inputs } : {}),
+    layers,
+  };
   inferShapes(spec);
   return spec;
 }

@@ -1,22 +1,22 @@
 /**
- * NetSpec → ONNX. Each layer's forward and backward is written once here as ONNX ops (reverse
- * mode by hand; ONNX Runtime has no autodiff): conv → input gradient is a ConvTranspose with the
- * same weights, conv → weight gradient is a Conv of the input with the output gradient as a dilated
- * kernel, leaky-relu backward is a Where, max pooling routes the gradient through an equality mask.
- * Weights are graph inputs (runtime graphs) or initializers (exported graphs).
+ * NetSpec → ONNX by walking the layer registry: each layer module emits its forward ops and a
+ * closure that emits its backward (reverse mode by hand; ONNX Runtime has no autodiff). The walker
+ * keeps a tape of those closures, inserts layout transposes where a module wants channels first,
+ * and runs the tape backwards for the gradients that were asked for. Weights are graph inputs
+ * (runtime graphs) or initializers (exported graphs).
  */
+import { layerModule, type Back, type LowerContext, type LowerOptions, type OnnxValue } from '../netspec/registry';
 import { inferShapes } from '../netspec/shapes';
-import type { Conv2dLayer, Conv3dLayer, LayerSpec, NetSpec } from '../netspec/types';
+import type { LayerSpec, NetSpec } from '../netspec/types';
 import { GraphBuilder } from './builder';
-import { convInputGradCol2im, convWeightGradIm2col } from './col2im';
-
-// Chosen by measurement (docs/performance.md); see convLayer.
-const IM2COL_WEIGHT_GRAD = false;
-import { kernelToOnnx, kernelToTfjs, samePads, swap01, toFirstPerm, toLastPerm, tuple } from './layout';
+import { toFirstPerm, toLastPerm } from './layout';
 
 export interface CompileOptions {
-  /** Which gradients the graph computes; none gives a forward graph. */
-  wrt: { x: boolean; params: boolean };
+  /**
+   * Which gradients the graph computes; none gives a forward graph. `inputs` names extra inputs of
+   * the net whose gradients are wanted too (default none).
+   */
+  wrt: { x: boolean; params: boolean; inputs?: string[] };
   /**
    * Where the upstream gradient comes from. 'input': a graph input `gy` shaped like the output.
    * 'energy': the graph outputs `energy` = sign · Σ y per example and differentiates that (gy = sign).
@@ -24,8 +24,12 @@ export interface CompileOptions {
    * x_next = clip(x − a·∇U + b·noise, lo, hi) and the per-example ‖∇U‖; needs wrt.x.
    */
   upstream: { kind: 'input' } | { kind: 'energy'; sign: 1 | -1 } | { kind: 'langevin'; sign: 1 | -1 };
-  /** Bakes these weights in as initializers (export) instead of taking them as graph inputs. */
+  /** Bakes these weights (and state) in as initializers (export) instead of taking them as graph inputs. */
   weights?: Readonly<Record<string, Float32Array>>;
+  /** 'train' (default): batch norms use batch statistics; 'eval': their running statistics. */
+  mode?: 'train' | 'eval';
+  /** In train mode, output each batch norm's batch statistics as `st:<state name>`. */
+  stats?: boolean;
   /**
    * How a strided conv's input gradient is lowered: 'convTranspose', 'col2im' (MatMul +
    * overlap-add, col2im.ts) or 'auto' (default): col2im for 3-D convs with a stride > 1, where
@@ -42,17 +46,11 @@ export interface CompiledGraph {
   paramInputs: Record<string, string>;
   /** Graph output name of every parameter gradient. */
   paramOutputs: Record<string, string>;
+  /** Graph input name of every state tensor the graph reads (eval-mode batch norms). */
+  stateInputs: Record<string, string>;
+  /** Graph output name of every batch statistic (train mode with `stats`). */
+  statOutputs: Record<string, string>;
 }
-
-type Layout = 'last' | 'first';
-interface Value {
-  v: string;
-  /** Logical (channels-last) shape without batch. */
-  shape: number[];
-  layout: Layout;
-}
-/** Emits the backward of one layer: output gradient → input gradient (undefined when not needed). */
-type Back = (g: string, needInput: boolean) => string | undefined;
 
 /**
  * Extra inputs of a fused Langevin step graph: `noise` shaped like x, and `coef` = [a, b, c, lo, hi]
@@ -62,156 +60,160 @@ export const LANGEVIN_INPUTS = { noise: 'noise', coef: 'coef' } as const;
 
 export const paramInputName = (n: string) => `p:${n}`;
 export const paramGradName = (n: string) => `g:${n}`;
+export const stateInputName = (n: string) => `s:${n}`;
+export const statOutputName = (n: string) => `st:${n}`;
+export const extraInputName = (n: string) => `in:${n}`;
+export const extraGradName = (n: string) => `gin:${n}`;
+
+interface Step {
+  back: Back;
+  /** Whether running this step's backward produces a wanted gradient (parameters, extra inputs). */
+  needed: boolean;
+}
 
 /** Compiles a spec into one ONNX model (see CompileOptions). */
 export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
-  const { shapes, params } = inferShapes(spec);
+  const { params, state, inputs, layers: shapesByPath } = inferShapes(spec);
   const b = new GraphBuilder(spec.name ?? 'ebm-net');
   const B = 'batch';
+  const mode = o.mode ?? 'train';
   const x = b.input('x', [B, ...spec.input]);
-  const paramInputs: Record<string, string> = {};
-  const paramOutputs: Record<string, string> = {};
+  const out: CompiledGraph = { model: new Uint8Array(), paramInputs: {}, paramOutputs: {}, stateInputs: {}, statOutputs: {} };
   const w: Record<string, string> = {};
   for (const p of params) {
     if (o.weights) w[p.name] = b.floats(o.weights[p.name]!, p.shape, paramInputName(p.name));
-    else w[p.name] = paramInputs[p.name] = b.input(paramInputName(p.name), p.shape);
+    else w[p.name] = out.paramInputs[p.name] = b.input(paramInputName(p.name), p.shape);
   }
+  const stateShape = Object.fromEntries(state.map((s) => [s.name, s.shape]));
+  const stateValue = (name: string): string => {
+    if (!(name in stateShape)) throw new Error(`compileGraph: ${name} is not a state tensor of the net`);
+    if (o.weights) return (w[name] ??= b.floats(o.weights[name]!, stateShape[name]!, stateInputName(name)));
+    return (w[name] ??= out.stateInputs[name] = b.input(stateInputName(name), stateShape[name]!));
+  };
+  const extras: Record<string, string> = {};
+  for (const [n, s] of Object.entries(inputs)) extras[n] = b.input(extraInputName(n), [B, ...s]);
+  const wantInputs = new Set(o.wrt.inputs ?? []);
+  for (const n of wantInputs) if (!(n in inputs)) throw new Error(`compileGraph: the net has no extra input "${n}"`);
   const wantParams = o.wrt.params && !o.weights;
   const grads: Record<string, string> = {};
-  // Backward steps in forward order; `params` marks the steps that produce parameter gradients.
-  const tape: { back: Back; params: boolean }[] = [];
+  const inputGrads: Record<string, string> = {};
+  const options: LowerOptions = { convInputGrad: o.convInputGrad ?? 'auto', convWeightGrad: o.convWeightGrad ?? 'auto' };
+  // Counts reads of extra inputs whose gradient is wanted, so the tape knows which steps must run.
+  let wantedInputReads = 0;
 
-  let cur: Value = { v: x, shape: spec.input, layout: 'last' };
-  let energyOut: string | undefined;
-  const relayout = (want: Layout) => {
-    if (cur.layout === want) return;
+  const relayout = (cur: OnnxValue, want: 'first' | 'last', tape: Step[]): OnnxValue => {
+    if (cur.layout === want) return cur;
     const rank = cur.shape.length + 1;
     const perm = want === 'first' ? toFirstPerm(rank) : toLastPerm(rank);
     const inv = want === 'first' ? toLastPerm(rank) : toFirstPerm(rank);
-    cur = { ...cur, v: b.op1('Transpose', [cur.v], { perm }), layout: want };
-    tape.push({ back: (g) => b.op1('Transpose', [g], { perm: inv }), params: false });
+    tape.push({ back: (g) => b.op1('Transpose', [g], { perm: inv }), needed: false });
+    return { ...cur, v: b.op1('Transpose', [cur.v], { perm }), layout: want };
   };
 
-  spec.layers.forEach((layer, i) => {
-    const out = shapes[i + 1]!;
-    const conv = layer.type === 'conv2d' || layer.type === 'conv3d' || layer.type === 'conv2dTranspose' || layer.type === 'conv3dTranspose';
-    relayout(conv ? 'first' : 'last');
-    const xin = cur.v;
-    const inShape = cur.shape;
-    const p = (role: string) => w[`layers.${i}.${role}`];
-    let y: string;
-    let back: Back;
-    switch (layer.type) {
-      case 'conv2d':
-      case 'conv3d':
-      case 'conv2dTranspose':
-      case 'conv3dTranspose':
-        [y, back] = convLayer(b, layer, xin, inShape, out, p('kernel')!, p('bias'), i, wantParams, grads, o.convInputGrad ?? 'auto', o.convWeightGrad ?? 'auto');
-        break;
-      case 'dense':
-        [y, back] = denseLayer(b, xin, inShape, layer.units, p('kernel')!, p('bias'), i, wantParams, grads);
-        break;
-      case 'pool': {
-        const axis = layer.axis + 1;
-        if (layer.op === 'max') {
-          const ymax = (y = b.op1('ReduceMax', [xin], { axes: [axis], keepdims: 0 }));
-          back = (g) => {
-            const ax = b.ints([axis]);
-            return b.op1('Mul', [b.op1('Cast', [b.op1('Equal', [xin, b.op1('Unsqueeze', [ymax, ax])])], { to: 1 }), b.op1('Unsqueeze', [g, ax])]);
-          };
-        } else {
-          y = b.op1('ReduceMean', [xin], { axes: [axis], keepdims: 0 });
-          back = (g) => b.op1('Expand', [b.op1('Mul', [b.op1('Unsqueeze', [g, b.ints([axis])]), b.scalar(1 / inShape[layer.axis]!)]), b.op1('Shape', [xin])]);
-        }
-        break;
-      }
-      case 'leakyRelu': {
-        const alpha = layer.alpha ?? 0.2;
-        y = b.op1('LeakyRelu', [xin], { alpha: { float: alpha } });
-        // Backward constants are made in the closure: a forward-only graph must not carry unused ones.
-        back = (g) => b.op1('Where', [b.op1('Greater', [xin, b.scalar(0)]), g, b.op1('Mul', [g, b.scalar(alpha)])]);
-        break;
-      }
-      case 'relu': {
-        y = b.op1('Relu', [xin]);
-        back = (g) => b.op1('Where', [b.op1('Greater', [xin, b.scalar(0)]), g, b.scalar(0)]);
-        break;
-      }
-      case 'swish': {
-        const s = b.op1('Sigmoid', [xin]);
-        y = b.op1('Mul', [xin, s]);
-        // d/dx x·σ(x) = σ(x)·(1 + x·(1 − σ(x)))
-        back = (g) => b.op1('Mul', [g, b.op1('Mul', [s, b.op1('Add', [b.scalar(1), b.op1('Mul', [xin, b.op1('Sub', [b.scalar(1), s])])])])]);
-        break;
-      }
-      case 'tanh':
-        y = b.op1('Tanh', [xin]);
-        back = (g) => b.op1('Mul', [g, b.op1('Sub', [b.scalar(1), b.op1('Mul', [y, y])])]);
-        break;
-      case 'sigmoid':
-        y = b.op1('Sigmoid', [xin]);
-        back = (g) => b.op1('Mul', [g, b.op1('Mul', [y, b.op1('Sub', [b.scalar(1), y])])]);
-        break;
-      case 'softplus':
-        y = b.op1('Softplus', [xin]);
-        back = (g) => b.op1('Mul', [g, b.op1('Sigmoid', [xin])]);
-        break;
-      case 'batchNorm':
-      case 'layerNorm':
-        [y, back] = normLayer(b, layer, xin, inShape.length + 1, p('gamma')!, p('beta')!, i, wantParams, grads);
-        break;
-      case 'reshape':
-      case 'flatten': {
-        y = b.op1('Reshape', [xin, b.ints(layer.type === 'flatten' ? [0, -1] : [0, ...layer.shape])]);
-        back = (g) => b.op1('Reshape', [g, b.ints([0, ...inShape])]);
-        break;
-      }
-      default:
-        throw new Error(`compileGraph: layer type ${(layer as LayerSpec).type} has no ONNX lowering`);
+  /** Runs a tape backwards; without the input gradient, stops once no earlier step is needed. */
+  const walkBack = (tape: Step[], g: string, needInput: boolean): string | undefined => {
+    const earlier = tape.map((_, k) => tape.slice(0, k).some((t) => t.needed));
+    let cur: string | undefined = g;
+    for (let k = tape.length - 1; k >= 0; k--) {
+      const need = needInput || earlier[k]!;
+      cur = tape[k]!.back(cur!, need);
+      if (!need) return undefined;
     }
-    tape.push({ back, params: p('kernel') !== undefined || p('gamma') !== undefined });
-    cur = { v: y, shape: out, layout: cur.layout };
-  });
-  relayout('last');
-  const outShape = cur.shape;
+    return cur;
+  };
+
+  const lowerList = (layers: LayerSpec[], start: OnnxValue, prefix: string): { y: OnnxValue; tape: Step[] } => {
+    const tape: Step[] = [];
+    let cur = start;
+    layers.forEach((layer, j) => {
+      const path = `${prefix}.${j}`;
+      const module = layerModule(layer.type);
+      if (!module) throw new Error(`compileGraph: layer type ${layer.type} is not registered`);
+      cur = relayout(cur, module.layout === 'any' ? cur.layout : module.layout, tape);
+      const reads = wantedInputReads;
+      const ctx: LowerContext = {
+        b,
+        path,
+        inShape: shapesByPath[path]!.in,
+        outShape: shapesByPath[path]!.out,
+        layout: cur.layout,
+        inputs,
+        mode,
+        wantParams,
+        options,
+        param: (role) => w[`${path}.${role}`],
+        state: (role) => stateValue(`${path}.${role}`),
+        input: (name) => {
+          if (wantInputs.has(name)) wantedInputReads++;
+          return extras[name]!;
+        },
+        setGrad: (role, v) => void (grads[`${path}.${role}`] = v),
+        addInputGrad: (name, v) => void (inputGrads[name] = inputGrads[name] ? b.op1('Add', [inputGrads[name]!, v]) : v),
+        wantsInputGrad: (name) => wantInputs.has(name),
+        stat: (role, v) => {
+          if (!o.stats || mode !== 'train') return;
+          const name = `${path}.${role}`;
+          b.alias(v, statOutputName(name));
+          b.output(statOutputName(name), stateShape[name]!);
+          out.statOutputs[name] = statOutputName(name);
+        },
+        sub: (sub, x0, p) => {
+          const r = lowerList(sub, x0, p);
+          const y = relayout(r.y, x0.layout, r.tape);
+          return { y, back: (g, needInput) => walkBack(r.tape, g, needInput), hasParams: r.tape.some((t) => t.needed) };
+        },
+      };
+      const { y, back } = module.lower(layer, cur.v, ctx);
+      const needed = (wantParams && params.some((p) => p.name.startsWith(`${path}.`))) || wantedInputReads > reads;
+      tape.push({ back, needed });
+      cur = { v: y, shape: ctx.outShape, layout: cur.layout };
+    });
+    return { y: cur, tape };
+  };
+
+  const top = lowerList(spec.layers, { v: x, shape: spec.input, layout: 'last' }, 'layers');
+  const tape = top.tape;
+  const result = relayout(top.y, 'last', tape);
+  const outShape = result.shape;
   const nonBatch = Array.from({ length: outShape.length }, (_, j) => j + 1);
 
   let g: string | undefined;
+  let energyOut: string | undefined;
+  const wantGrad = o.wrt.x || wantParams || wantInputs.size > 0;
   if (o.upstream.kind === 'energy' || o.upstream.kind === 'langevin') {
-    const e = b.op1('Mul', [b.op1('ReduceSum', [cur.v, b.ints(nonBatch)], { keepdims: 0 }), b.scalar(o.upstream.sign)]);
+    const e = b.op1('Mul', [b.op1('ReduceSum', [result.v, b.ints(nonBatch)], { keepdims: 0 }), b.scalar(o.upstream.sign)]);
     if (o.upstream.kind === 'energy') {
       b.alias(e, 'energy');
       b.output('energy', [B]);
     } else energyOut = e;
-    if (o.wrt.x || wantParams) g = b.op1('Expand', [b.scalar(o.upstream.sign), b.op1('Shape', [cur.v])]);
+    if (wantGrad) g = b.op1('Expand', [b.scalar(o.upstream.sign), b.op1('Shape', [result.v])]);
   } else {
-    b.alias(cur.v, 'y');
+    b.alias(result.v, 'y');
     b.output('y', [B, ...outShape]);
-    if (o.wrt.x || wantParams) g = b.input('gy', [B, ...outShape]);
+    if (wantGrad) g = b.input('gy', [B, ...outShape]);
   }
   if (g !== undefined) {
-    // Walk the tape backwards; without ∇x, stop once no earlier step has parameters (this skips
-    // e.g. the first conv's input gradient, a whole ConvTranspose, in MLE parameter graphs).
-    const earlierParams = tape.map((_, k) => tape.slice(0, k).some((t) => t.params));
-    for (let k = tape.length - 1; k >= 0; k--) {
-      const needInput = o.wrt.x || (wantParams && earlierParams[k]!);
-      g = tape[k]!.back(g!, needInput);
-      if (!needInput) break;
-    }
-    if (o.upstream.kind === 'langevin') langevinTail(b, x, g!, energyOut!, spec.input);
+    const gx = walkBack(tape, g, o.wrt.x);
+    if (o.upstream.kind === 'langevin') langevinTail(b, x, gx!, energyOut!, spec.input);
     else if (o.wrt.x) {
-      b.alias(g!, 'gx');
+      b.alias(gx!, 'gx');
       b.output('gx', [B, ...spec.input]);
     }
     if (wantParams) {
       for (const p of params) {
         b.alias(grads[p.name]!, paramGradName(p.name));
         b.output(paramGradName(p.name), p.shape);
-        paramOutputs[p.name] = paramGradName(p.name);
+        out.paramOutputs[p.name] = paramGradName(p.name);
       }
     }
+    for (const n of wantInputs) {
+      // An extra input no layer reads has a zero gradient.
+      b.alias(inputGrads[n] ?? b.op1('Mul', [extras[n]!, b.scalar(0)]), extraGradName(n));
+      b.output(extraGradName(n), [B, ...inputs[n]!]);
+    }
   }
-  return { model: b.encode(), paramInputs, paramOutputs };
+  out.model = b.encode();
+  return out;
 }
 
 /** Adds the reference term and the Langevin update after the net's energy and input gradient. */
@@ -233,132 +235,4 @@ function langevinTail(b: GraphBuilder, x: string, gNet: string, eNet: string, in
   b.output('x_next', [B, ...input]);
   b.output('energy', [B]);
   b.output('grad_norm', [B]);
-}
-
-function convLayer(
-  b: GraphBuilder,
-  layer: Conv2dLayer | Conv3dLayer,
-  x: string,
-  inShape: number[],
-  outShape: number[],
-  kernel: string,
-  bias: string | undefined,
-  i: number,
-  wantParams: boolean,
-  grads: Record<string, string>,
-  inputGrad: 'auto' | 'convTranspose' | 'col2im',
-  weightGrad: 'auto' | 'conv' | 'im2col',
-): [string, Back] {
-  const d = layer.type.startsWith('conv2d') ? 2 : 3;
-  const transpose = layer.type.endsWith('Transpose');
-  const k = tuple(layer.kernel, d, 1);
-  const s = tuple(layer.stride, d, 1);
-  const same = (layer.padding ?? 'same') === 'same';
-  const inS = inShape.slice(0, d);
-  const outS = outShape.slice(0, d);
-  // The strided conv of this layer maps `big` → `small` (for a transpose conv, output → input).
-  const big = transpose ? outS : inS;
-  const small = transpose ? inS : outS;
-  const { begin, end } = same ? samePads(big, k, s) : { begin: new Array<number>(d).fill(0), end: new Array<number>(d).fill(0) };
-  const pads = [...begin, ...end];
-  // ConvTranspose from `small` back to `big` needs output_padding to land on the exact size.
-  const outputPadding = big.map((n, j) => n - ((small[j]! - 1) * s[j]! + k[j]! - begin[j]! - end[j]!));
-  const W = b.op1('Transpose', [kernel], { perm: kernelToOnnx(d) });
-  const rank = d + 2;
-  const bcast = bias ? b.op1('Reshape', [bias, b.ints([1, -1, ...new Array<number>(d).fill(1)])]) : undefined;
-  const convAttrs = { strides: s, pads, kernel_shape: k };
-  const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
-  let y = transpose ? b.op1('ConvTranspose', [x, W], tconvAttrs) : b.op1('Conv', [x, W], convAttrs);
-  if (bcast) y = b.op1('Add', [y, bcast]);
-  // Weight gradient as one Conv with batch as the channel axis and the other operand as a kernel
-  // dilated by the stride: dW[a, c, t] = Σ_b Σ_y P[b, a, t + s·y] · Q[b, c, y], where (P, Q) =
-  // (padded x, g) for a conv and (padded g, x) for a transpose conv.
-  const weightGradByConv = (g: string): string => {
-    const [P, Q] = transpose ? [g, x] : [x, g];
-    let r = b.op1('Conv', [b.op1('Transpose', [P], { perm: swap01(rank) }), b.op1('Transpose', [Q], { perm: swap01(rank) })], { dilations: s, pads });
-    const got = big.map((n, j) => n + begin[j]! + end[j]! - (small[j]! - 1) * s[j]!);
-    if (got.some((n, j) => n !== k[j])) {
-      r = b.op1('Slice', [r, b.ints(new Array<number>(d).fill(0)), b.ints(k), b.ints(Array.from({ length: d }, (_, j) => j + 2))]);
-    }
-    // r is [I, O, k...] for a conv (→ tfjs [k..., I, O]) and [O, I, k...] for a transpose conv (→ tfjs [k..., O, I]).
-    return b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
-  };
-  const im2col = !transpose && (weightGrad === 'im2col' || (weightGrad === 'auto' && IM2COL_WEIGHT_GRAD));
-  const back: Back = (g, needInput) => {
-    if (wantParams) {
-      if (bias) grads[`layers.${i}.bias`] = b.op1('ReduceSum', [g, b.ints([0, ...Array.from({ length: d }, (_, j) => j + 2)])], { keepdims: 0 });
-      grads[`layers.${i}.kernel`] = im2col
-        ? convWeightGradIm2col(b, x, g, { k, s, begin, end, inS, outS, inC: inShape[d]!, outC: layer.filters })
-        : weightGradByConv(g);
-    }
-    return needInput ? inputGradOf(g) : undefined;
-  };
-  const inputGradOf = (g: string): string => {
-    if (transpose) return b.op1('Conv', [g, W], convAttrs);
-    const col2im = inputGrad === 'col2im' || (inputGrad === 'auto' && d === 3 && s.some((v) => v > 1));
-    if (col2im) return convInputGradCol2im(b, g, kernel, { k, s, begin, inS, outS, inC: inShape[d]!, outC: layer.filters });
-    return b.op1('ConvTranspose', [g, W], tconvAttrs);
-  };
-  return [y, back];
-}
-
-function denseLayer(
-  b: GraphBuilder,
-  x: string,
-  inShape: number[],
-  units: number,
-  kernel: string,
-  bias: string | undefined,
-  i: number,
-  wantParams: boolean,
-  grads: Record<string, string>,
-): [string, Back] {
-  const c = inShape[inShape.length - 1]!;
-  let y = b.op1('MatMul', [x, kernel]);
-  if (bias) y = b.op1('Add', [y, bias]);
-  const back: Back = (g, needInput) => {
-    if (wantParams) {
-      const flat = inShape.length > 1;
-      const x2 = flat ? b.op1('Reshape', [x, b.ints([-1, c])]) : x;
-      const g2 = flat ? b.op1('Reshape', [g, b.ints([-1, units])]) : g;
-      grads[`layers.${i}.kernel`] = b.op1('MatMul', [b.op1('Transpose', [x2], { perm: [1, 0] }), g2]);
-      if (bias) grads[`layers.${i}.bias`] = b.op1('ReduceSum', [g2, b.ints([0])], { keepdims: 0 });
-    }
-    return needInput ? b.op1('MatMul', [g, b.op1('Transpose', [kernel], { perm: [1, 0] })]) : undefined;
-  };
-  return [y, back];
-}
-
-function normLayer(
-  b: GraphBuilder,
-  layer: LayerSpec & { type: 'batchNorm' | 'layerNorm' },
-  x: string,
-  rank: number,
-  gamma: string,
-  beta: string,
-  i: number,
-  wantParams: boolean,
-  grads: Record<string, string>,
-): [string, Back] {
-  const axes =
-    layer.type === 'batchNorm'
-      ? [0, ...(layer.axes ?? Array.from({ length: rank - 2 }, (_, j) => j)).map((a) => a + 1)]
-      : (layer.axes ?? Array.from({ length: rank - 1 }, (_, j) => j)).map((a) => a + 1);
-  const mean = (t: string) => b.op1('ReduceMean', [t], { axes, keepdims: 1 });
-  const xc = b.op1('Sub', [x, mean(x)]);
-  const rstd = b.op1('Reciprocal', [b.op1('Sqrt', [b.op1('Add', [mean(b.op1('Mul', [xc, xc])), b.scalar(layer.epsilon ?? 1e-5)])])]);
-  const xh = b.op1('Mul', [xc, rstd]);
-  const y = b.op1('Add', [b.op1('Mul', [xh, gamma]), beta]);
-  const back: Back = (g, needInput) => {
-    if (wantParams) {
-      const allButLast = b.ints(Array.from({ length: rank - 1 }, (_, j) => j));
-      grads[`layers.${i}.gamma`] = b.op1('ReduceSum', [b.op1('Mul', [g, xh]), allButLast], { keepdims: 0 });
-      grads[`layers.${i}.beta`] = b.op1('ReduceSum', [g, allButLast], { keepdims: 0 });
-    }
-    if (!needInput) return undefined;
-    // dx = rstd · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂)), ĝ = g · γ, means over the normalised axes.
-    const gh = b.op1('Mul', [g, gamma]);
-    return b.op1('Mul', [rstd, b.op1('Sub', [b.op1('Sub', [gh, mean(gh)]), b.op1('Mul', [xh, mean(b.op1('Mul', [gh, xh]))])])]);
-  };
-  return [y, back];
 }

@@ -17,18 +17,21 @@ export interface ExportedOnnx {
 }
 
 /**
- * Writes a net as standalone ONNX models (opset 17) with its current weights as initializers,
+ * Writes a net as standalone ONNX models (opset 17) with its current weights (and batch-norm
+ * running statistics) as initializers, in the net's mode; extra inputs stay graph inputs `in:<name>`;
  * loadable by any ONNX Runtime: `energy.onnx` and `energy_grad.onnx` in `dir`. The Gaussian
  * reference term is not included (add ‖x‖²/(2σ²) and x/σ² outside, as the sampler does).
  */
 export async function exportOnnx(net: Net, dir: string, options: ExportOnnxOptions = {}): Promise<ExportedOnnx> {
   const output = options.output ?? 'descriptor';
   if (output !== 'descriptor' && output !== 'energy') throw new InvalidOptionError('exportOnnx', 'output', output, "'descriptor' or 'energy'");
-  const weights = await net.getWeights();
+  // Running statistics are baked in beside the weights; the graphs run in the net's mode.
+  const weights = { ...(await net.getWeights()), ...(await net.getState()) };
+  const mode = net.mode;
   const sign = output === 'descriptor' ? -1 : 1;
   await mkdir(dir, { recursive: true });
   const files: ExportedOnnx = { energy: join(dir, 'energy.onnx'), energyGrad: join(dir, 'energy_grad.onnx') };
-  await writeFile(files.energy, compileGraph(net.spec, { wrt: { x: false, params: false }, upstream: { kind: 'energy', sign }, weights }).model);
-  await writeFile(files.energyGrad, compileGraph(net.spec, { wrt: { x: true, params: false }, upstream: { kind: 'energy', sign }, weights }).model);
+  await writeFile(files.energy, compileGraph(net.spec, { wrt: { x: false, params: false }, upstream: { kind: 'energy', sign }, weights, mode }).model);
+  await writeFile(files.energyGrad, compileGraph(net.spec, { wrt: { x: true, params: false }, upstream: { kind: 'energy', sign }, weights, mode }).model);
   return files;
 }

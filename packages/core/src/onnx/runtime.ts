@@ -6,9 +6,9 @@
 import type * as Ort from 'onnxruntime-node';
 import { BackendUnavailableError } from '../errors';
 import type { NetSpec } from '../netspec/types';
-import type { NetExecutor, NetRuntime, VjpResult } from '../runtime/types';
+import type { NetExecutor, NetRuntime, RunOptions, VjpResult, VjpWrt } from '../runtime/types';
 import { tf, type Tensor, type Tensor1D } from '../tf';
-import { compileGraph, LANGEVIN_INPUTS, paramGradName, paramInputName } from './compile';
+import { compileGraph, extraGradName, extraInputName, LANGEVIN_INPUTS, paramGradName, paramInputName, type CompiledGraph } from './compile';
 
 export interface OnnxRuntimeOptions {
   /** Intra-op threads; default: onnxruntime's choice (one per physical core). */
@@ -58,23 +58,30 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
   return {
     name: 'onnx',
     compile(spec: NetSpec): NetExecutor {
-      const sessions = new Map<string, Promise<Ort.InferenceSession>>();
-      const session = (x: boolean, params: boolean, langevinSign?: 1 | -1) => {
-        const key = `${x}:${params}:${langevinSign ?? ''}`;
+      const sessions = new Map<string, Promise<{ session: Ort.InferenceSession; graph: CompiledGraph }>>();
+      const session = (wrt: VjpWrt, o: RunOptions, langevinSign?: 1 | -1) => {
+        const stats = o.stats && o.mode === 'train';
+        const key = JSON.stringify([wrt.x, wrt.params, wrt.inputs ?? [], langevinSign ?? 0, o.mode, stats]);
         let s = sessions.get(key);
         if (!s) {
           const upstream = langevinSign ? ({ kind: 'langevin', sign: langevinSign } as const) : ({ kind: 'input' } as const);
-          const graph = compileGraph(spec, { wrt: { x, params }, upstream, convInputGrad: options.convInputGrad, convWeightGrad: options.convWeightGrad });
-          s = loadOrt().then((ort) => ort.InferenceSession.create(graph.model, sessionOptions(options)));
+          const graph = compileGraph(spec, { wrt, upstream, mode: o.mode, stats, convInputGrad: options.convInputGrad, convWeightGrad: options.convWeightGrad });
+          s = loadOrt().then(async (ort) => ({ session: await ort.InferenceSession.create(graph.model, sessionOptions(options)), graph }));
           sessions.set(key, s);
         }
         return s;
       };
-      const run = async (params: Readonly<Record<string, Tensor>>, x: Tensor, gy: Tensor | undefined, wrt: { x: boolean; params: boolean }): Promise<VjpResult> => {
-        const ort = await loadOrt();
-        const sess = await session(wrt.x, wrt.params);
+      const feedsOf = async (ort: OrtModule, graph: CompiledGraph, params: Readonly<Record<string, Tensor>>, x: Tensor, o: RunOptions) => {
         const feeds: Record<string, Ort.Tensor> = { x: await toOrt(ort, x) };
         for (const [n, t] of Object.entries(params)) feeds[paramInputName(n)] = await toOrt(ort, t);
+        for (const [n, input] of Object.entries(graph.stateInputs)) feeds[input] = await toOrt(ort, o.state[n]!);
+        for (const [n, t] of Object.entries(o.inputs)) feeds[extraInputName(n)] = await toOrt(ort, t);
+        return feeds;
+      };
+      const run = async (params: Readonly<Record<string, Tensor>>, x: Tensor, gy: Tensor | undefined, wrt: VjpWrt, o: RunOptions): Promise<VjpResult> => {
+        const ort = await loadOrt();
+        const { session: sess, graph } = await session(wrt, o);
+        const feeds = await feedsOf(ort, graph, params, x, o);
         if (gy) feeds.gy = await toOrt(ort, gy);
         const out = await sess.run(feeds);
         const r: VjpResult = { y: toTf(out.y!) };
@@ -83,22 +90,23 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
           r.gParams = {};
           for (const n of Object.keys(params)) r.gParams[n] = toTf(out[paramGradName(n)]!);
         }
+        if (wrt.inputs?.length) r.gInputs = Object.fromEntries(wrt.inputs.map((n) => [n, toTf(out[extraGradName(n)]!)]));
+        if (Object.keys(graph.statOutputs).length) r.stats = Object.fromEntries(Object.entries(graph.statOutputs).map(([n, v]) => [n, toTf(out[v]!)]));
         for (const t of Object.values(out)) t.dispose?.();
         return r;
       };
       return {
         runtime: 'onnx',
-        async forward(params, x) {
-          return (await run(params, x, undefined, { x: false, params: false })).y;
+        forward(params, x, o) {
+          return run(params, x, undefined, { x: false, params: false }, o);
         },
-        vjp(params, x, gy, wrt) {
-          return run(params, x, gy, wrt);
+        vjp(params, x, gy, wrt, o) {
+          return run(params, x, gy, wrt, o);
         },
-        async langevinStep(params, x, sign, step) {
+        async langevinStep(params, x, sign, step, o) {
           const ort = await loadOrt();
-          const sess = await session(true, false, sign);
-          const feeds: Record<string, Ort.Tensor> = { x: await toOrt(ort, x) };
-          for (const [n, t] of Object.entries(params)) feeds[paramInputName(n)] = await toOrt(ort, t);
+          const { session: sess, graph } = await session({ x: true, params: false }, { ...o, stats: false }, sign);
+          const feeds = await feedsOf(ort, graph, params, x, o);
           feeds[LANGEVIN_INPUTS.noise] = new ort.Tensor('float32', step.noise, x.shape);
           const c = step.refSigma === undefined ? 0 : 1 / (step.refSigma * step.refSigma);
           const [lo, hi] = step.clamp ?? [-3.4e38, 3.4e38];
@@ -109,7 +117,7 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
           return r;
         },
         dispose() {
-          for (const s of sessions.values()) void s.then((x) => x.release()).catch(() => {});
+          for (const s of sessions.values()) void s.then((x) => x.session.release()).catch(() => {});
           sessions.clear();
         },
       };

@@ -9,22 +9,45 @@ export interface VjpResult {
   gx?: Tensor;
   /** ⟨gy, ∂y/∂θ⟩ per parameter name, when asked for. */
   gParams?: Record<string, Tensor>;
+  /** ⟨gy, ∂y/∂input⟩ per extra input name, when asked for. */
+  gInputs?: Record<string, Tensor>;
+  /** Train mode: the batch statistics of every batch norm, by state name (see `Net.mode`). */
+  stats?: Record<string, Tensor>;
+}
+
+/** What every executor call gets besides x. Tensors are borrowed. */
+export interface RunOptions {
+  /** Extra inputs by name, [B, ...shape] (NetSpec `inputs`). */
+  inputs: Readonly<Record<string, Tensor>>;
+  /** State tensors by name (running statistics); read in 'eval' mode. */
+  state: Readonly<Record<string, Tensor>>;
+  mode: 'train' | 'eval';
+  /** Train mode: return the batch statistics (`VjpResult.stats`). */
+  stats: boolean;
+}
+
+/** Which gradients a vjp computes. */
+export interface VjpWrt {
+  x: boolean;
+  params: boolean;
+  /** Extra inputs whose gradients are wanted. */
+  inputs?: string[];
 }
 
 /**
- * A NetSpec compiled for one runtime (ARCHITECTURE.md, "Two runtimes"). Everything samplers and
- * trainers need is a vjp with a particular upstream gradient. Ownership: inputs are borrowed, every
- * returned tensor is owned by the caller.
+ * A NetSpec compiled for one runtime. Everything samplers and trainers need is a vjp with a
+ * particular upstream gradient. Ownership: inputs are borrowed, every returned tensor is owned by
+ * the caller.
  */
 export interface NetExecutor {
   readonly runtime: string;
-  forward(params: Readonly<Record<string, Tensor>>, x: Tensor): Promise<Tensor>;
-  vjp(params: Readonly<Record<string, Tensor>>, x: Tensor, gy: Tensor, wrt: { x: boolean; params: boolean }): Promise<VjpResult>;
+  forward(params: Readonly<Record<string, Tensor>>, x: Tensor, o: RunOptions): Promise<VjpResult>;
+  vjp(params: Readonly<Record<string, Tensor>>, x: Tensor, gy: Tensor, wrt: VjpWrt, o: RunOptions): Promise<VjpResult>;
   /**
    * Optional: a whole Langevin step in one call (see FusedLangevinStep), for runtimes that compile
    * it. `sign` is how the output enters U (−1 for a descriptor score).
    */
-  langevinStep?(params: Readonly<Record<string, Tensor>>, x: Tensor, sign: 1 | -1, step: FusedLangevinStep): Promise<FusedLangevinResult>;
+  langevinStep?(params: Readonly<Record<string, Tensor>>, x: Tensor, sign: 1 | -1, step: FusedLangevinStep, o: RunOptions): Promise<FusedLangevinResult>;
   dispose(): void;
 }
 

@@ -1,0 +1,121 @@
+/**
+ * conv2d, conv3d and their transposes. ONNX backward: a conv's input gradient is a ConvTranspose
+ * with the same weights (or GEMM + overlap-add for strided 3-D convs, col2im.ts); its weight
+ * gradient is one Conv of the input with the output gradient as a kernel dilated by the stride.
+ */
+import { convInputGradCol2im, convWeightGradIm2col } from '../../onnx/col2im';
+import { kernelToOnnx, kernelToTfjs, samePads, swap01 } from '../../onnx/layout';
+import { tf } from '../../tf';
+import type { LayerModule } from '../registry';
+import type { Conv2dLayer, Conv3dLayer } from '../types';
+import { spatialRank, tup, tupleOf } from './util';
+
+type ConvLayer = Conv2dLayer | Conv3dLayer;
+
+// Chosen by measurement (docs/performance.md): the dilated-Conv weight gradient beat im2col here.
+const IM2COL_WEIGHT_GRAD = false;
+
+const dims = (l: ConvLayer) => (l.type.startsWith('conv2d') ? 2 : 3);
+const isTranspose = (l: ConvLayer) => l.type.endsWith('Transpose');
+
+function outSpatial(l: ConvLayer, inS: number[], k: number[], s: number[]): number[] {
+  const same = (l.padding ?? 'same') === 'same';
+  return inS.map((n, j) => (isTranspose(l) ? (same ? n * s[j]! : (n - 1) * s[j]! + k[j]!) : same ? Math.ceil(n / s[j]!) : Math.floor((n - k[j]!) / s[j]!) + 1));
+}
+
+export const convLayer: LayerModule<ConvLayer> = {
+  types: ['conv2d', 'conv2dTranspose', 'conv3d', 'conv3dTranspose'],
+  layout: 'first',
+  infer(layer, ctx) {
+    const d = dims(layer);
+    spatialRank(ctx, d);
+    if (!Number.isInteger(layer.filters) || layer.filters <= 0) ctx.fail(`filters must be an integer > 0, got ${layer.filters}`);
+    const k = tupleOf(ctx, layer.kernel, d, 'kernel');
+    const s = tupleOf(ctx, layer.stride ?? 1, d, 'stride');
+    const pad = layer.padding ?? 'same';
+    if (pad !== 'same' && pad !== 'valid') ctx.fail(`padding must be 'same' or 'valid', got ${JSON.stringify(pad)}`);
+    const inS = ctx.inShape.slice(0, d);
+    if (!isTranspose(layer) && pad === 'valid' && inS.some((n, j) => n < k[j]!)) ctx.fail(`input [${ctx.inShape.join(', ')}] is smaller than kernel [${k.join(', ')}] with 'valid' padding`);
+    const inC = ctx.inShape[d]!;
+    const receptive = k.reduce((a, b) => a * b, 1);
+    // tfjs layouts: conv [k..., in, out]; transpose conv [k..., out, in]. Fans count the receptive field.
+    const fans: [number, number] = [receptive * inC, receptive * layer.filters];
+    ctx.param('kernel', isTranspose(layer) ? [...k, layer.filters, inC] : [...k, inC, layer.filters], { init: layer.init, fans });
+    if (layer.bias !== false) ctx.param('bias', [layer.filters]);
+    return [...outSpatial(layer, inS, k, s), layer.filters];
+  },
+  apply(layer, x, ctx) {
+    const d = dims(layer);
+    const k = ctx.param('kernel')!;
+    const s = tup(layer.stride, d, 1);
+    const pad = layer.padding ?? 'same';
+    let y;
+    if (!isTranspose(layer)) {
+      y = d === 2 ? tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, s as [number, number], pad) : tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, s as [number, number, number], pad);
+    } else {
+      const out = [x.shape[0]!, ...outSpatial(layer, x.shape.slice(1, d + 1), tup(layer.kernel, d, 1), s), layer.filters];
+      y =
+        d === 2
+          ? tf.conv2dTranspose(x as tf.Tensor4D, k as tf.Tensor4D, out as [number, number, number, number], s as [number, number], pad)
+          : tf.conv3dTranspose(x as tf.Tensor5D, k as tf.Tensor5D, out as [number, number, number, number, number], s as [number, number, number], pad);
+    }
+    const b = ctx.param('bias');
+    return b ? tf.add(y, b) : y;
+  },
+  lower(layer, x, ctx) {
+    const { b } = ctx;
+    const d = dims(layer);
+    const transpose = isTranspose(layer);
+    const k = tup(layer.kernel, d, 1);
+    const s = tup(layer.stride, d, 1);
+    const same = (layer.padding ?? 'same') === 'same';
+    const inS = ctx.inShape.slice(0, d);
+    const outS = ctx.outShape.slice(0, d);
+    // The strided conv of this layer maps `big` → `small` (for a transpose conv, output → input).
+    const big = transpose ? outS : inS;
+    const small = transpose ? inS : outS;
+    const { begin, end } = same ? samePads(big, k, s) : { begin: new Array<number>(d).fill(0), end: new Array<number>(d).fill(0) };
+    const pads = [...begin, ...end];
+    // ConvTranspose from `small` back to `big` needs output_padding to land on the exact size.
+    const outputPadding = big.map((n, j) => n - ((small[j]! - 1) * s[j]! + k[j]! - begin[j]! - end[j]!));
+    const kernel = ctx.param('kernel')!;
+    const bias = ctx.param('bias');
+    const W = b.op1('Transpose', [kernel], { perm: kernelToOnnx(d) });
+    const rank = d + 2;
+    const convAttrs = { strides: s, pads, kernel_shape: k };
+    const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
+    let y = transpose ? b.op1('ConvTranspose', [x, W], tconvAttrs) : b.op1('Conv', [x, W], convAttrs);
+    if (bias) y = b.op1('Add', [y, b.op1('Reshape', [bias, b.ints([1, -1, ...new Array<number>(d).fill(1)])])]);
+    const inC = ctx.inShape[d]!;
+    const shape = { k, s, begin, end, inS, outS, inC, outC: layer.filters };
+    // Weight gradient as one Conv with batch as the channel axis and the other operand as a kernel
+    // dilated by the stride: dW[a, c, t] = Σ_b Σ_y P[b, a, t + s·y] · Q[b, c, y], where (P, Q) =
+    // (padded x, g) for a conv and (padded g, x) for a transpose conv.
+    const weightGradByConv = (g: string): string => {
+      const [P, Q] = transpose ? [g, x] : [x, g];
+      let r = b.op1('Conv', [b.op1('Transpose', [P], { perm: swap01(rank) }), b.op1('Transpose', [Q], { perm: swap01(rank) })], { dilations: s, pads });
+      const got = big.map((n, j) => n + begin[j]! + end[j]! - (small[j]! - 1) * s[j]!);
+      if (got.some((n, j) => n !== k[j])) r = b.op1('Slice', [r, b.ints(new Array<number>(d).fill(0)), b.ints(k), b.ints(Array.from({ length: d }, (_, j) => j + 2))]);
+      // r is [I, O, k...] for a conv (→ tfjs [k..., I, O]) and [O, I, k...] for a transpose conv (→ tfjs [k..., O, I]).
+      return b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
+    };
+    const { convInputGrad, convWeightGrad } = ctx.options;
+    const im2col = !transpose && (convWeightGrad === 'im2col' || (convWeightGrad === 'auto' && IM2COL_WEIGHT_GRAD));
+    const inputGradOf = (g: string): string => {
+      if (transpose) return b.op1('Conv', [g, W], convAttrs);
+      const col2im = convInputGrad === 'col2im' || (convInputGrad === 'auto' && d === 3 && s.some((v) => v > 1));
+      if (col2im) return convInputGradCol2im(b, g, kernel, shape);
+      return b.op1('ConvTranspose', [g, W], tconvAttrs);
+    };
+    return {
+      y,
+      back: (g, needInput) => {
+        if (ctx.wantParams) {
+          if (bias) ctx.setGrad('bias', b.op1('ReduceSum', [g, b.ints([0, ...Array.from({ length: d }, (_, j) => j + 2)])], { keepdims: 0 }));
+          ctx.setGrad('kernel', im2col ? convWeightGradIm2col(b, x, g, shape) : weightGradByConv(g));
+        }
+        return needInput ? inputGradOf(g) : undefined;
+      },
+    };
+  },
+};
