@@ -204,6 +204,7 @@ export class Net {
     for (const [n, s] of Object.entries(this.shapes.inputs)) {
       const t = inputs[n];
       if (!t) throw new ShapeMismatchError(`${name} needs its extra input "${n}" [batch, ${s.join(', ')}]`);
+      if (t.dtype !== 'float32') throw new ShapeMismatchError(`${name}: extra input "${n}" must be float32, got ${t.dtype} (tf.cast it)`);
       if (t.rank !== s.length + 1 || t.shape[0] !== x.shape[0] || s.some((v, i) => t.shape[i + 1] !== v)) {
         throw new ShapeMismatchError(`${name} expects input "${n}" [${x.shape[0]}, ${s.join(', ')}], got [${t.shape.join(', ')}]`);
       }

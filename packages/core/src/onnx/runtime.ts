@@ -46,7 +46,9 @@ export function sessionOptions(o: OnnxRuntimeOptions): Ort.InferenceSession.Sess
 }
 
 async function toOrt(ort: OrtModule, t: Tensor): Promise<Ort.Tensor> {
-  return new ort.Tensor('float32', (await t.data()) as Float32Array, t.shape);
+  const d = await t.data();
+  // tfjs-backend-cpu casts int32 → float32 without copying, so data() may still be an Int32Array.
+  return new ort.Tensor('float32', d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>), t.shape);
 }
 
 function toTf(t: Ort.Tensor): Tensor {

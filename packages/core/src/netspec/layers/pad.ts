@@ -27,8 +27,17 @@ export const padLayer: LayerModule<PadLayer> = {
     return [...ctx.inShape.slice(0, d).map((n, j) => n + layer.pads[j]![0] + layer.pads[j]![1]), ctx.inShape[d]!];
   },
   apply(layer, x) {
-    const paddings: [number, number][] = [[0, 0], ...layer.pads, [0, 0]];
-    return (layer.mode ?? 'constant') === 'reflect' ? tf.mirrorPad(x, paddings, 'reflect') : tf.pad(x, paddings, layer.value ?? 0);
+    if ((layer.mode ?? 'constant') === 'constant') return tf.pad(x, [[0, 0], ...layer.pads, [0, 0]], layer.value ?? 0);
+    // Built from reversed slices: tfjs's MirrorPad gradient only crops, dropping the mirrored cells.
+    let h = x;
+    layer.pads.forEach(([bf, af], j) => {
+      const axis = j + 1;
+      const n = h.shape[axis]!;
+      const part = (start: number, size: number) => tf.reverse(tf.slice(h, h.shape.map((_, i) => (i === axis ? start : 0)), h.shape.map((s, i) => (i === axis ? size : s))), axis);
+      const parts = [...(bf > 0 ? [part(1, bf)] : []), h, ...(af > 0 ? [part(n - 1 - af, af)] : [])];
+      h = parts.length > 1 ? tf.concat(parts, axis) : h;
+    });
+    return h;
   },
   lower(layer, x, ctx) {
     const { b } = ctx;

@@ -42,12 +42,18 @@ export const upsampleLayer: LayerModule<UpsampleLayer> = {
     const f = tup(layer.factor, d, 1);
     const s = x.shape.slice(1, d + 1);
     const [B, C] = [x.shape[0]!, x.shape[d + 1]!];
-    if ((layer.mode ?? 'nearest') === 'nearest') {
-      const split = [B, ...s.flatMap((n) => [n, 1]), C];
-      const wide = [B, ...s.flatMap((n, j) => [n, f[j]!]), C];
-      return tf.reshape(tf.broadcastTo(tf.reshape(x, split), wide), [B, ...s.map((n, j) => n * f[j]!), C]);
-    }
     let h: Tensor = x;
+    if ((layer.mode ?? 'nearest') === 'nearest') {
+      // One axis at a time: tfjs has no gradient for broadcasts above rank 5.
+      const cur = [...s];
+      for (let j = 0; j < d; j++) {
+        const P = B * product(cur.slice(0, j));
+        const Q = product(cur.slice(j + 1)) * C;
+        h = tf.reshape(tf.broadcastTo(tf.reshape(h, [P, cur[j]!, 1, Q]), [P, cur[j]!, f[j]!, Q]), [P, cur[j]! * f[j]!, Q]);
+        cur[j] = cur[j]! * f[j]!;
+      }
+      return tf.reshape(h, [B, ...cur, C]);
+    }
     const cur = [...s];
     for (let j = 0; j < d; j++) {
       // [P, n, Q] → [P·Q, n] · Aᵀ → [P, Q, m] → [P, m, Q]
@@ -87,7 +93,7 @@ export const upsampleLayer: LayerModule<UpsampleLayer> = {
       const v = b.op1('Reshape', [t, b.ints([-1, sizes[j]!, Q])]);
       const out = [...sizes];
       out[j] = outSize;
-      return b.op1('Reshape', [b.op1('MatMul', [mat, v]), b.ints([0, ...out, C])]);
+      return b.op1('Reshape', [b.op1('MatMul', [mat, v]), b.ints([-1, ...out, C])]);
     };
     let y = x;
     const cur = [...s];
