@@ -64,7 +64,7 @@ export { RunReport, type Metrics, type RunInfo, type ReportImage } from './repor
 
 export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { GraphBuilder } from './onnx/builder';
-export { compileGraph, type CompileOptions, type CompiledGraph } from './onnx/compile';
+export { compileGraph, paramInputName, paramGradName, stateInputName, statOutputName, extraInputName, extraGradName, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { InputError, runCli } from './report/cli';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';

@@ -3,37 +3,16 @@
  * upsampling, layer norm per cell, batch norm with running statistics): both runtimes agree on the
  * forward, ∇x, ∇θ and ∇input; eval-mode batch norm uses and keeps its running statistics.
  */
-import { createNet, netEnergy, netSpec, tf, type LayerSpec, type Net, type Tensor } from '../src';
+import { createNet, netEnergy, netSpec, tf, type Net, type Tensor } from '../src';
+import { head } from './cases';
+import { V2_CASES } from './cases';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
 
 const relL2 = (a: Tensor, b: Tensor) => tf.tidy(() => tf.norm(tf.sub(a, b)).dataSync()[0]! / Math.max(tf.norm(b).dataSync()[0]!, 1e-12));
 
-type Case = [string, number[], LayerSpec[], Record<string, number[]>?];
-const head: LayerSpec[] = [{ type: 'flatten' }, { type: 'dense', units: 1 }];
 
-export const V2_CASES: Case[] = [
-  ['residual dense block (GPointNet residual_Conv1d)', [10, 4], [{ type: 'dense', units: 6 }, { type: 'residual', layers: [{ type: 'dense', units: 6 }, { type: 'relu' }, { type: 'dense', units: 6 }] }, { type: 'pool', op: 'mean', axis: 0 }, { type: 'dense', units: 1 }]],
-  ['residual conv block between convs', [6, 6, 2], [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'residual', layers: [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'leakyRelu' }] }, { type: 'swish' }, ...head]],
-  ['one-hot label tiled and concatenated after a conv', [6, 6, 1], [{ type: 'conv2d', filters: 3, kernel: 3, stride: 2 }, { type: 'concat', input: 'label' }, { type: 'conv2d', filters: 2, kernel: 3 }, ...head], { label: [4] }],
-  ['condition image concatenated at the input', [5, 5, 2], [{ type: 'concat', input: 'cond' }, { type: 'conv2d', filters: 3, kernel: 3, stride: 2 }, { type: 'tanh' }, ...head], { cond: [5, 5, 1] }],
-  ['label concatenated to a flat vector', [3], [{ type: 'concat', input: 'label' }, { type: 'dense', units: 5 }, { type: 'swish' }, { type: 'dense', units: 1 }], { label: [2] }],
-  ['constant padding (2-D, uneven, value 0.5)', [4, 5, 2], [{ type: 'pad', pads: [[1, 0], [2, 1]], value: 0.5 }, { type: 'conv2d', filters: 2, kernel: 3, padding: 'valid' }, ...head]],
-  ['reflect padding (2-D)', [4, 5, 2], [{ type: 'pad', pads: [[2, 1], [1, 3]], mode: 'reflect' }, { type: 'conv2d', filters: 2, kernel: 3, stride: 2 }, ...head]],
-  ['reflect padding of time (3-D, FC_S_large-like)', [4, 3, 3, 1], [{ type: 'pad', pads: [[2, 2], [0, 0], [1, 0]], mode: 'reflect' }, { type: 'conv3d', filters: 2, kernel: [3, 2, 2], padding: 'valid' }, ...head]],
-  ['max pool 2-D, overlapping windows', [7, 7, 2], [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'pool2d', op: 'max', size: 3, stride: 2 }, ...head]],
-  ['max pool 2-D same', [5, 6, 2], [{ type: 'pool2d', op: 'max', size: 2, padding: 'same' }, ...head]],
-  ['average pool 2-D same (border windows average real cells)', [5, 7, 2], [{ type: 'conv2d', filters: 2, kernel: 3 }, { type: 'pool2d', op: 'avg', size: 3, stride: 2, padding: 'same' }, ...head]],
-  ['average pool 2-D valid with a remainder', [7, 6, 1], [{ type: 'pool2d', op: 'avg', size: [2, 3], stride: [2, 2] }, ...head]],
-  ['max pool 3-D', [4, 6, 6, 1], [{ type: 'conv3d', filters: 2, kernel: 3 }, { type: 'pool3d', op: 'max', size: 2 }, ...head]],
-  ['average pool 3-D same', [3, 5, 4, 2], [{ type: 'pool3d', op: 'avg', size: [2, 3, 2], stride: 2, padding: 'same' }, ...head]],
-  ['nearest upsampling 2-D', [3, 4, 2], [{ type: 'upsample2d', factor: [2, 3] }, { type: 'conv2d', filters: 2, kernel: 3, stride: 2 }, ...head]],
-  ['bilinear upsampling 2-D', [3, 4, 2], [{ type: 'upsample2d', factor: 2, mode: 'linear' }, { type: 'conv2d', filters: 2, kernel: 3 }, ...head]],
-  ['nearest upsampling 3-D', [2, 3, 2, 1], [{ type: 'upsample3d', factor: 2 }, { type: 'conv3d', filters: 2, kernel: 3, stride: 2 }, ...head]],
-  ['trilinear upsampling 3-D', [2, 3, 2, 2], [{ type: 'upsample3d', factor: [2, 1, 3], mode: 'linear' }, { type: 'softplus' }, ...head]],
-  ['layer norm per point (the official LayerNorm(num_point))', [8, 3], [{ type: 'dense', units: 5 }, { type: 'layerNorm', axes: [0], affine: 'normalized' }, { type: 'relu' }, { type: 'pool', op: 'mean', axis: 0 }, { type: 'dense', units: 1 }]],
-];
 
 async function perturbed(net: Net, seed: number): Promise<void> {
   // γ = 1, β = 0 hide errors in their gradients; start from random values.

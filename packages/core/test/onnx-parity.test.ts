@@ -1,4 +1,5 @@
-import { createNet, netSpec, onnxRuntime, tf, type LayerSpec, type Net, type Tensor } from '../src';
+import { createNet, netSpec, onnxRuntime, tf, type Net, type Tensor } from '../src';
+import { V1_CASES as CASES } from './cases';
 import { setup } from './helpers';
 
 beforeAll(setup);
@@ -23,18 +24,7 @@ function expectGradsClose(got: Record<string, Tensor>, want: Record<string, Tens
   }
 }
 
-const CASES: [string, number[], LayerSpec[]][] = [
-  ['conv2d same s2 k5 + leakyRelu + flatten + dense', [9, 9, 3], [{ type: 'conv2d', filters: 4, kernel: 5, stride: 2 }, { type: 'leakyRelu', alpha: 0.2 }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
-  ['conv2d valid s1 k3 + relu, conv2d same s3 (uneven pads) + sigmoid', [10, 8, 2], [{ type: 'conv2d', filters: 3, kernel: 3, padding: 'valid' }, { type: 'relu' }, { type: 'conv2d', filters: 2, kernel: [2, 4], stride: 3 }, { type: 'sigmoid' }, { type: 'flatten' }, { type: 'dense', units: 2 }]],
-  ['conv2d without bias + tanh + reshape', [6, 6, 1], [{ type: 'conv2d', filters: 2, kernel: 3, stride: 2, bias: false }, { type: 'tanh' }, { type: 'reshape', shape: [18] }, { type: 'dense', units: 1 }]],
-  ['conv2dTranspose same s2 + conv2d', [4, 4, 3], [{ type: 'conv2dTranspose', filters: 2, kernel: 5, stride: 2 }, { type: 'softplus' }, { type: 'conv2d', filters: 2, kernel: 3, stride: 2 }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
-  ['conv2dTranspose valid s2', [3, 3, 2], [{ type: 'conv2dTranspose', filters: 2, kernel: 3, stride: 2, padding: 'valid' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
-  ['conv3d same s2 k4 + conv3d s2 k3 (voxel-like)', [8, 8, 8, 1], [{ type: 'conv3d', filters: 3, kernel: 4, stride: 2 }, { type: 'leakyRelu' }, { type: 'conv3d', filters: 4, kernel: 3, stride: 2 }, { type: 'leakyRelu' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
-  ['conv3d valid, anisotropic (video-like)', [4, 7, 7, 2], [{ type: 'conv3d', filters: 3, kernel: [2, 3, 3], stride: [1, 2, 2], padding: 'valid' }, { type: 'swish' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
-  ['pointnet: per-point dense + layerNorm + max pool', [16, 3], [{ type: 'dense', units: 8 }, { type: 'layerNorm', axes: [0] }, { type: 'relu' }, { type: 'dense', units: 6 }, { type: 'pool', op: 'max', axis: 0 }, { type: 'dense', units: 4 }, { type: 'swish' }, { type: 'dense', units: 1 }]],
-  ['pointnet: mean pool + batchNorm', [12, 3], [{ type: 'dense', units: 5 }, { type: 'batchNorm' }, { type: 'tanh' }, { type: 'pool', op: 'mean', axis: 0 }, { type: 'dense', units: 1 }]],
-  ['conv2d + batchNorm + layerNorm', [6, 6, 2], [{ type: 'conv2d', filters: 3, kernel: 3 }, { type: 'batchNorm' }, { type: 'leakyRelu' }, { type: 'layerNorm' }, { type: 'flatten' }, { type: 'dense', units: 1 }]],
-];
+
 
 describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
   let a: Net;
