@@ -10,19 +10,28 @@ import { netSpec, type LayerSpec, type NetSpec } from '@ebm/core';
 export interface PointNetOptions {
   /** Pooling over points: 'mean' (the paper's default) or 'max'. */
   pool?: 'mean' | 'max';
-  /** Layer norm over the points after every per-point layer (the paper's `ln`, default) or none. */
-  norm?: 'layer' | 'none';
+  /**
+   * Normalisation after every per-point layer, over the points of each channel:
+   * 'layer' (default): with a scale and shift per channel, so the energy is a function of the set;
+   * 'pointLayer': the official code's LayerNorm(num_point), whose scale and shift are per point —
+   * it makes the energy depend on the order of the points (point i always gets scale γ_i);
+   * 'none'.
+   */
+  norm?: 'layer' | 'pointLayer' | 'none';
 }
 
 function pointNet(points: number, local: number[], global: number[], o: PointNetOptions, name: string): NetSpec {
   const layers: LayerSpec[] = [];
+  let prev = 3;
   for (const h of local) {
-    layers.push({ type: 'dense', units: h });
-    // Normalised over the points per channel. The official LayerNorm(num_point) also carries a
-    // per-point scale and shift, which ties the energy to the order of the points; ours is per
-    // channel, so the energy stays a function of the set.
-    if ((o.norm ?? 'layer') === 'layer') layers.push({ type: 'layerNorm', axes: [0] });
+    // The official energy_point_default makes a per-point layer residual where its width is kept
+    // (residual_Conv1d: x + Conv1d(x)).
+    layers.push(prev === h ? { type: 'residual', layers: [{ type: 'dense', units: h }] } : { type: 'dense', units: h });
+    const norm = o.norm ?? 'layer';
+    if (norm === 'layer') layers.push({ type: 'layerNorm', axes: [0] });
+    if (norm === 'pointLayer') layers.push({ type: 'layerNorm', axes: [0], affine: 'normalized' });
     layers.push({ type: 'relu' });
+    prev = h;
   }
   layers.push({ type: 'pool', op: o.pool ?? 'mean', axis: 0 });
   for (const h of global) layers.push({ type: 'dense', units: h }, { type: 'relu' });
@@ -31,9 +40,9 @@ function pointNet(points: number, local: number[], global: number[], o: PointNet
 }
 
 /**
- * The paper's `default_medium` energy: per-point MLP 64-64-128-256-1024 with layer norm and ReLU,
- * mean pooling, MLP 512-256-128-64 with ReLU, a scalar. (The official code makes the 64 → 64 layer
- * residual; NetSpec has no skip connections, so here it is a plain layer.)
+ * The paper's `default_medium` energy: per-point MLP 64-64-128-256-1024 (the 64 → 64 layer
+ * residual, as in the official code) with layer norm and ReLU, mean pooling, MLP 512-256-128-64
+ * with ReLU, a scalar. `{ norm: 'pointLayer' }` gives the official per-point LayerNorm.
  */
 export function gpointnetPaper(points = 2048, options: PointNetOptions = {}): NetSpec {
   return pointNet(points, [64, 64, 128, 256, 1024], [512, 256, 128, 64], options, 'gpointnet-paper');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNet, encodeStl, initBackend, paramCount, setLogger, tf } from '@ebm/core';
 import { chamfer, cloudsToTensor, encodePly, gpointnetCpu, gpointnetPaper, loadPointCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, savePointCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
+import type { LayerSpec } from '@ebm/core';
 
 let dir: string;
 beforeAll(async () => {
@@ -70,11 +71,33 @@ describe('files', () => {
 });
 
 describe('PointNet energies', () => {
-  it('the paper preset has the published layer sizes', () => {
+  it('the paper preset has the published layer sizes, with the 64 → 64 layer residual', () => {
     const spec = gpointnetPaper(2048);
-    const dense = spec.layers.filter((l) => l.type === 'dense').map((l) => (l as { units: number }).units);
-    expect(dense).toEqual([64, 64, 128, 256, 1024, 512, 256, 128, 64, 1]);
+    const units = (ls: LayerSpec[]): number[] => ls.flatMap((l) => (l.type === 'dense' ? [l.units] : l.type === 'residual' ? units(l.layers) : []));
+    expect(units(spec.layers)).toEqual([64, 64, 128, 256, 1024, 512, 256, 128, 64, 1]);
+    expect(spec.layers[3]).toEqual({ type: 'residual', layers: [{ type: 'dense', units: 64 }] });
     expect(paramCount(gpointnetCpu(512))).toBeLessThan(20000);
+  });
+
+  it("the official per-point layer norm ('pointLayer') ties the energy to the order of the points", async () => {
+    const clouds = makeClouds('chair', 2, { points: 64, seed: 4 });
+    const x = cloudsToTensor(clouds);
+    const y = cloudsToTensor(clouds.map((c) => resample(c, 64, 9)));
+    const gap = async (norm: 'layer' | 'pointLayer') => {
+      const net = createNet(gpointnetCpu(64, { norm }), { seed: 3 });
+      // γ_i = 1 for every point hides the dependence: give each point its own scale.
+      const w = await net.getWeights();
+      for (const [n, v] of Object.entries(w)) if (n.endsWith('gamma')) v.forEach((_, i) => (v[i] = 1 + 0.5 * Math.sin(i)));
+      net.setWeights(w);
+      const [a, b] = [await net.forward(x), await net.forward(y)];
+      const d = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
+      [a, b].forEach((t) => t.dispose());
+      net.dispose();
+      return d;
+    };
+    expect(await gap('layer')).toBeLessThan(1e-4);
+    expect(await gap('pointLayer')).toBeGreaterThan(1e-3);
+    [x, y].forEach((t) => t.dispose());
   });
 
   it.each(['mean', 'max'] as const)('the energy (%s pooling) does not depend on the order of the points', async (pool) => {
