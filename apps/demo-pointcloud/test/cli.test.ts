@@ -90,3 +90,16 @@ it('names a damaged file in --data', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr.trim().split('\n').pop()).toBe(`demo-pointcloud: ${join(data, 'broken.xyz')}: line 2: expected "x y z", got "not a point"`);
 });
+
+it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {
+  const metrics = [];
+  for (const k of [1, 2]) {
+    const out = join(dir, `repro-${k}`);
+    const r = await cli('generate', '--smoke', '--out', out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+    delete m.seconds;
+    metrics.push(m);
+  }
+  expect(metrics[1]).toEqual(metrics[0]);
+});

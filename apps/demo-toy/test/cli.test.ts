@@ -93,3 +93,16 @@ describe('demo-toy CLI', () => {
     expect(r.stderr.trim()).toBe(`demo-toy: ${csv}:3: expected two numbers "x,y", got "5,abc"`);
   });
 });
+
+it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {
+  const metrics = [];
+  for (const k of [1, 2]) {
+    const out = join(dir, `repro-${k}`);
+    const r = await cli('ring', '--smoke', '--seed', '0', '--out', out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+    delete m.seconds;
+    metrics.push(m);
+  }
+  expect(metrics[1]).toEqual(metrics[0]);
+});

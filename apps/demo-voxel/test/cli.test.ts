@@ -113,3 +113,16 @@ it('names a damaged file in --data', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr.trim().split('\n').pop()).toBe(`demo-voxel: ${join(data, 'broken.binvox')}: data ends after 0 of 4096 voxels (truncated)`);
 });
+
+it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {
+  const metrics = [];
+  for (const k of [1, 2]) {
+    const out = join(dir, `repro-${k}`);
+    const r = await cli('synthesize', '--smoke', '--category', 'table', '--out', out);
+    expect(r.code).toBe(0);
+    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+    delete m.seconds;
+    metrics.push(m);
+  }
+  expect(metrics[1]).toEqual(metrics[0]);
+});

@@ -16,7 +16,7 @@ export {
 } from './errors';
 export { tf } from './tf';
 export type { Tensor, Tensor1D, Tensor2D, Variable } from './tf';
-export { deriveSeed, permutation, mulberry32, gaussianArray } from './random';
+export { deriveSeed, permutation, mulberry32, gaussianArray, tfSeed } from './random';
 
 export type * from './netspec/types';
 export { inferShapes, paramCount, outputShape, type NetShapes } from './netspec/shapes';

@@ -15,6 +15,14 @@ export function deriveSeed(seed: number, ...keys: number[]): number {
   return h >>> 0;
 }
 
+/**
+ * The seed to hand a tfjs random op. tfjs treats 0 as "no seed" (`seed ? seed : Math.random()`), so
+ * a run with seed 0 would not reproduce; 0 is mapped to a fixed non-zero seed.
+ */
+export function tfSeed(seed: number): number {
+  return seed === 0 ? 0x2545f491 : seed;
+}
+
 /** A small seeded PRNG (mulberry32) for CPU-side choices: shuffles, replay-buffer draws. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

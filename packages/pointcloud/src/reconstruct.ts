@@ -6,7 +6,7 @@
  * scale times the "not clamped" indicator, and only the sign of the gradient is used:
  * z ← z − η·0.9^i·sign((x(z) − target)·[|x(z)| < clip]). We take the same step.
  */
-import { deriveSeed, InvalidOptionError, langevin, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
+import { deriveSeed, InvalidOptionError, langevin, tf, tfSeed, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
 
 export interface ReconstructOptions {
   /** The model's sampler (its clamp marks where the gradient is cut); noise is turned off. */
@@ -36,7 +36,7 @@ export async function reconstructCloud(energy: Energy, target: Tensor, options: 
   const clip = options.sampler.clamp?.[1] ?? Infinity;
   const seed = options.seed ?? 0;
   const chain = { ...options.sampler, noiseScale: 0 };
-  let z = tf.randomNormal(target.shape, 0, options.initStd ?? options.sampler.refSigma ?? 1, 'float32', seed);
+  let z = tf.randomNormal(target.shape, 0, options.initStd ?? options.sampler.refSigma ?? 1, 'float32', tfSeed(seed));
   let mse = Infinity;
   for (let i = 0; i < steps; i++) {
     const { x } = await langevin(energy, z, { ...chain, seed: deriveSeed(seed, i) });

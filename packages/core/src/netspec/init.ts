@@ -1,4 +1,4 @@
-import { deriveSeed } from '../random';
+import { deriveSeed, tfSeed } from '../random';
 import { tf, type Tensor } from '../tf';
 import type { InitSpec, ParamInfo, StateInfo } from './types';
 
@@ -11,8 +11,7 @@ export function initParam(p: ParamInfo, seed: number, index: number): Tensor {
   if (p.role === 'bias' || p.role === 'beta') return tf.zeros(p.shape);
   if (p.role === 'gamma') return tf.ones(p.shape);
   const init: InitSpec = p.init ?? { dist: 'heNormal' };
-  // tfjs random ops treat seed 0 as "no seed"; derived seeds are never 0 here.
-  const s = deriveSeed(seed, index) || 1;
+  const s = tfSeed(deriveSeed(seed, index));
   const [fanIn, fanOut] = p.fans ?? [p.shape[0]!, p.shape[p.shape.length - 1]!];
   switch (init.dist) {
     case 'normal':

@@ -1,6 +1,6 @@
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
-import { nonNegative, positiveInt, probability } from '../options';
-import { deriveSeed, mulberry32 } from '../random';
+import { nonNegative, positiveInt, probability, seedOf } from '../options';
+import { deriveSeed, mulberry32, tfSeed } from '../random';
 import { tf, type Tensor } from '../tf';
 
 /** Where fresh chains start. */
@@ -12,9 +12,9 @@ export function sampleNoise(n: number, shape: number[], noise: NoiseSpec, seed: 
     const lo = noise.low ?? -1;
     const hi = noise.high ?? 1;
     if (!(lo < hi)) throw new InvalidOptionError('sampleNoise', 'noise', noise, 'low < high');
-    return tf.randomUniform([n, ...shape], lo, hi, 'float32', seed);
+    return tf.randomUniform([n, ...shape], lo, hi, 'float32', tfSeed(seed));
   }
-  if (noise.dist === 'gaussian') return tf.randomNormal([n, ...shape], noise.mean ?? 0, nonNegative('sampleNoise', 'noise.std', noise.std ?? 1), 'float32', seed);
+  if (noise.dist === 'gaussian') return tf.randomNormal([n, ...shape], noise.mean ?? 0, nonNegative('sampleNoise', 'noise.std', noise.std ?? 1), 'float32', tfSeed(seed));
   throw new InvalidOptionError('sampleNoise', 'noise.dist', (noise as { dist: unknown }).dist, "'uniform' or 'gaussian'");
 }
 
@@ -60,6 +60,8 @@ export interface ReplayBufferOptions {
   reinitProb?: number;
   /** Distribution of fresh chains; default uniform on [−1, 1]. */
   noise?: NoiseSpec;
+  /** Seed of the bank's initial noise; default 0. */
+  seed?: number;
 }
 
 /**
@@ -113,7 +115,7 @@ class ChainBank {
 export function replayBuffer(shape: number[], options: ReplayBufferOptions): ChainInitializer {
   const capacity = positiveInt('replayBuffer', 'capacity', options.capacity);
   const reinitProb = probability('replayBuffer', 'reinitProb', options.reinitProb ?? 0.05);
-  const bank = new ChainBank(shape, capacity, options.noise ?? { dist: 'uniform' }, 0);
+  const bank = new ChainBank(shape, capacity, options.noise ?? { dist: 'uniform' }, deriveSeed(seedOf('replayBuffer', options.seed), 0xba4c));
   return {
     kind: 'replay',
     start(n, seed) {
@@ -135,11 +137,12 @@ export function replayBuffer(shape: number[], options: ReplayBufferOptions): Cha
 
 /**
  * Persistent chains (PCD; the warm-started chains of the descriptor papers): n chains that each
- * continue where the previous iteration left them. Asking for a different n than `count` throws.
+ * continue where the previous iteration left them, starting from `noise` drawn with `options.seed`
+ * (default 0). Asking for a different n than `count` throws.
  */
-export function persistentChains(shape: number[], count: number, noise: NoiseSpec = { dist: 'uniform' }): ChainInitializer {
+export function persistentChains(shape: number[], count: number, noise: NoiseSpec = { dist: 'uniform' }, options: { seed?: number } = {}): ChainInitializer {
   positiveInt('persistentChains', 'count', count);
-  const bank = new ChainBank(shape, count, noise, 0);
+  const bank = new ChainBank(shape, count, noise, deriveSeed(seedOf('persistentChains', options.seed), 0xba4c));
   const all = Int32Array.from({ length: count }, (_, i) => i);
   return {
     kind: 'persistent',

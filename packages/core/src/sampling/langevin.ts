@@ -2,7 +2,7 @@ import type { Energy } from '../energy/energy';
 import { sumPerExample } from '../energy/gaussian';
 import { InvalidOptionError } from '../errors';
 import { nonNegative, oneOf, positive, positiveInt, seedOf } from '../options';
-import { deriveSeed, gaussianArray } from '../random';
+import { deriveSeed, gaussianArray, tfSeed } from '../random';
 import { takeScalar } from '../read';
 import { tf, type Tensor, type Tensor1D } from '../tf';
 
@@ -174,7 +174,7 @@ export async function langevin(energy: Energy, x0: Tensor, options: LangevinOpti
             return tf.div(sumPerExample(tf.square(r)), -2 * d * d * temp);
           };
           const logAlpha = tf.add(tf.div(tf.sub(s.u, next.u), temp), tf.sub(logq(s.x, next.x, next.g), logq(next.x, s.x, s.g)));
-          const logU = tf.log(tf.randomUniform([s.x.shape[0]!], 0, 1, 'float32', deriveSeed(o.seed, t, 1)));
+          const logU = tf.log(tf.randomUniform([s.x.shape[0]!], 0, 1, 'float32', tfSeed(deriveSeed(o.seed, t, 1))));
           return tf.less(logU, logAlpha);
         });
         const merged = tf.tidy(() => {

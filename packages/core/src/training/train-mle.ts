@@ -4,7 +4,7 @@ import type { Energy } from '../energy/energy';
 import { DivergenceError, InvalidOptionError } from '../errors';
 import type { NetSpec } from '../netspec/types';
 import { nonNegative, nonNegativeInt, oneOf, positive, positiveInt, seedOf } from '../options';
-import { deriveSeed, permutation } from '../random';
+import { deriveSeed, permutation, tfSeed } from '../random';
 import { noiseInit, type ChainInitializer } from '../sampling/init';
 import { langevin, resolveLangevinOptions, type LangevinOptions } from '../sampling/langevin';
 import { takeScalar } from '../read';
@@ -160,7 +160,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
       if (permEpoch !== epoch) (perm = permutation(n, deriveSeed(seed, 0x0b5, epoch))), (permEpoch = epoch);
       const rows = tf.tensor1d(perm.subarray(b * batchSize, (b + 1) * batchSize), 'int32');
       const x = tf.gather(data, rows);
-      return dataNoise > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, dataNoise, 'float32', deriveSeed(seed, 0xda7a, epoch, b))) : x;
+      return dataNoise > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, dataNoise, 'float32', tfSeed(deriveSeed(seed, 0xda7a, epoch, b)))) : x;
     });
 
   let aborted = false;
