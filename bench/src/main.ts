@@ -53,7 +53,10 @@ async function paramStep(energy: Energy, obs: Tensor, syn: Tensor): Promise<numb
 }
 
 async function main(): Promise<void> {
+  // `pnpm bench -- --nets image` forwards the separator itself.
+  const argv = process.argv.slice(2);
   const { values } = parseArgs({
+    args: argv[0] === '--' ? argv.slice(1) : argv,
     options: {
       nets: { type: 'string', default: NETS.map((n) => n.name).join(',') },
       runtimes: { type: 'string', default: 'onnx,tfjs' },

@@ -85,6 +85,17 @@ describe('demo-toy CLI', () => {
     expect(r.stderr.trim().split('\n').pop()).toMatch(msg);
   });
 
+  it.each([
+    ['1,2\n3,4\n1.5,\n', /:3: expected two numbers "x,y", got "1\.5,"$/],
+    ['1,2\n3,4\n1e39,0\n', /:3: 1e39,0 is too large for float32$/],
+  ])('refuses %j up front, naming the line', async (text, msg) => {
+    const csv = join(dir, `bad-${text.length}.csv`);
+    await writeFile(csv, text);
+    const r = await cli('ring', '--smoke', '--data', csv);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(msg);
+  });
+
   it('names the line of a malformed CSV', async () => {
     const csv = join(dir, 'bad.csv');
     await writeFile(csv, '1,2\n3,4\n5,abc\n');

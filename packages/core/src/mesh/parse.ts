@@ -20,12 +20,19 @@ export interface ParseMeshOptions {
 
 const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
 
+/** A bound on the numbers a parsed mesh may hold (2^28 ≈ 268 M: 1 GiB as float32). */
+const MAX_VALUES = 2 ** 28;
+
 function finish(name: string, pos: number[], tri: number[], o: ParseMeshOptions): TriangleMesh {
   const nv = pos.length / 3;
   if (nv === 0) throw new FormatError(name, 'has no vertices');
   if (tri.length === 0 && (o.faces ?? 'required') === 'required') throw new FormatError(name, 'has no triangles');
   for (const i of tri) if (!(i >= 0 && i < nv)) throw new FormatError(name, `face refers to vertex ${i + 1}, but there are ${nv}`);
-  for (const v of pos) if (!Number.isFinite(v)) throw new FormatError(name, 'has a vertex coordinate that is not a finite number');
+  for (const v of pos) {
+    if (!Number.isFinite(v)) throw new FormatError(name, 'has a vertex coordinate that is not a finite number');
+    // Coordinates are stored as float32: 1e39 would become Infinity and spread NaN downstream.
+    if (!Number.isFinite(Math.fround(v))) throw new FormatError(name, `has a vertex coordinate (${v}) too large for float32`);
+  }
   return { positions: Float32Array.from(pos), triangles: Uint32Array.from(tri) };
 }
 
@@ -89,7 +96,10 @@ export function parseOff(bytes: Uint8Array, name = 'off data', options: ParseMes
   const nv = Number(tokens[k++]);
   const nf = Number(tokens[k++]);
   k++; // edge count
-  if (!Number.isInteger(nv) || !Number.isInteger(nf)) throw new FormatError(name, 'bad vertex/face counts');
+  if (!Number.isInteger(nv) || !Number.isInteger(nf) || nv < 0 || nf < 0) throw new FormatError(name, `bad vertex/face counts "${tokens[1]} ${tokens[2]}"`);
+  // Counts are checked against what the file can hold before anything is allocated or looped over:
+  // a vertex takes 3 numbers, a face at least 4.
+  if (3 * nv + 4 * nf > tokens.length - k) throw new FormatError(name, `declares ${nv} vertices and ${nf} faces but holds only ${tokens.length - k} numbers (truncated or damaged)`);
   const pos: number[] = [];
   for (let i = 0; i < nv * 3; i++) pos.push(Number(tokens[k++]));
   const tri: number[] = [];
@@ -137,7 +147,11 @@ export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMes
   if (format !== 'ascii' && format !== 'binary_little_endian' && format !== 'binary_big_endian') throw new FormatError(name, `unsupported PLY format "${format}"`);
   const elements: PlyElement[] = [];
   for (const l of lines) {
-    if (l[0] === 'element') elements.push({ name: l[1]!, count: Number(l[2]), props: [] });
+    if (l[0] === 'element') {
+      const count = Number(l[2]);
+      if (!Number.isSafeInteger(count) || count < 0) throw new FormatError(name, `element ${l[1]} has a bad count "${l[2]}"`);
+      elements.push({ name: l[1]!, count, props: [] });
+    }
     else if (l[0] === 'property') {
       const el = elements[elements.length - 1];
       if (!el) throw new FormatError(name, 'property before any element');
@@ -146,6 +160,13 @@ export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMes
     }
   }
   for (const el of elements) for (const p of el.props) if (!(p.type in PLY_SIZE) || (p.list && !(p.list in PLY_SIZE))) throw new FormatError(name, `unknown property type in element ${el.name}`);
+  const vertex = elements.find((e) => e.name === 'vertex');
+  if (vertex && !['x', 'y', 'z'].every((c) => vertex.props.some((p) => p.name === c && !p.list))) throw new FormatError(name, 'vertex element lacks x, y or z');
+  const face = elements.find((e) => e.name === 'face');
+  if (face && face.count > 0 && !face.props.some((p) => p.list && (p.name === 'vertex_indices' || p.name === 'vertex_index'))) throw new FormatError(name, 'face element has no vertex_indices list');
+  // Each element needs at least one value (ASCII) or byte per scalar and list count: check the
+  // declared counts against the file before looping over them.
+  const minimum = elements.reduce((n, el) => n + el.count * el.props.reduce((m, p) => m + (format === 'ascii' ? 1 : PLY_SIZE[p.list ?? p.type]), 0), 0);
   const pos: number[] = [];
   const tri: number[] = [];
   const take = (el: PlyElement, values: (p: PlyElement['props'][number]) => number | number[]) => {
@@ -153,26 +174,36 @@ export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMes
     for (const p of el.props) rec[p.name] = values(p);
     if (el.name === 'vertex') pos.push(rec.x as number, rec.y as number, rec.z as number);
     if (el.name === 'face') fan(tri, (rec.vertex_indices ?? rec.vertex_index) as number[]);
+    if (pos.length + tri.length > MAX_VALUES) throw new FormatError(name, `has more than ${MAX_VALUES} vertex coordinates and triangle indices`);
   };
+  const body = bytes.length - bodyStart;
   if (format === 'ascii') {
-    const tokens = text(bytes.subarray(bodyStart)).trim().split(/\s+/).map(Number);
+    const tokens = text(bytes.subarray(bodyStart)).trim().split(/\s+/).filter(Boolean).map(Number);
+    if (minimum > tokens.length) throw new FormatError(name, `declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but holds only ${tokens.length} values (truncated or damaged)`);
     let k = 0;
-    for (const el of elements)
+    const next = (): number => {
+      if (k >= tokens.length) throw new FormatError(name, 'ends early (truncated)');
+      const v = tokens[k++]!;
+      if (Number.isNaN(v)) throw new FormatError(name, `value ${k} of the body is not a number`);
+      return v;
+    };
+    for (const el of elements.filter((e) => e.props.length > 0))
       for (let i = 0; i < el.count; i++)
         take(el, (p) => {
-          if (!p.list) return tokens[k++]!;
-          const n = tokens[k++]!;
+          if (!p.list) return next();
+          const n = next();
+          if (!Number.isInteger(n) || n < 0 || n > tokens.length - k) throw new FormatError(name, `element ${el.name} ${i}: bad list length ${n}`);
           const out = tokens.slice(k, k + n);
           k += n;
           return out;
         });
-    if (k > tokens.length) throw new FormatError(name, 'ends early (truncated)');
   } else {
+    if (minimum > body) throw new FormatError(name, `declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but its body has only ${body} bytes (truncated or damaged)`);
     const le = format === 'binary_little_endian';
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let o = bodyStart;
     try {
-      for (const el of elements)
+      for (const el of elements.filter((e) => e.props.length > 0))
         for (let i = 0; i < el.count; i++)
           take(el, (p) => {
             if (!p.list) {

@@ -30,8 +30,13 @@ export function decodeBinvox(bytes: Uint8Array, name = 'binvox data'): VoxelGrid
   if (!dims || dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d > 0 && d <= 1024)) {
     throw new VoxelFormatError(name, `bad or missing "dim" line (${JSON.stringify(dims)})`);
   }
+  if (translate.length !== 3 || !translate.every(Number.isFinite)) throw new VoxelFormatError(name, `bad "translate" line (${JSON.stringify(translate)})`);
+  if (!(Number.isFinite(scale) && scale > 0)) throw new VoxelFormatError(name, `bad "scale" line (${scale})`);
   const [dx, dy, dz] = dims as [number, number, number];
   const total = dx * dy * dz;
+  // Each run pair (value, count ≤ 255) covers at most 255 voxels: refuse before allocating the grid.
+  const most = 255 * Math.floor((bytes.length - headerEnd) / 2);
+  if (total > most) throw new VoxelFormatError(name, `${dx}×${dy}×${dz} grid needs ${total} voxels but its ${bytes.length - headerEnd} data bytes hold at most ${most} (truncated)`);
   const data = new Uint8Array(total);
   let pos = headerEnd;
   let k = 0; // linear index in binvox order

@@ -8,8 +8,8 @@ import { decodeNpy, encodeNpy } from './npy';
 import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 
 /**
- * Reads a voxel grid from a .binvox file or a 3-D .npy array (values > 0.5 are occupied for
- * float arrays; a leading axis of size 1 is dropped).
+ * Reads a voxel grid from a .binvox file or a 3-D .npy array of occupancy in [0, 1] (values > 0.5
+ * are occupied; a leading axis of size 1 is dropped).
  * @throws VoxelFormatError naming the file and the problem.
  */
 export async function loadVoxels(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
@@ -24,7 +24,12 @@ export async function loadVoxels(path: string, options: VoxelizeOptions = {}): P
     const a = decodeNpy(bytes, path);
     const shape = a.shape[0] === 1 && a.shape.length === 4 ? a.shape.slice(1) : a.shape;
     if (shape.length !== 3) throw new VoxelFormatError(path, `expected a 3-D array, got shape (${a.shape.join(', ')})`);
-    for (const v of a.data) if (!Number.isFinite(v)) throw new VoxelFormatError(path, 'contains NaN or infinite values');
+    if (shape.some((d) => d === 0)) throw new VoxelFormatError(path, `is empty (shape (${a.shape.join(', ')}))`);
+    for (const v of a.data) {
+      if (!Number.isFinite(v)) throw new VoxelFormatError(path, 'contains NaN or infinite values');
+      // Occupancy (0/1) or an occupancy probability; 255 or −3 is not a voxel grid in this sense.
+      if (v < 0 || v > 1) throw new VoxelFormatError(path, `holds the value ${v}: voxel grids hold occupancy in [0, 1] (rescale 0–255 data by 1/255)`);
+    }
     return { dims: shape as [number, number, number], data: a.data };
   }
   throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy; meshes: ${MESH_EXTENSIONS.join(', ')})`);

@@ -20,8 +20,9 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy data'): NpyArray {
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) throw new VoxelFormatError(name, 'not a .npy file (bad magic)');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [hlen, start] = major === 1 ? [view.getUint16(8, true), 10] : [view.getUint32(8, true), 12];
   if (major < 1 || major > 3) throw new VoxelFormatError(name, `.npy version ${major} is not supported`);
+  if (major > 1 && bytes.length < 12) throw new VoxelFormatError(name, 'header runs past the end of the file (truncated)');
+  const [hlen, start] = major === 1 ? [view.getUint16(8, true), 10] : [view.getUint32(8, true), 12];
   if (start + hlen > bytes.length) throw new VoxelFormatError(name, 'header runs past the end of the file (truncated)');
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + hlen));
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
@@ -30,7 +31,8 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy data'): NpyArray {
   if (!descr || !fortran || shapeText === undefined) throw new VoxelFormatError(name, `unreadable header ${JSON.stringify(header.trim().slice(0, 80))}`);
   if (fortran === 'True') throw new VoxelFormatError(name, 'Fortran-ordered arrays are not supported (save with np.ascontiguousarray)');
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new VoxelFormatError(name, `bad shape (${shapeText})`);
+  // Dimensions are checked one by one (a 0 would hide (1e300, 1e300, 0)), then their product against the file.
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0 || d > 2 ** 31 - 1)) throw new VoxelFormatError(name, `bad shape (${shapeText})`);
   const count = shape.reduce((a, b) => a * b, 1);
   const body = start + hlen;
   const kinds: Record<string, [number, (o: number) => number]> = {
