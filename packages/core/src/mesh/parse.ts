@@ -179,7 +179,7 @@ export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMes
   const body = bytes.length - bodyStart;
   if (format === 'ascii') {
     const tokens = text(bytes.subarray(bodyStart)).trim().split(/\s+/).filter(Boolean).map(Number);
-    if (minimum > tokens.length) throw new FormatError(name, `declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but holds only ${tokens.length} values (truncated or damaged)`);
+    if (minimum > tokens.length) throw new FormatError(name, `ends early (truncated): declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but holds only ${tokens.length} values`);
     let k = 0;
     const next = (): number => {
       if (k >= tokens.length) throw new FormatError(name, 'ends early (truncated)');
@@ -198,7 +198,7 @@ export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMes
           return out;
         });
   } else {
-    if (minimum > body) throw new FormatError(name, `declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but its body has only ${body} bytes (truncated or damaged)`);
+    if (minimum > body) throw new FormatError(name, `ends early (truncated): declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but its body has only ${body} bytes`);
     const le = format === 'binary_little_endian';
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let o = bodyStart;

@@ -13,6 +13,8 @@ export function parseXyz(bytes: Uint8Array, name = 'xyz data'): PointCloud {
     const t = s.split(/[\s,]+/);
     const v = t.slice(0, 3).map(Number);
     if (t.length < 3 || v.some((x) => !Number.isFinite(x))) throw new FormatError(name, `line ${i + 1}: expected "x y z", got "${s.slice(0, 40)}"`);
+    // Stored as float32: 1e39 would become Infinity and normalisation would spread NaN.
+    if (v.some((x) => !Number.isFinite(Math.fround(x)))) throw new FormatError(name, `line ${i + 1}: "${s.slice(0, 40)}" is too large for float32`);
     pts.push(v[0]!, v[1]!, v[2]!);
   });
   if (pts.length === 0) throw new FormatError(name, 'has no points');
