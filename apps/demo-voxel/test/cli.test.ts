@@ -111,7 +111,7 @@ it('names a damaged file in --data', async () => {
   await writeFile(join(data, 'broken.binvox'), '#binvox 1\ndim 16 16 16\ndata\n\u0001');
   const r = await cli('synthesize', '--smoke', '--data', data);
   expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n').pop()).toBe(`demo-voxel: ${join(data, 'broken.binvox')}: data ends after 0 of 4096 voxels (truncated)`);
+  expect(r.stderr.trim().split('\n').pop()).toBe(`demo-voxel: ${join(data, 'broken.binvox')}: 16×16×16 grid needs 4096 voxels but its 1 data bytes hold at most 0 (truncated)`);
 });
 
 it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {

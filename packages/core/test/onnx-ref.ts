@@ -360,7 +360,7 @@ export function runReference(model: Uint8Array, feeds: Record<string, T>): Recor
         break;
       }
       default:
-        throw new Error(`reference: op ${node.opType} is not implemented`);
+        throw new Error(`reference: the interpreter has no rule for op ${node.opType}; add one beside the others`);
     }
     (node.output ?? []).forEach((n, i) => outs[i] && env.set(n, outs[i]!));
   }
