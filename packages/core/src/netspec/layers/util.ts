@@ -10,10 +10,8 @@ export function tupleOf(ctx: InferContext, v: unknown, n: number, what: string, 
   return (a as number[]).slice();
 }
 
-/** Reads a tuple field that is already validated. */
-export function tup(v: number | number[] | undefined, n: number, dflt: number): number[] {
-  return v === undefined ? new Array<number>(n).fill(dflt) : typeof v === 'number' ? new Array<number>(n).fill(v) : v.slice();
-}
+/** Reads a tuple field that is already validated (one shared helper with the ONNX lowering). */
+export { tuple as tup } from '../../onnx/layout';
 
 export const product = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
 
