@@ -20,6 +20,7 @@ import {
   trainMle,
   InputError,
   runCli,
+  prepareRunFolder,
 } from '@ebm/core';
 import { readPoints } from './data';
 import { samplesFigure } from './plots';
@@ -63,6 +64,8 @@ async function main(argv: string[]): Promise<number> {
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const s = SETTINGS[mode];
   const out = values.out ?? join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  // A bad --out fails now, in one line, not after training.
+  await prepareRunFolder(out);
 
   const backend = await initBackend();
   const userData = values.data !== undefined;

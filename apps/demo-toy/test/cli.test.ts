@@ -117,3 +117,22 @@ it('the same seed reproduces a run in another process (metrics.json identical bu
   }
   expect(metrics[1]).toEqual(metrics[0]);
 });
+
+it.each([
+  ['an existing file', (d: string) => join(d, 'file.txt'), /--out \S+file\.txt: exists and is not a folder$/],
+  ['a folder under /proc', () => '/proc/ebm-run', /--out \/proc\/ebm-run: cannot (create|write in) /],
+])('--out naming %s fails before training, in one line, exit 2', async (_, out, msg) => {
+  await writeFile(join(dir, 'file.txt'), 'x');
+  const t = Date.now();
+  const r = await cli('ring', '--smoke', '--out', out(dir));
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr.trim()).toMatch(msg);
+  expect(Date.now() - t).toBeLessThan(15000);
+});
+
+it('--seed -1 is refused in one line', async () => {
+  const r = await cli('ring', '--smoke', '--seed', '-1');
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+});

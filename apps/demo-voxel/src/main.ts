@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend, InputError, runCli } from '@ebm/core';
+import { initBackend, InputError, prepareRunFolder, runCli } from '@ebm/core';
 import type { TaskContext, TaskResult } from './context';
 import { classify } from './tasks/classify';
 import { recover } from './tasks/recover';
@@ -57,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.category !== undefined && task === 'classify') throw new InputError('--category does not apply to classify (it uses every category, or the classes of --data)');
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const out = values.out ?? join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  // A bad --out fails now, in one line, not after training.
+  await prepareRunFolder(out);
   const backend = await initBackend();
   const { html, metrics } = await TASKS[task]!({ mode, seed, out, data: values.data, category: values.category ?? 'chair', backend: backend.backend });
   console.error(`wrote ${html}`);

@@ -66,7 +66,7 @@ export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { GraphBuilder } from './onnx/builder';
 export { compileGraph, paramInputName, paramGradName, stateInputName, statOutputName, extraInputName, extraGradName, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
-export { InputError, runCli } from './report/cli';
+export { InputError, runCli, prepareRunFolder } from './report/cli';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
 export { encodeObj, encodeStl } from './mesh/encode';

@@ -74,6 +74,17 @@ describe('MLE on a Gaussian family', () => {
     energy.dispose();
   });
 
+  it('refuses data holding NaN or Infinity before the first step', async () => {
+    const energy = gaussianFamily();
+    const data = tf.tensor2d([[0, 1], [2, NaN], [1, 1]]);
+    const run = async () => {
+      for await (const e of trainMle(energy, data, { sampler: { numSteps: 2, stepSize: 0.1 }, iterations: 1 })) void e;
+    };
+    await expect(run()).rejects.toThrow(/Error in trainMle: data must be finite values, got "example 1 holding NaN or Infinity"/);
+    data.dispose();
+    energy.dispose();
+  });
+
   it('stops within one step when aborted', async () => {
     const energy = gaussianFamily();
     const x = data(64, 4);

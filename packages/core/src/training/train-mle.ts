@@ -84,6 +84,9 @@ const FN = 'trainMle';
 export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleOptions): AsyncGenerator<TrainEvent, void, undefined> {
   const n = data.shape[0] ?? 0;
   if (n === 0) throw new InvalidOptionError(FN, 'data', `[${data.shape}]`, 'a non-empty batch of examples');
+  // Refused before the first step: NaN or Infinity in the data would surface as a divergence.
+  const firstBad = await firstNonFinite(data);
+  if (firstBad >= 0) throw new InvalidOptionError(FN, 'data', `example ${Math.floor(firstBad / (data.size / n))} holding NaN or Infinity`, 'finite values');
   const exampleShape = data.shape.slice(1);
   const sampler = resolveLangevinOptions(options.sampler as LangevinOptions, FN);
   const batchSize = positiveInt(FN, 'batchSize', options.batchSize ?? Math.min(n, 64));
@@ -281,6 +284,13 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   } finally {
     optimizer.dispose();
   }
+}
+
+/** Flat index of the first value of t that is not finite, or −1. */
+async function firstNonFinite(t: Tensor): Promise<number> {
+  const values = await t.data();
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }
 
 type Sums = Record<'loss' | 'energyObs' | 'energySyn' | 'gradNorm' | 'chainGradNorm' | 'sampleVar' | 'accept', number>;
