@@ -31,6 +31,16 @@ fs.writeFileSync("quickstart.cjs", reqs.join("\n") + "\n(async () => {\n" + body
   EBM_BACKEND=cpu node quickstart.mjs
   echo "--- CJS"
   EBM_BACKEND=cpu node quickstart.cjs
+  # tfjs autodiff works from the installed package (the gradient registration is bundled into core).
+  EBM_BACKEND=cpu node -e '
+const { functionEnergy, initBackend, tf } = require("@ebm/core");
+initBackend().then(async () => {
+  const e = functionEnergy((x) => tf.sum(tf.square(tf.conv2d(x, tf.ones([3, 3, 1, 1]), 1, "same")), [1, 2, 3]));
+  const { grad } = await e.energyAndGrad(tf.ones([1, 4, 4, 1]));
+  const s = (await tf.sum(grad).data())[0];
+  if (!(s > 0)) throw new Error(`tf.grad gave ${s}`);
+  console.log(`--- tfjs gradients from the installed package: sum ${s}`);
+});'
   echo "standalone install of @ebm/$pkg OK: $(du -sh node_modules | cut -f1) in node_modules"
   cd "$root"
 done

@@ -14,6 +14,8 @@ export default defineConfig({
   splitting: false,
   treeshake: false,
   define: { __EBM_VERSION__: JSON.stringify(version) },
+  // tfjs-core's gradient registration is ESM with extensionless imports: bundle it (see src/tf.ts).
+  noExternal: [/register_all_gradients/],
   // esbuild keeps native import() in CJS output, which Jest (CJS mode) rejects without
   // --experimental-vm-modules; lower it to require() in the CJS build only.
   esbuildOptions(options, { format }) {

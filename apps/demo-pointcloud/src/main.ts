@@ -2,7 +2,7 @@
  * demo-pointcloud: Generative PointNet (Xie et al., CVPR 2021) on point clouds — generation,
  * reconstruction, interpolation and classification, each learned by maximum likelihood with
  * short-run Langevin chains on the onnx runtime and scored against baselines from the same run
- * (ARCHITECTURE.md, "The demo contract").
+ * (the demo contract: each demo's README).
  *
  *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data DIR] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
  */

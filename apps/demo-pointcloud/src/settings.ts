@@ -1,5 +1,5 @@
 /**
- * Run sizes and the sampler. GPointNet (research/papers.md §2.4) trains the 1024-wide net on
+ * Run sizes and the sampler. GPointNet (Xie et al. CVPR 2021; official code fei960922/GPointNet) trains the 1024-wide net on
  * 2048-point clouds with 64 Langevin steps of δ = 0.01 (σ = 0.3) for 2000 iterations of batch 128
  * on a GPU; with steps that small the chains only move because that net learns very large
  * gradients (here the same chain left the points where the noise put them: Chamfer to the bunny

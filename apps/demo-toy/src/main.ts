@@ -1,6 +1,6 @@
 /**
  * demo-toy: learn the 8-Gaussian ring with a small MLP energy by maximum likelihood with Langevin
- * synthesis, then sample it, score it and write the run folder (ARCHITECTURE.md, "The demo contract").
+ * synthesis, then sample it, score it and write the run folder (the demo contract: each demo's README).
  *
  *   pnpm --filter @ebm/demo-toy start ring [--data FILE.csv] [--out DIR] [--quick|--smoke] [--seed N]
  */

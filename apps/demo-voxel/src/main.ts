@@ -1,8 +1,8 @@
 /**
  * demo-voxel: the 3D DescriptorNet (Xie et al., CVPR 2018) on voxel shapes — synthesis, recovery,
  * super-resolution and classification, each learned by maximum likelihood with Langevin chains on
- * the onnx runtime and scored against a baseline from the same run (ARCHITECTURE.md, "The demo
- * contract").
+ * the onnx runtime and scored against a baseline from the same run (the demo contract: each
+ * demo's README).
  *
  *   pnpm --filter @ebm/demo-voxel start -- <task> [--data DIR] [--category chair] [--out DIR] [--quick|--smoke] [--seed N]
  */

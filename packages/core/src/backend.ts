@@ -50,7 +50,10 @@ async function tryNative(pkg: string): Promise<string | undefined> {
   } catch (e) {
     // The first line says what failed; drop the install path it names.
     const msg = String((e as Error).message ?? e).split('\n')[0]!.replace(/ at path: \S+/, '').replace(/\s*\.?\s*$/, '');
-    return (e as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(msg) ? `${pkg} is not installed` : `${pkg} failed to load: ${msg}`;
+    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND' || /Cannot find (module|package)/.test(msg)) return `${pkg} is not installed`;
+    // Installed without its install script (it downloads libtensorflow, which fails offline).
+    if (/native addon|tfjs_binding/.test(msg)) return `${pkg} is installed but its native addon was never built`;
+    return `${pkg} failed to load: ${msg}`;
   }
 }
 
@@ -82,6 +85,12 @@ async function choose(): Promise<BackendInfo> {
 function withReason(info: BackendInfo, reasons: string[]): BackendInfo {
   if (reasons.length === 0) return info;
   const fallbackReason = reasons.join('; ');
-  log('info', `tfjs backend: ${info.backend} (${fallbackReason})`);
+  // Said once per process, in words a user can act on: what was tried, what it means, how to quiet it.
+  log(
+    'info',
+    `tfjs backend: ${info.backend} (${fallbackReason}). ` +
+      (info.backend === 'cpu' ? "The tfjs runtime runs on the pure-JS CPU backend; ebm's onnx runtime ('auto' on a CPU) is not affected. " : '') +
+      'Set EBM_BACKEND=cpu to skip the native backends and this notice.',
+  );
   return { ...info, fallbackReason };
 }

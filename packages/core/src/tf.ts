@@ -1,9 +1,14 @@
 /**
- * The one tfjs import. The `@tensorflow/tfjs` union package is required (not tfjs-core alone): in Node
- * only the union registers the gradient functions that `tf.grad` needs. Use the functional API only
- * (`tf.add(a, b)`, never `a.add(b)`): chained ops are not registered in every install.
+ * The one tfjs import: tfjs-core's ops, the pure-JS CPU backend, and tfjs-core's gradient
+ * functions. In Node, tfjs-core's main entry registers no gradients (`tf.grad` fails with "gradient
+ * function not found"); the `@tensorflow/tfjs` union registers them but installs webgl, layers,
+ * converter and data too (~210 MB). Their registration module is ESM with extensionless imports, so
+ * the build bundles it (tsup `noExternal`); the copies register into tfjs's global registry.
+ * Use the functional API only (`tf.add(a, b)`, never `a.add(b)`): chained ops are not registered.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 export { tf };
 export type Tensor = tf.Tensor;

@@ -121,7 +121,7 @@ describe('batch norm', () => {
       tf.dispose((await net.vjp(x, tf.ones([4, 1]), { params: true })) as unknown as tf.TensorContainer);
     }
     // Two updates with momentum 0.5 from (0, 1): mean = 0.75·batch mean; var = 0.25 + 0.75·unbiased var.
-    const h = tf.tidy(() => tf.conv2d(x as tf.Tensor4D, a.params['layers.0.kernel'] as tf.Tensor4D, 1, 'same').add(a.params['layers.0.bias']!));
+    const h = tf.tidy(() => tf.add(tf.conv2d(x as tf.Tensor4D, a.params['layers.0.kernel'] as tf.Tensor4D, 1, 'same'), a.params['layers.0.bias']!));
     const { mean, variance } = tf.moments(h, [0, 1, 2]);
     const n = 4 * 25;
     expect(relL2(a.state['layers.1.runningMean']!, tf.mul(mean, 0.75))).toBeLessThan(1e-5);

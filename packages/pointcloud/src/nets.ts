@@ -1,7 +1,7 @@
 /**
  * Generative PointNet energies (Xie et al., "Generative PointNet: Deep Energy-Based Learning on
  * Unordered Point Sets for 3D Generation, Reconstruction and Classification", CVPR 2021) as
- * NetSpecs, with the paper's settings (research/papers.md §2.4, read from fei960922/GPointNet).
+ * NetSpecs, with the paper's settings (read from the official code, fei960922/GPointNet: src/network_torch.py, src/model_point_torch.py).
  * Input [points, 3]; every per-point layer is a `dense` on the last axis, so the energy does not
  * depend on the order of the points.
  */

@@ -1,7 +1,7 @@
 /**
  * 3D descriptor nets (Xie et al., "Learning Descriptor Networks for 3D Shape Synthesis and
  * Analysis", CVPR 2018) as NetSpecs, with the paper's sampler and optimizer settings
- * (research/papers.md §2.3, read from jianwen-xie/3DDescriptorNet).
+ * (read from the official code, jianwen-xie/3DDescriptorNet: config.py, models/desnet3d.py).
  */
 import { netSpec, type NetSpec } from '@ebm/core';
 

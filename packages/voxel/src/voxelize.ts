@@ -1,5 +1,5 @@
 /**
- * Meshes → voxels (DATA.md): normalise (centre, longest side to the grid with a one-voxel margin,
+ * Meshes → voxels: normalise (centre, longest side to the grid with a one-voxel margin,
  * optional z-up → y-up), mark every voxel the surface passes through by dense sampling of each
  * triangle (points at most 0.4 voxel apart), flood-fill the outside from the grid's border, and
  * call everything the flood does not reach occupied. Holes in the surface (scanned meshes such as

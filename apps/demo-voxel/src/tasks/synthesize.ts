@@ -15,7 +15,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { grids: train, source } = await loadShapes(ctx.data, ctx.category, s.shapes, s.size, ctx.seed);
   console.error(`demo-voxel synthesize: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  // The 3D DescriptorNet subtracts the mean voxel value from the data (research/papers.md §2.3).
+  // The 3D DescriptorNet subtracts the mean voxel value from the data (jianwen-xie/3DDescriptorNet, train.py).
   const mean = avg(train.map(occupancy));
   const data = gridsToTensor(train, mean);
   const spec = descriptor3dCpu(s.size);

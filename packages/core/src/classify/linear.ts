@@ -13,7 +13,7 @@ export interface LinearClassifierOptions {
 
 /**
  * A multinomial logistic-regression (linear softmax) classifier on standardised features: the
- * linear read-out the descriptor papers put on pooled EBM features (research/papers.md §2.3, §2.4
+ * linear read-out the descriptor papers put on pooled EBM features (3D DescriptorNet §4.5, GPointNet §5.4
  * use liblinear; logistic regression is the same model family), and the raw-input baseline.
  */
 export class LinearClassifier {

@@ -8,7 +8,7 @@ export class InputError extends EbmError {}
 
 /**
  * Runs a demo's `main` with the command-line arguments and applies the demo contract's exit codes
- * (ARCHITECTURE.md): 0 on success; 2 with a one-line `name: message` for bad input (InputError,
+ * (each demo's README): 0 on success; 2 with a one-line `name: message` for bad input (InputError,
  * any other EbmError, bad flags); 1 with the stack for anything unexpected.
  */
 export function runCli(name: string, main: (argv: string[]) => Promise<number>): void {

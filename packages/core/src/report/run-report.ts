@@ -4,7 +4,7 @@ import type { StepEvent, TrainEvent } from '../training/events';
 import { linePanel } from './plot';
 import { Raster } from './raster';
 
-/** One flat JSON object per run (ARCHITECTURE.md, "The demo contract"). */
+/** One flat JSON object per run (the demo contract: each demo's README). */
 export type Metrics = Record<string, number | string | boolean | null>;
 
 export interface RunInfo {

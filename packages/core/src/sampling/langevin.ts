@@ -7,7 +7,7 @@ import { takeScalar } from '../read';
 import { tf, type Tensor, type Tensor1D } from '../tf';
 
 /**
- * Canonical Langevin dynamics (ARCHITECTURE.md, "The one convention"), with δ = `stepSize`:
+ * Canonical Langevin dynamics (docs/concepts.md, "The one sign convention"), with δ = `stepSize`:
  *
  *     x ← x − (δ²/2)·∇U(x) + δ·noiseScale·N(0, I)        (then optional clamp)
  *

@@ -23,7 +23,7 @@ export interface MleGradients {
 }
 
 /**
- * The maximum-likelihood gradient of an energy model (Xie et al. 2016, eq. 4; ARCHITECTURE.md):
+ * The maximum-likelihood gradient of an energy model (Xie et al. 2016, eq. 4; docs/concepts.md, "Maximum likelihood"):
  *   ∇θ L = mean_obs ∂U/∂θ − mean_syn ∂U/∂θ,   L = mean U(obs) − mean U(syn).
  * For U = −f this is mean ∂f/∂θ(syn) − mean ∂f/∂θ(obs). When the energy is `perExample` both
  * batches go through the runtime in one call; otherwise (batch norm) they are evaluated separately
