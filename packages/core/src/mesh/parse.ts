@@ -3,6 +3,9 @@
  * endian), shared by the voxel and point-cloud packages. Polygons are triangulated as fans. Pure
  * functions on bytes; `name` names the source in errors. With `{ faces: 'optional' }` a file of
  * vertices only (a scanned point set as PLY or OFF) is accepted and has no triangles.
+ * Malformed files throw FormatError. Bounds: every count in a header is checked against what the
+ * file can hold before anything is allocated or looped over, so time and memory stay linear in the
+ * file's size (a few tens of bytes per byte read), and a mesh holds at most 2^28 numbers (1 GiB).
  */
 import { FormatError } from '../errors';
 
