@@ -43,13 +43,16 @@ export {
   persistentChains,
   maskedStart,
   fixedStarts,
+  fromGenerator,
+  fromCoarser,
   type NoiseSpec,
   type ChainInitializer,
   type ChainStart,
   type ReplayBufferOptions,
 } from './sampling/init';
 
-export { Adam, type AdamOptions } from './training/optimizer';
+export { Adam, Sgd, Optimizer, createOptimizer, type AdamOptions, type SgdOptions, type OptimizerOptions } from './training/optimizer';
+export { scheduleFactor, type Schedule } from './training/schedule';
 export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
 export { trainMle, type TrainMleOptions, type GuardOptions } from './training/train-mle';
 export type { TrainEvent, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';

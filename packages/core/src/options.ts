@@ -37,3 +37,15 @@ export function seedOf(fn: string, v: number | undefined): number {
   if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new InvalidOptionError(fn, 'seed', v, 'an integer in [0, 2^32)');
   return v;
 }
+
+/**
+ * Refuses keys an options object does not know (a misspelt `iteration` would otherwise be ignored
+ * and its default silently used).
+ */
+export function checkKeys(fn: string, name: string, o: unknown, allowed: readonly string[]): void {
+  if (o === undefined) return;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new InvalidOptionError(fn, name, o, 'an object');
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw new InvalidOptionError(fn, `${name === 'options' ? '' : `${name}.`}${k}`, (o as Record<string, unknown>)[k], `a known option name (known: ${allowed.join(', ')})`);
+  }
+}

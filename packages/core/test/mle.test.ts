@@ -174,7 +174,7 @@ describe('fixedStarts', () => {
     const init = fixedStarts(pts);
     expect(tf.memory().numTensors).toBe(before);
     for (let i = 0; i < 2; i++) {
-      const s = init.start(2, i);
+      const s = await init.start(2, i);
       expect(await s.x.array()).toEqual([
         [1, 2],
         [3, 4],

@@ -63,7 +63,7 @@ export const gpointnetSettings = {
   sampler: { numSteps: 64, stepSize: 0.01, refSigma: 0.3, clamp: [-1, 1] as [number, number] },
   chainInit: { dist: 'gaussian', std: 0.3 },
   optimizer: { learningRate: 5e-4, beta1: 0.9, beta2: 0.999 },
-  learningRateDecay: { factor: 0.998, every: 10 },
+  learningRateSchedule: { kind: 'step', factor: 0.998, every: 10 },
   batchSize: 128,
   iterations: 2000,
   dataNoise: 0.01,

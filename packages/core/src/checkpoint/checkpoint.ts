@@ -25,8 +25,10 @@ export interface TrainState {
   epoch: number;
   seed: number;
   learningRate: number;
+  /** The divergence guard's accumulated shrink of the learning rate (trainMle); default derived. */
+  learningRateScale?: number;
   stepSize: number;
-  /** Adam state: [step, m..., v...] (see `Adam.getState`). */
+  /** Optimizer state: [step, m..., v...] (see `Adam.getState`). */
   optimizer: Float32Array[];
   /** Persistent chains / replay buffer bank, when the initialiser keeps one. */
   chains?: Float32Array;
@@ -270,6 +272,7 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointData> {
       stepSize: positive('stepSize'),
       optimizer: split(await readBlob(dir, optRef, 'train.json'), lengths as number[], join(dir, 'optimizer.bin')),
     };
+    if (t.learningRateScale !== undefined) data.train.learningRateScale = positive('learningRateScale');
     if (t.chains !== undefined) data.train.chains = await readBlob(dir, t.chains, 'train.json');
   }
   return data;

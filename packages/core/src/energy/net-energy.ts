@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors';
+import { checkKeys } from '../options';
 import type { Net, NetInputs } from '../netspec/net';
 import type { FusedLangevinStep } from '../runtime/types';
 import { tf, type Tensor, type Tensor1D } from '../tf';
@@ -25,6 +26,7 @@ export interface NetEnergyOptions {
  * one runtime call) unless train-mode batch norms or bound extra inputs tie examples to their batch.
  */
 export function netEnergy(net: Net, options: NetEnergyOptions = {}): Energy {
+  checkKeys('netEnergy', 'options', options, ['output', 'inputs']);
   const output = options.output ?? 'descriptor';
   if (output !== 'descriptor' && output !== 'energy') throw new InvalidOptionError('netEnergy', 'output', output, "'descriptor' or 'energy'");
   const sign = output === 'descriptor' ? -1 : 1;

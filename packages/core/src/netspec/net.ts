@@ -1,4 +1,5 @@
 import { EbmError, InvalidOptionError, ShapeMismatchError } from '../errors';
+import { checkKeys } from '../options';
 import { runtimeByName, type RuntimeName } from '../runtime/registry';
 import type { FusedLangevinResult, FusedLangevinStep, NetExecutor, NetRuntime, RunOptions, VjpResult } from '../runtime/types';
 import { tf, type Tensor, type Variable } from '../tf';
@@ -56,6 +57,7 @@ export class Net {
   private disposed = false;
 
   constructor(spec: NetSpec, options: CreateNetOptions = {}) {
+    checkKeys('createNet', 'options', options, ['seed', 'weights', 'state', 'mode', 'runtime']);
     this.spec = spec;
     this.shapes = inferShapes(spec);
     const prefix = uniquePrefix();

@@ -1,6 +1,8 @@
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
 import { nonNegative, positiveInt, probability, seedOf } from '../options';
-import { deriveSeed, mulberry32, tfSeed } from '../random';
+import { deriveSeed, gaussianArray, mulberry32, tfSeed } from '../random';
+import type { Net } from '../netspec/net';
+import { upsampleNearest } from '../netspec/layers/upsample';
 import { tf, type Tensor } from '../tf';
 
 /** Where fresh chains start. */
@@ -24,6 +26,8 @@ export interface ChainStart {
   x: Tensor;
   /** Rows of the bank they were read from (persistent / replay initialisers). */
   indices?: Int32Array;
+  /** The latent codes z that a generator mapped to x (`fromGenerator`); owned by the caller. */
+  latent?: Tensor;
 }
 
 /**
@@ -31,8 +35,9 @@ export interface ChainStart {
  * (persistent chains and replay buffers keep them); stateless initialisers ignore it.
  */
 export interface ChainInitializer {
-  readonly kind: 'noise' | 'persistent' | 'replay' | 'fixed';
-  start(n: number, seed: number): ChainStart;
+  readonly kind: 'noise' | 'persistent' | 'replay' | 'fixed' | 'generator' | 'coarser';
+  /** n starting points; may run a net (then asynchronously). */
+  start(n: number, seed: number): ChainStart | Promise<ChainStart>;
   finish(x: Tensor, start: ChainStart): Promise<void>;
   /** Serializable state (checkpoints); undefined when stateless. */
   state(): Float32Array | undefined;
@@ -179,6 +184,59 @@ export function fixedStarts(starts: Tensor): ChainInitializer {
     state: () => undefined,
     setState: () => {},
     reset: () => {},
+  };
+}
+
+/** The stateless parts of an initialiser whose starts come from a function. */
+const stateless = { finish: async () => {}, state: () => undefined, setState: () => {}, reset: () => {} };
+
+/**
+ * Chains that start at a generator's output g(z), z ~ N(0, I) from the seed (CoopNets' MCMC
+ * teaching: the descriptor revises the generator's proposals). The start records z in `latent`
+ * for the generator's own update. The generator is borrowed and run in its current mode.
+ */
+export function fromGenerator(generator: Net): ChainInitializer {
+  const latent = generator.inputShape;
+  const size = latent.reduce((a, b) => a * b, 1);
+  return {
+    kind: 'generator',
+    async start(n, seed) {
+      const z = tf.tensor(gaussianArray(n * size, seed), [n, ...latent]);
+      try {
+        return { x: await generator.forward(z), latent: z };
+      } catch (e) {
+        z.dispose();
+        throw e;
+      }
+    },
+    ...stateless,
+  };
+}
+
+/**
+ * Chains that start at a coarser model's samples upsampled by nearest replication (multigrid
+ * sampling, Gao et al. CVPR 2018: each grid's chain starts from the upsampled result of the coarser
+ * grid). `coarse(n, seed)` returns n coarse samples [n, S..., C] (owned by the initialiser, which
+ * disposes them); `factor` multiplies every spatial axis (one number, or one per axis).
+ */
+export function fromCoarser(coarse: (n: number, seed: number) => Promise<Tensor>, factor: number | number[]): ChainInitializer {
+  const factors = (f: number) => (typeof factor === 'number' ? new Array<number>(f).fill(factor) : factor);
+  if (typeof factor === 'number') positiveInt('fromCoarser', 'factor', factor);
+  else factor.forEach((f, i) => positiveInt('fromCoarser', `factor[${i}]`, f));
+  return {
+    kind: 'coarser',
+    async start(n, seed) {
+      const c = await coarse(n, seed);
+      const d = c.rank - 2;
+      if (d < 1 || factors(d).length !== d) {
+        c.dispose();
+        throw new ShapeMismatchError(`fromCoarser: coarse samples [${c.shape}] need ${typeof factor === 'number' ? 'spatial axes' : `${factors(d).length} spatial axes`} and a channel axis`);
+      }
+      const x = tf.tidy(() => upsampleNearest(c, factors(d)));
+      c.dispose();
+      return { x };
+    },
+    ...stateless,
   };
 }
 

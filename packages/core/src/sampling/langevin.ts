@@ -1,7 +1,7 @@
 import type { Energy } from '../energy/energy';
 import { sumPerExample } from '../energy/gaussian';
 import { InvalidOptionError } from '../errors';
-import { nonNegative, oneOf, positive, positiveInt, seedOf } from '../options';
+import { checkKeys, nonNegative, oneOf, positive, positiveInt, seedOf } from '../options';
 import { deriveSeed, gaussianArray, tfSeed } from '../random';
 import { takeScalar } from '../read';
 import { tf, type Tensor, type Tensor1D } from '../tf';
@@ -83,6 +83,7 @@ type Resolved = Required<Omit<LangevinOptions, Optional>> & Pick<LangevinOptions
 /** Validates sampler options and fills defaults. @throws InvalidOptionError naming the option. */
 export function resolveLangevinOptions(o: LangevinOptions, fn = 'langevin'): Resolved {
   if (o === null || typeof o !== 'object') throw new InvalidOptionError(fn, 'options', o, 'an object with numSteps and stepSize');
+  checkKeys(fn, fn === 'langevin' ? 'options' : 'sampler', o, ['numSteps', 'stepSize', 'refSigma', 'noiseScale', 'noiseDecay', 'gradClip', 'clamp', 'method', 'mask', 'project', 'seed', 'signal']);
   const r: Resolved = {
     numSteps: positiveInt(fn, 'numSteps', o.numSteps),
     stepSize: positive(fn, 'stepSize', o.stepSize),

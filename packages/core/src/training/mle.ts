@@ -2,7 +2,7 @@ import type { Energy, EnergyParamGrads } from '../energy/energy';
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
 import { takeScalar } from '../read';
 import { tf, type Tensor } from '../tf';
-import type { Adam } from './optimizer';
+import type { Optimizer } from './optimizer';
 
 /** Scalars of one maximum-likelihood gradient evaluation. */
 export interface MleStats {
@@ -99,7 +99,7 @@ export async function mleGradients(energy: Energy, obs: Tensor, syn: Tensor, opt
  * One MLE parameter update: the gradient of `mleGradients`, applied by the optimizer.
  * Inputs are borrowed; returns the statistics of the gradient that was applied.
  */
-export async function mleStep(energy: Energy, optimizer: Adam, obs: Tensor, syn: Tensor, options: MleOptions = {}): Promise<MleStats> {
+export async function mleStep(energy: Energy, optimizer: Optimizer, obs: Tensor, syn: Tensor, options: MleOptions = {}): Promise<MleStats> {
   const { grads, stats } = await mleGradients(energy, obs, syn, options);
   if (Number.isFinite(stats.loss) && Number.isFinite(stats.gradNorm)) optimizer.apply(energy.params, grads);
   for (const g of Object.values(grads)) g.dispose();

@@ -3,7 +3,7 @@ import { restoreParams, snapshotParams } from '../checkpoint/params';
 import type { Energy } from '../energy/energy';
 import { DivergenceError, InvalidOptionError } from '../errors';
 import type { NetSpec } from '../netspec/types';
-import { nonNegative, nonNegativeInt, oneOf, positive, positiveInt, seedOf } from '../options';
+import { checkKeys, nonNegative, nonNegativeInt, oneOf, positive, positiveInt, seedOf } from '../options';
 import { deriveSeed, permutation, tfSeed } from '../random';
 import { noiseInit, type ChainInitializer } from '../sampling/init';
 import { langevin, resolveLangevinOptions, type LangevinOptions } from '../sampling/langevin';
@@ -11,7 +11,8 @@ import { takeScalar } from '../read';
 import { tf, type Tensor } from '../tf';
 import type { TrainEvent } from './events';
 import { GradAccumulator, mleGradients, type MleStats } from './mle';
-import { Adam, type AdamOptions } from './optimizer';
+import { createOptimizer, type OptimizerOptions } from './optimizer';
+import { checkSchedule, scheduleFactor, type Schedule } from './schedule';
 
 export interface GuardOptions {
   /** Largest allowed variance of the synthesized values; default refSigma² + 0.1 (GPointNet) when refSigma is set. */
@@ -43,7 +44,13 @@ export interface TrainMleOptions {
    * averaged into one update (3D DescriptorNet, STGConvNet).
    */
   accumulate?: 'batch' | 'epoch';
-  optimizer?: AdamOptions;
+  /** Adam (default) or `{ kind: 'sgd', momentum }`, each with optional `weightDecay`. */
+  optimizer?: OptimizerOptions;
+  /**
+   * Multiplies the learning rate by a schedule of the iteration (step, exponential, cosine);
+   * default constant. GPointNet: `{ kind: 'step', factor: 0.998, every: 10 }`.
+   */
+  learningRateSchedule?: Schedule;
   /** Energy-magnitude penalty α·(mean U(obs)² + mean U(syn)²) (see `mleGradients`); default 0. */
   energyL2?: number;
   /** Std of Gaussian noise added to observed examples each iteration (GPointNet's 0.01); default 0. */
@@ -62,6 +69,8 @@ export interface TrainMleOptions {
   seed?: number;
   signal?: AbortSignal;
 }
+
+const TRAIN_KEYS = ['sampler', 'init', 'batchSize', 'numSynthesized', 'iterations', 'accumulate', 'optimizer', 'learningRateSchedule', 'energyL2', 'dataNoise', 'noiseAnneal', 'guard', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
 
 interface Snapshot {
   iteration: number;
@@ -82,6 +91,11 @@ const FN = 'trainMle';
  *   CheckpointError for a bad `resume`.
  */
 export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleOptions): AsyncGenerator<TrainEvent, void, undefined> {
+  checkKeys(FN, 'options', options, TRAIN_KEYS);
+  if (options.guard) checkKeys(FN, 'guard', options.guard, ['varianceBound', 'maxRetries', 'shrink', 'snapshotEvery']);
+  if (options.checkpoint) checkKeys(FN, 'checkpoint', options.checkpoint, ['dir', 'every', 'netSpec', 'preprocessing', 'meta']);
+  if (options.noiseAnneal) checkKeys(FN, 'noiseAnneal', options.noiseAnneal, ['kind', 'until']);
+  const schedule = checkSchedule(options.learningRateSchedule ?? { kind: 'constant' }, FN, 'learningRateSchedule');
   const n = data.shape[0] ?? 0;
   if (n === 0) throw new InvalidOptionError(FN, 'data', `[${data.shape}]`, 'a non-empty batch of examples');
   // Refused before the first step: NaN or Infinity in the data would surface as a divergence.
@@ -115,7 +129,10 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   if (options.noiseAnneal) positive(FN, 'noiseAnneal.until', options.noiseAnneal.until);
   const batchesPerEpoch = Math.floor(n / batchSize);
 
-  const optimizer = new Adam(options.optimizer);
+  const optimizer = createOptimizer(options.optimizer, FN);
+  const baseLearningRate = optimizer.learningRate;
+  // The guard's shrinks multiply this; the learning rate of iteration t is base · scale · schedule(t).
+  let learningRateScale = 1;
   let stepSize = sampler.stepSize;
   let iteration = 0;
 
@@ -125,7 +142,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
     if (!ck.train) throw new InvalidOptionError(FN, 'resume', where, 'a checkpoint saved by trainMle (it has no train.json)');
     restoreParams(energy, ck.params, where);
     await optimizer.setState(energy.params, ck.train.optimizer);
-    optimizer.learningRate = ck.train.learningRate;
+    learningRateScale = ck.train.learningRateScale ?? ck.train.learningRate / baseLearningRate;
     stepSize = ck.train.stepSize;
     iteration = ck.train.iteration;
     if (ck.train.chains) init.setState(ck.train.chains);
@@ -149,7 +166,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
       sampler: { ...options.sampler, stepSize },
       preprocessing: c.preprocessing,
       meta: c.meta,
-      train: { iteration, epoch: epochOf(iteration), seed, learningRate: optimizer.learningRate, stepSize, optimizer: await optimizer.getState(), chains: init.state()?.slice() },
+      train: { iteration, epoch: epochOf(iteration), seed, learningRate: optimizer.learningRate, learningRateScale, stepSize, optimizer: await optimizer.getState(), chains: init.state()?.slice() },
     });
   };
   const epochOf = (it: number) => (accumulate === 'epoch' ? it : Math.floor(it / batchesPerEpoch));
@@ -174,6 +191,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
         break;
       }
       const epoch = epochOf(iteration);
+      optimizer.learningRate = baseLearningRate * learningRateScale * scheduleFactor(schedule, iteration);
       const batches = accumulate === 'epoch' ? Array.from({ length: batchesPerEpoch }, (_, b) => b) : [iteration % batchesPerEpoch];
       const anneal = options.noiseAnneal;
       const noiseFactor = !anneal ? 1 : anneal.kind === 'step' ? (iteration < anneal.until ? 1 : 0) : Math.max(0, 1 - iteration / anneal.until);
@@ -183,7 +201,9 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
       let problem: string | undefined;
       try {
         for (const b of batches) {
-          const start = init.start(numSyn, deriveSeed(seed, 0x1a17, iteration, b));
+          const start = await init.start(numSyn, deriveSeed(seed, 0x1a17, iteration, b));
+          // trainMle has no use for a generator's latent codes (coopStep does).
+          start.latent?.dispose();
           let res;
           try {
             res = await langevin(energy, start.x, {
@@ -227,7 +247,8 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
           const snap = good!;
           restoreParams(energy, snap.params, 'the last good snapshot');
           await optimizer.setState(energy.params, snap.optimizer);
-          optimizer.learningRate = optimizer.learningRate * shrink;
+          learningRateScale *= shrink;
+          optimizer.learningRate = baseLearningRate * learningRateScale * scheduleFactor(schedule, snap.iteration);
           stepSize *= shrink;
           if (snap.chains) init.setState(snap.chains);
           else init.reset(deriveSeed(seed, 0xdead, retries));

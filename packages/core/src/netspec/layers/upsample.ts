@@ -26,6 +26,24 @@ export function linearMatrix(n: number, f: number): Float32Array {
   return a;
 }
 
+/**
+ * Nearest upsampling of the spatial axes of x ([B, S..., C]) by integer factors, one axis at a time
+ * (tfjs has no broadcast gradient above rank 5). Call inside a tidy.
+ */
+export function upsampleNearest(x: Tensor, factors: number[]): Tensor {
+  const d = x.rank - 2;
+  const [B, C] = [x.shape[0]!, x.shape[d + 1]!];
+  const cur = x.shape.slice(1, d + 1);
+  let h = x;
+  for (let j = 0; j < d; j++) {
+    const P = B * product(cur.slice(0, j));
+    const Q = product(cur.slice(j + 1)) * C;
+    h = tf.reshape(tf.broadcastTo(tf.reshape(h, [P, cur[j]!, 1, Q]), [P, cur[j]!, factors[j]!, Q]), [P, cur[j]! * factors[j]!, Q]);
+    cur[j] = cur[j]! * factors[j]!;
+  }
+  return tf.reshape(h, [B, ...cur, C]);
+}
+
 export const upsampleLayer: LayerModule<UpsampleLayer> = {
   types: ['upsample2d', 'upsample3d'],
   layout: 'last',
@@ -42,18 +60,8 @@ export const upsampleLayer: LayerModule<UpsampleLayer> = {
     const f = tup(layer.factor, d, 1);
     const s = x.shape.slice(1, d + 1);
     const [B, C] = [x.shape[0]!, x.shape[d + 1]!];
+    if ((layer.mode ?? 'nearest') === 'nearest') return upsampleNearest(x, f);
     let h: Tensor = x;
-    if ((layer.mode ?? 'nearest') === 'nearest') {
-      // One axis at a time: tfjs has no gradient for broadcasts above rank 5.
-      const cur = [...s];
-      for (let j = 0; j < d; j++) {
-        const P = B * product(cur.slice(0, j));
-        const Q = product(cur.slice(j + 1)) * C;
-        h = tf.reshape(tf.broadcastTo(tf.reshape(h, [P, cur[j]!, 1, Q]), [P, cur[j]!, f[j]!, Q]), [P, cur[j]! * f[j]!, Q]);
-        cur[j] = cur[j]! * f[j]!;
-      }
-      return tf.reshape(h, [B, ...cur, C]);
-    }
     const cur = [...s];
     for (let j = 0; j < d; j++) {
       // [P, n, Q] → [P·Q, n] · Aᵀ → [P, Q, m] → [P, m, Q]
