@@ -55,7 +55,7 @@ export { Adam, Sgd, Optimizer, createOptimizer, type AdamOptions, type SgdOption
 export { scheduleFactor, type Schedule } from './training/schedule';
 export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
 export { trainMle, type TrainMleOptions, type GuardOptions } from './training/train-mle';
-export type { TrainEvent, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
+export type { TrainEvent, ProbeStats, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
 
 export { saveCheckpoint, loadCheckpoint, type CheckpointData, type TrainState } from './checkpoint/checkpoint';
 export { snapshotParams, restoreParams } from './checkpoint/params';

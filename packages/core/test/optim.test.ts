@@ -128,3 +128,37 @@ describe('trainMle with optimizers and schedules', () => {
     x.dispose();
   });
 });
+
+describe('anatomy probe', () => {
+  it('continues the synthesized examples and, for a model equal to the data, keeps their variance', async () => {
+    const { functionEnergy, RunReport } = await import('../src');
+    // U(x) = ‖x − μ‖²/(2s²) with the data's μ and s: the long run must keep var ≈ s².
+    const energy = functionEnergy((x, p) => tf.div(tf.sum(tf.square(tf.sub(x, p.mean!)), 1), 2 * 0.25) as tf.Tensor1D, { mean: [1, -1] });
+    const data = tf.add(tf.mul(tf.randomNormal([256, 2], 0, 1, 'float32', 5), 0.5), [1, -1]);
+    const events: TrainEvent[] = [];
+    for await (const e of trainMle(energy, data, {
+      sampler: { numSteps: 10, stepSize: 0.1 },
+      optimizer: { kind: 'sgd', learningRate: 1e-9 },
+      batchSize: 256,
+      iterations: 3,
+      probe: { every: 3, numSteps: 300 },
+      guard: false,
+      seed: 1,
+    })) events.push(e);
+    const steps = events.filter((e): e is Extract<TrainEvent, { type: 'step' }> => e.type === 'step');
+    expect(steps.map((e) => e.probe !== undefined)).toEqual([false, false, true]);
+    const p = steps[2]!.probe!;
+    expect(p.steps).toBe(300);
+    expect(p.drift).toBeGreaterThan(0.3);
+    // Per-coordinate variance around two different means: 0.25 + ((1 − (−1))/2)² = 1.25.
+    expect(p.sampleVar).toBeGreaterThan(1.25 * 0.85);
+    expect(p.sampleVar).toBeLessThan(1.25 * 1.15);
+    const dir = await mkdtemp(join(tmpdir(), 'ebm-probe-'));
+    const report = new RunReport(dir, { title: 't', task: 't', seed: 1, quick: false });
+    steps.forEach((e) => report.record(e));
+    await report.writeCurves();
+    await rm(dir, { recursive: true, force: true });
+    tf.dispose(data);
+    energy.dispose();
+  });
+});

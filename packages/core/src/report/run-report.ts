@@ -66,10 +66,15 @@ export class RunReport {
     const r = new Raster(W, H);
     const panel = (i: number) => ({ x: (i % 2) * (W / 2), y: Math.floor(i / 2) * (H / 2), w: W / 2, h: H / 2 });
     linePanel(r, panel(0), { title: 'MLE loss: mean U(obs) - mean U(syn)', xLabel: 'iteration', series: [{ label: 'loss', xs, ys: s.map((e) => e.loss) }] });
+    // The anatomy probe's long runs, where they ran: their end energy against the data's.
+    const probed = s.filter((e) => e.probe);
     linePanel(r, panel(1), {
       title: 'energy gap d = mean U(syn) - mean U(obs)',
       xLabel: 'iteration',
-      series: [{ label: 'gap', xs, ys: s.map((e) => e.gap), color: [214, 39, 40] }],
+      series: [
+        { label: 'gap', xs, ys: s.map((e) => e.gap), color: [214, 39, 40] },
+        ...(probed.length ? [{ label: `long run (${probed[0]!.probe!.steps} steps) - obs`, xs: probed.map((e) => e.iteration), ys: probed.map((e) => e.probe!.energyEnd - e.energyObs), color: [31, 119, 180] as const }] : []),
+      ],
     });
     linePanel(r, panel(2), {
       title: 'gradient norms',

@@ -26,6 +26,20 @@ export interface StepEvent {
   stepSize: number;
   /** Seconds since training started. */
   seconds: number;
+  /** The anatomy probe's long run, on the iterations it ran (`TrainMleOptions.probe`). */
+  probe?: ProbeStats;
+}
+
+/** A long Langevin run continued from an iteration's synthesized examples. */
+export interface ProbeStats {
+  steps: number;
+  /** Mean U at the start (the synthesized examples) and at the end of the long run. */
+  energyStart: number;
+  energyEnd: number;
+  /** Root-mean-square change of the values over the run. */
+  drift: number;
+  /** Variance of the long-run samples' values. */
+  sampleVar: number;
 }
 
 /** Synthesized examples. `x` is valid until the consumer asks for the next event: clone to keep. */

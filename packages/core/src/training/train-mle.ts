@@ -9,7 +9,7 @@ import { noiseInit, type ChainInitializer } from '../sampling/init';
 import { langevin, resolveLangevinOptions, type LangevinOptions } from '../sampling/langevin';
 import { takeScalar } from '../read';
 import { tf, type Tensor } from '../tf';
-import type { TrainEvent } from './events';
+import type { ProbeStats, TrainEvent } from './events';
 import { GradAccumulator, mleGradients, type MleStats } from './mle';
 import { createOptimizer, type OptimizerOptions } from './optimizer';
 import { checkSchedule, scheduleFactor, type Schedule } from './schedule';
@@ -57,6 +57,14 @@ export interface TrainMleOptions {
   dataNoise?: number;
   /** Noise annealing across training: noise ×1 until `until` then 0 ('step', 3D DescriptorNet) or ×(1 − t/until) ('linear'). */
   noiseAnneal?: { kind: 'step' | 'linear'; until: number };
+  /**
+   * Anatomy probe (Nijkamp et al., AAAI 2020): every `every` iterations, continue the iteration's
+   * synthesized examples for `numSteps` more Langevin steps (the training sampler, with `sampler`
+   * overrides) and report how far the energy and the samples drift (`StepEvent.probe`). A model
+   * whose long-run samples keep the data's energy is convergent; one whose energy keeps falling
+   * (oversaturated samples) is not. Costs `numSteps` sampler steps per probe.
+   */
+  probe?: { every: number; numSteps: number; sampler?: Partial<Omit<LangevinOptions, 'seed' | 'signal' | 'numSteps'>> };
   /** Divergence guard; `false` turns it off. */
   guard?: GuardOptions | false;
   /** Emit a `samples` event every this many iterations (0: never); default 0. */
@@ -70,7 +78,7 @@ export interface TrainMleOptions {
   signal?: AbortSignal;
 }
 
-const TRAIN_KEYS = ['sampler', 'init', 'batchSize', 'numSynthesized', 'iterations', 'accumulate', 'optimizer', 'learningRateSchedule', 'energyL2', 'dataNoise', 'noiseAnneal', 'guard', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
+const TRAIN_KEYS = ['sampler', 'init', 'batchSize', 'numSynthesized', 'iterations', 'accumulate', 'optimizer', 'learningRateSchedule', 'energyL2', 'dataNoise', 'noiseAnneal', 'probe', 'guard', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
 
 interface Snapshot {
   iteration: number;
@@ -95,6 +103,8 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   if (options.guard) checkKeys(FN, 'guard', options.guard, ['varianceBound', 'maxRetries', 'shrink', 'snapshotEvery']);
   if (options.checkpoint) checkKeys(FN, 'checkpoint', options.checkpoint, ['dir', 'every', 'netSpec', 'preprocessing', 'meta']);
   if (options.noiseAnneal) checkKeys(FN, 'noiseAnneal', options.noiseAnneal, ['kind', 'until']);
+  if (options.probe) checkKeys(FN, 'probe', options.probe, ['every', 'numSteps', 'sampler']);
+  const probe = options.probe && { every: positiveInt(FN, 'probe.every', options.probe.every), numSteps: positiveInt(FN, 'probe.numSteps', options.probe.numSteps), sampler: options.probe.sampler ?? {} };
   const schedule = checkSchedule(options.learningRateSchedule ?? { kind: 'constant' }, FN, 'learningRateSchedule');
   const n = data.shape[0] ?? 0;
   if (n === 0) throw new InvalidOptionError(FN, 'data', `[${data.shape}]`, 'a non-empty batch of examples');
@@ -290,6 +300,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
         learningRate: optimizer.learningRate,
         stepSize,
         seconds: (performance.now() - t0) / 1000,
+        ...(probe && lastSyn && iteration % probe.every === 0 ? { probe: await longRun(energy, lastSyn, { ...sampler, stepSize, ...probe.sampler, numSteps: probe.numSteps, seed: deriveSeed(seed, 0x9b0e, iteration) }) } : {}),
       };
       if (samplesEvery > 0 && (iteration % samplesEvery === 0 || iteration === iterations) && lastSyn) {
         yield { type: 'samples', iteration, x: lastSyn };
@@ -312,6 +323,14 @@ async function firstNonFinite(t: Tensor): Promise<number> {
   const values = await t.data();
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
+}
+
+/** A long Langevin run from the chains' end points: energy at both ends, drift and spread of the samples. */
+async function longRun(energy: Energy, x: Tensor, sampler: LangevinOptions): Promise<ProbeStats> {
+  const r = await langevin(energy, x, sampler);
+  const [drift, sampleVar] = await Promise.all([takeScalar(tf.tidy(() => tf.sqrt(tf.mean(tf.square(tf.sub(r.x, x)))))), takeScalar(tf.tidy(() => tf.moments(r.x).variance))]);
+  r.x.dispose();
+  return { steps: r.stats.steps, energyStart: r.stats.energyStart, energyEnd: r.stats.energyEnd, drift, sampleVar };
 }
 
 type Sums = Record<'loss' | 'energyObs' | 'energySyn' | 'gradNorm' | 'chainGradNorm' | 'sampleVar' | 'accept', number>;
