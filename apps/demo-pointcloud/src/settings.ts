@@ -1,3 +1,5 @@
+import { presets } from '@ebm/pointcloud';
+
 /**
  * Run sizes and the sampler. GPointNet (Xie et al. CVPR 2021; official code fei960922/GPointNet) trains the 1024-wide net on
  * 2048-point clouds with 64 Langevin steps of δ = 0.01 (σ = 0.3) for 2000 iterations of batch 128
@@ -31,10 +33,13 @@ export const SETTINGS: Record<Mode, CloudSettings> = {
   full: { points: 1024, clouds: 32, heldOut: 32, generated: 32, iterations: 3000, learningRate: 5e-4 },
 };
 
-export const SAMPLER = { numSteps: 32, stepSize: 0.1, noiseScale: 0.1, clamp: [-1, 1] as [number, number] };
+const CPU = presets.gpointnetCpu;
+
+/** The CPU preset's short-run chain (its `source` says why it differs from the paper's). */
+export const SAMPLER = { ...CPU.sampler, clamp: [...CPU.sampler.clamp] as [number, number] };
 
 /** GPointNet's data noise and Adam β1. */
-export const DATA_NOISE = 0.01;
-export const BETA1 = 0.9;
+export const DATA_NOISE = CPU.train.dataNoise;
+export const BETA1 = CPU.train.optimizer.beta1;
 /** Chains start from N(0, 0.3²), the paper's initial distribution. */
-export const INIT_STD = 0.3;
+export const INIT_STD = CPU.init.noise.std;

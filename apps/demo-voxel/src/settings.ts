@@ -1,3 +1,5 @@
+import { presets } from '@ebm/voxel';
+
 /**
  * Run sizes. The paper (3D DescriptorNet, Xie et al. CVPR 2018; official code jianwen-xie/3DDescriptorNet) trains 32³ grids for 3000 epochs;
  * `--quick` scales that down so each task fits in about 5 minutes on 2 cores (an update at 32³
@@ -17,14 +19,19 @@ export interface VoxelSettings {
 
 export type Mode = 'smoke' | 'quick' | 'full';
 
+/** The CPU preset of @ebm/voxel (its `source` says what it scales down); the rows below size the runs. */
+export const CPU = presets.descriptor3dCpu;
+const LR = CPU.train.optimizer.learningRate;
+const L2 = CPU.train.energyL2;
+
 export const SETTINGS: Record<Mode, VoxelSettings> = {
-  smoke: { size: 16, shapes: 8, chains: 8, iterations: 5, noiseUntil: 2, learningRate: 1e-3, energyL2: 1e-3 },
-  quick: { size: 16, shapes: 16, chains: 16, iterations: 700, noiseUntil: 280, learningRate: 1e-3, energyL2: 1e-3 },
-  full: { size: 32, shapes: 16, chains: 16, iterations: 2000, noiseUntil: 800, learningRate: 1e-3, energyL2: 1e-3 },
+  smoke: { size: 16, shapes: 8, chains: 8, iterations: 5, noiseUntil: 2, learningRate: LR, energyL2: L2 },
+  quick: { size: 16, shapes: 16, chains: 16, iterations: 700, noiseUntil: 280, learningRate: LR, energyL2: L2 },
+  full: { size: 32, shapes: 16, chains: 16, iterations: 2000, noiseUntil: 800, learningRate: LR, energyL2: L2 },
 };
 
 /** The paper's Langevin settings: 20 steps, δ = 0.1, σ = 0.5. */
-export const SAMPLER = { numSteps: 20, stepSize: 0.1, refSigma: 0.5 } as const;
+export const SAMPLER = CPU.sampler;
 
 /**
  * Super-resolution (sr_exp.py): a conditional model whose chains start at the upsampled
@@ -45,9 +52,9 @@ export interface SuperresSettings {
 }
 
 export const SUPERRES: Record<Mode, SuperresSettings> = {
-  smoke: { size: 16, factor: 2, shapes: 4, tests: 4, iterations: 3, steps: 3, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
-  quick: { size: 32, factor: 2, shapes: 16, tests: 8, iterations: 95, steps: 10, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
-  full: { size: 32, factor: 2, shapes: 32, tests: 16, iterations: 500, steps: 10, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
+  smoke: { size: 16, factor: 2, shapes: 4, tests: 4, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: L2 },
+  quick: { size: 32, factor: 2, shapes: 16, tests: 8, iterations: 95, steps: 10, stepSize: 0.1, learningRate: LR, energyL2: L2 },
+  full: { size: 32, factor: 2, shapes: 32, tests: 16, iterations: 500, steps: 10, stepSize: 0.1, learningRate: LR, energyL2: L2 },
 };
 
 /**
@@ -66,9 +73,9 @@ export interface ClassifySettings {
 }
 
 export const CLASSIFY: Record<Mode, ClassifySettings> = {
-  smoke: { size: 16, perClass: { train: 4, val: 2, test: 2 }, chains: 8, iterations: 3, noiseUntil: 2, learningRate: 1e-3, energyL2: 1e-3 },
-  quick: { size: 16, perClass: { train: 16, val: 40, test: 40 }, chains: 16, iterations: 600, noiseUntil: 240, learningRate: 1e-3, energyL2: 1e-3 },
-  full: { size: 32, perClass: { train: 40, val: 40, test: 100 }, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: 1e-3, energyL2: 1e-3 },
+  smoke: { size: 16, perClass: { train: 4, val: 2, test: 2 }, chains: 8, iterations: 3, noiseUntil: 2, learningRate: LR, energyL2: L2 },
+  quick: { size: 16, perClass: { train: 16, val: 40, test: 40 }, chains: 16, iterations: 600, noiseUntil: 240, learningRate: LR, energyL2: L2 },
+  full: { size: 32, perClass: { train: 40, val: 40, test: 100 }, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: LR, energyL2: L2 },
 };
 
 /**
@@ -89,7 +96,7 @@ export interface RecoverSettings {
 }
 
 export const RECOVER: Record<Mode, RecoverSettings> = {
-  smoke: { size: 16, shapes: 4, tests: 4, observed: 0.3, iterations: 3, steps: 3, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
-  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 30, stepSize: 0.1, learningRate: 1e-3, energyL2: 1e-3 },
-  full: { size: 32, shapes: 32, tests: 16, observed: 0.3, iterations: 1000, steps: 90, stepSize: 0.07, learningRate: 1e-3, energyL2: 1e-3 },
+  smoke: { size: 16, shapes: 4, tests: 4, observed: 0.3, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: L2 },
+  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 30, stepSize: 0.1, learningRate: LR, energyL2: L2 },
+  full: { size: 32, shapes: 32, tests: 16, observed: 0.3, iterations: 1000, steps: 90, stepSize: 0.07, learningRate: LR, energyL2: L2 },
 };

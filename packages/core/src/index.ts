@@ -53,6 +53,7 @@ export {
 
 export { Adam, Sgd, Optimizer, createOptimizer, type AdamOptions, type SgdOptions, type OptimizerOptions } from './training/optimizer';
 export { scheduleFactor, type Schedule } from './training/schedule';
+export { chainInit, type ChainInitSpec, type Preset } from './training/preset';
 export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
 export { trainMle, type TrainMleOptions, type GuardOptions } from './training/train-mle';
 export type { TrainEvent, ProbeStats, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';

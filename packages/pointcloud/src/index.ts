@@ -6,7 +6,7 @@ export { parseXyz, encodeXyz } from './io/xyz';
 export { encodePly } from './io/ply';
 export { loadPointCloud, savePointCloud, CLOUD_EXTENSIONS, type LoadCloudOptions } from './io/files';
 export { chamfer, chamferMatrix, emd, mmdCov, nna, type EmdOptions } from './metrics';
-export { gpointnetPaper, gpointnetCpu, gpointnetSettings, type PointNetOptions } from './nets';
+export { gpointnetPaper, gpointnetCpu, gpointnetReconstruction, presets, type PointNetOptions } from './nets';
 export { pointFeatures, localFeatureLayer } from './features';
 export { reconstructCloud, type ReconstructOptions } from './reconstruct';
 export { renderCloud, renderClouds, type CloudRenderOptions } from './render';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNet, encodeStl, initBackend, paramCount, setLogger, tf } from '@ebm/core';
-import { chamfer, cloudsToTensor, encodePly, gpointnetCpu, gpointnetPaper, loadPointCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, savePointCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
+import { chamfer, cloudsToTensor, encodePly, gpointnetCpu, presets, gpointnetPaper, loadPointCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, savePointCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
 
 let dir: string;
@@ -138,5 +138,21 @@ describe('PointNet energies', () => {
     expect(Array.from(back[1]!.points)).toEqual(Array.from(cs[1]!.points));
     t.dispose();
     expect(shapeMesh('cup', 1).triangles.length).toBeGreaterThan(0);
+  });
+});
+
+describe('presets', () => {
+  it.each(Object.entries(presets))('%s is data that trainMle and chainInit take as it is', async (_, p) => {
+    const { chainInit, functionEnergy, parseNetSpec, tf, trainMle } = await import('@ebm/core');
+    expect(parseNetSpec(JSON.parse(JSON.stringify(p.net)))).toEqual(p.net);
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    const shape = p.net.input;
+    const data = tf.zeros([p.train.batchSize, ...shape]);
+    const energy = functionEnergy((x) => tf.sum(tf.square(tf.reshape(x, [x.shape[0]!, -1])), 1) as never);
+    // iterations 0: every option is validated, no step is taken.
+    const events = [];
+    for await (const e of trainMle(energy, data, { ...p.train, iterations: 0, sampler: p.sampler, init: chainInit(shape, p.init) })) events.push(e.type);
+    expect(events).toEqual(['done']);
+    data.dispose();
   });
 });

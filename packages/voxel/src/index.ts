@@ -8,7 +8,7 @@ export { loadVoxels, saveVoxels } from './io/files';
 export { loadMesh, parseObj, parseStl, parseOff, parsePly, encodeObj, encodeStl, type TriangleMesh } from '@ebm/core';
 export { voxelizeMesh, type VoxelizeOptions } from './voxelize';
 export { makeShapes, CATEGORIES, type Category } from './shapes';
-export { descriptor3dPaper, descriptor3dCpu, descriptor3dSettings } from './nets';
+export { descriptor3dPaper, descriptor3dCpu, presets } from './nets';
 export { voxelsToMesh } from './mesh';
 export { renderVoxels, renderGrid, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';

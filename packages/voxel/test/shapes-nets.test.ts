@@ -1,5 +1,5 @@
 import { createNet, initBackend, InvalidOptionError, paramCount, setLogger, tf } from '@ebm/core';
-import { CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeShapes, occupancy, tensorToGrids, threshold } from '../src';
+import { CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeShapes, occupancy, presets, tensorToGrids, threshold } from '../src';
 
 beforeAll(async () => {
   setLogger(() => {});
@@ -80,5 +80,21 @@ describe('meanNearestIou', () => {
     expect(varied).toBeLessThan(1);
     expect(varied).toBeGreaterThan(0.3);
     expect(meanNearestIou(makeShapes('torus', 2, { seed: 1 }), train)).toBeLessThan(0.3);
+  });
+});
+
+describe('presets', () => {
+  it.each(Object.entries(presets))('%s is data that trainMle and chainInit take as it is', async (_, p) => {
+    const { chainInit, functionEnergy, parseNetSpec, tf, trainMle } = await import('@ebm/core');
+    expect(parseNetSpec(JSON.parse(JSON.stringify(p.net)))).toEqual(p.net);
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
+    const shape = p.net.input;
+    const data = tf.zeros([p.train.batchSize, ...shape]);
+    const energy = functionEnergy((x) => tf.sum(tf.square(tf.reshape(x, [x.shape[0]!, -1])), 1) as never);
+    // iterations 0: every option is validated, no step is taken.
+    const events = [];
+    for await (const e of trainMle(energy, data, { ...p.train, iterations: 0, sampler: p.sampler, init: chainInit(shape, p.init) })) events.push(e.type);
+    expect(events).toEqual(['done']);
+    data.dispose();
   });
 });

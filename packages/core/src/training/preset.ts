@@ -1,0 +1,52 @@
+/**
+ * Presets as data: a paper's setting (or its CPU-sized variant) as plain, serialisable values
+ * under exactly the trainer's option names, so that
+ *   trainMle(energy, data, { ...preset.train, sampler: preset.sampler, init: chainInit(shape, preset.init) })
+ * means what the preset says. Modality packages export them (`presets` in @ebm/voxel and
+ * @ebm/pointcloud).
+ */
+import { InvalidOptionError } from '../errors';
+import type { NetSpec } from '../netspec/types';
+import { checkKeys } from '../options';
+import { noiseInit, persistentChains, replayBuffer, type ChainInitializer, type NoiseSpec } from '../sampling/init';
+import type { LangevinOptions } from '../sampling/langevin';
+import type { TrainMleOptions } from './train-mle';
+
+/** Where chains start, as data (see `chainInit`). */
+export type ChainInitSpec =
+  | { kind: 'noise'; noise?: NoiseSpec }
+  | { kind: 'persistent'; count: number; noise?: NoiseSpec; seed?: number }
+  | { kind: 'replay'; capacity: number; reinitProb?: number; noise?: NoiseSpec; seed?: number };
+
+export interface Preset {
+  /** The energy net. */
+  net: NetSpec;
+  /** Langevin settings (`langevin` / `trainMle`'s `sampler`), data only. */
+  sampler: Omit<LangevinOptions, 'mask' | 'project' | 'seed' | 'signal'>;
+  init: ChainInitSpec;
+  /** The rest of `trainMle`'s options. */
+  train: Omit<TrainMleOptions, 'sampler' | 'init' | 'checkpoint' | 'resume' | 'signal'>;
+  /** Where the setting comes from, and for a CPU-sized variant what was scaled down and why. */
+  source: string;
+}
+
+/** The chain initialiser a spec describes, for examples of `shape` (without batch). */
+export function chainInit(shape: number[], spec: ChainInitSpec): ChainInitializer {
+  switch ((spec as { kind?: unknown } | null)?.kind) {
+    case 'noise':
+      checkKeys('chainInit', 'init', spec, ['kind', 'noise']);
+      return noiseInit(shape, spec.noise);
+    case 'persistent': {
+      checkKeys('chainInit', 'init', spec, ['kind', 'count', 'noise', 'seed']);
+      const s = spec as Extract<ChainInitSpec, { kind: 'persistent' }>;
+      return persistentChains(shape, s.count, s.noise, { seed: s.seed });
+    }
+    case 'replay': {
+      checkKeys('chainInit', 'init', spec, ['kind', 'capacity', 'reinitProb', 'noise', 'seed']);
+      const { kind: _, ...o } = spec as Extract<ChainInitSpec, { kind: 'replay' }>;
+      return replayBuffer(shape, o);
+    }
+    default:
+      throw new InvalidOptionError('chainInit', 'init.kind', (spec as { kind?: unknown } | null)?.kind, "'noise', 'persistent' or 'replay'");
+  }
+}
