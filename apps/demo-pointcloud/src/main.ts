@@ -6,7 +6,7 @@
  *
  *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data DIR] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, InputError, prepareRunFolder, runCli } from '@ebm/core';
 import type { TaskContext, TaskResult } from './context';
@@ -58,13 +58,16 @@ async function main(argv: string[]): Promise<number> {
   if (values.category !== undefined && task === 'classify') throw new InputError('--category does not apply to classify (it uses every category, or the classes of --data)');
   if (values.category !== undefined && !(CATEGORIES as readonly string[]).includes(values.category)) throw new InputError(`unknown --category "${values.category}" (${CATEGORIES.join(', ')})`);
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
-  const out = values.out ?? join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  // A relative --out is the user's: resolved against the directory they ran the command from
+  // (pnpm runs scripts in the app's folder and passes the caller's in INIT_CWD).
+  const out = values.out !== undefined ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   // A bad --out fails now, in one line, not after training.
   await prepareRunFolder(out);
   const backend = await initBackend();
   const { html, metrics } = await TASKS[task]!({ mode, seed, out, data: values.data, category: values.category ?? 'bunny', backend: backend.backend });
-  console.error(`wrote ${html}`);
   console.log(JSON.stringify(metrics));
+  // The last line: where the report is, as an absolute path to open.
+  console.error(`report: ${html}`);
   return 0;
 }
 

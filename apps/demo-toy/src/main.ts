@@ -5,7 +5,7 @@
  *   pnpm --filter @ebm/demo-toy start ring [--data FILE.csv] [--out DIR] [--quick|--smoke] [--seed N]
  */
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   createNet,
   initBackend,
@@ -23,6 +23,7 @@ import {
   prepareRunFolder,
 } from '@ebm/core';
 import { readPoints } from './data';
+import { INFO } from './metric-info';
 import { samplesFigure } from './plots';
 import { mmd2, modeMetrics, ringModes, sampleRing } from './ring';
 import { SETTINGS } from './settings';
@@ -63,7 +64,9 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got "${values.seed}"`);
   const mode = values.smoke ? 'smoke' : values.quick ? 'quick' : 'full';
   const s = SETTINGS[mode];
-  const out = values.out ?? join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  // A relative --out is the user's: resolved against the directory they ran the command from
+  // (pnpm runs scripts in the app's folder and passes the caller's in INIT_CWD).
+  const out = values.out !== undefined ? resolve(process.env.INIT_CWD ?? process.cwd(), values.out) : join('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   // A bad --out fails now, in one line, not after training.
   await prepareRunFolder(out);
 
@@ -82,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
     task,
     seed,
     quick: mode === 'quick',
+    mode,
+    summary: `Data: ${userData ? `${points.length / 2} points from ${values.data}` : '4000 points of the 8-Gaussian ring (radius 2, std 0.1)'}. An MLP energy (${s.hidden} hidden units, swish) learns them by maximum likelihood on the ${backend.backend} tfjs backend: every update starts fresh chains from uniform noise on the box and runs ${s.sampler.numSteps} Langevin steps of δ = ${s.sampler.stepSize} with a weak reference term σ = ${s.sampler.refSigma}; ${s.iterations} updates of Adam with learning rate ${s.learningRate}. The model is sampled with the same short run.`,
     config: { mode, net: spec, ...s, backend: backend.backend, data: userData ? values.data : '8-Gaussian ring, radius 2, std 0.1' },
   });
   const progress = new Progress({ total: s.iterations, label: task });
@@ -138,10 +143,12 @@ async function main(argv: string[]): Promise<number> {
       { file: 'curves.png', caption: 'Training curves: loss, energy gap, gradient norms and the variance of synthesized points.' },
     ],
     all,
+    INFO,
   );
   net.dispose();
-  console.error(`wrote ${html}`);
   console.log(JSON.stringify(all));
+  // The last line: where the report is, as an absolute path to open.
+  console.error(`report: ${html}`);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,3 +137,28 @@ it('--seed -1 is refused in one line', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
 });
+
+/** Chromium from Debian's package, where installed (CI installs it and sets EBM_REQUIRE_BROWSER=1). */
+function chromium(): string | undefined {
+  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
+  if (process.env.EBM_REQUIRE_BROWSER) throw new Error('EBM_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)');
+  return undefined;
+}
+
+it('report.html of a smoke run renders in headless Chromium: every image loads, the SVG charts draw, no errors', async () => {
+  const browser = chromium();
+  if (!browser) {
+    console.warn('report rendering check not run: no chromium here (apt-get install chromium; CI runs it)');
+    return;
+  }
+  const out = join(dir, 'browser');
+  expect((await cli('ring', '--smoke', '--out', out)).code).toBe(0);
+  const html = await readFile(join(out, 'report.html'), 'utf8');
+  // A probe that records failed loads and script errors, then writes what it saw into the DOM.
+  const probe = `<script>window.__errors=[];addEventListener('error',function(e){__errors.push(String(e.message||(e.target&&e.target.src)))},true);addEventListener('load',function(){var imgs=[].slice.call(document.images);document.body.setAttribute('data-check',JSON.stringify({images:imgs.length,broken:imgs.filter(function(i){return !i.complete||i.naturalWidth===0}).map(function(i){return i.src}),lines:document.querySelectorAll('svg polyline').length,errors:__errors}))});</script>`;
+  await writeFile(join(out, 'checked.html'), html.replace('<head>', `<head>${probe}`));
+  const { stdout } = await exec(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=5000', '--dump-dom', `file://${join(out, 'checked.html')}`], { maxBuffer: 1 << 24 });
+  const check = JSON.parse(/data-check="([^"]*)"/.exec(stdout)![1]!.replace(/&quot;/g, '"'));
+  expect(check).toEqual({ images: 1, broken: [], lines: 6, errors: [] });
+  expect(html).toContain('✓ beats baseline');
+}, 120000);

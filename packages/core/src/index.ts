@@ -65,6 +65,8 @@ export { Raster, colormap, PALETTE, type Rgb } from './report/raster';
 export { linePanel, scatterPanel, niceTicks, formatTick, type Rect, type LineSeries, type LinePanelOptions, type ScatterLayer, type ScatterPanelOptions } from './report/plot';
 export { Progress, type ProgressOptions } from './report/progress';
 export { RunReport, type Metrics, type RunInfo, type ReportImage } from './report/run-report';
+export { svgLineChart, type SvgSeries } from './report/svg';
+export type { MetricInfo, MetricInfos } from './report/html';
 
 export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { GraphBuilder } from './onnx/builder';

@@ -1,6 +1,8 @@
 import { createNet, fitLinearClassifierByValidation, RunReport, type Net } from '@ebm/core';
 import { cloudsToTensor, gpointnetCpu, pointFeatures, renderClouds, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext, TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadClasses, type LabelledClouds } from '../data';
 import { runConfig, trainPointNet } from '../model';
 import { SETTINGS } from '../settings';
@@ -19,7 +21,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const perClass = { train: s.clouds, val: s.heldOut, test: s.heldOut };
   const d = await loadClasses(ctx.data, perClass, s.points, ctx.seed);
   console.error(`demo-pointcloud classify: ${d.source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', config: { ...runConfig(ctx, d.source), classes: d.classes.join(', ') } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, d.source, 'classify'), config: { ...runConfig(ctx, d.source), classes: d.classes.join(', ') } });
   const { net } = await trainPointNet(ctx, d.train, report, 'classify', d.source);
   const untrained = createNet(gpointnetCpu(s.points), { seed: ctx.seed, runtime: 'onnx' });
   const trained = await featureClassifier(net, d);
@@ -58,6 +60,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves of the energy whose features are classified.' },
     ],
     all,
+    INFO.classify,
   );
   return { html, metrics: all };
 }

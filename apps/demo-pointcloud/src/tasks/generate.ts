@@ -2,6 +2,8 @@ import { langevin, RunReport, tf } from '@ebm/core';
 import { chamfer, chamferMatrix, mmdCov, nna, renderClouds, savePointCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
 import { join } from 'node:path';
 import type { TaskContext, TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { runConfig, trainPointNet } from '../model';
 import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
@@ -15,7 +17,7 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { train, held, source } = await loadSplit(ctx.data, ctx.category, s.clouds, s.heldOut, s.points, ctx.seed);
   console.error(`demo-pointcloud generate: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: generate', task: 'generate', seed: ctx.seed, quick: ctx.mode === 'quick', config: runConfig(ctx, source) });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: generate', task: 'generate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'generate'), config: runConfig(ctx, source) });
   const { net, energy } = await trainPointNet(ctx, train, report, 'generate', source);
 
   const x0 = tf.randomNormal([s.generated, s.points, 3], 0, INIT_STD, 'float32', ctx.seed + 1);
@@ -61,6 +63,7 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves. sample-0.ply holds the first generated cloud.' },
     ],
     all,
+    INFO.generate,
   );
   return { html, metrics: all };
 }

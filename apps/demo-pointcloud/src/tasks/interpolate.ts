@@ -1,6 +1,8 @@
 import { langevin, RunReport, tf } from '@ebm/core';
 import { chamfer, renderClouds, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
 import { avg, type TaskContext, type TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { runConfig, trainPointNet } from '../model';
 import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
@@ -17,7 +19,7 @@ export async function interpolate(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { train, source } = await loadSplit(ctx.data, ctx.category, s.clouds, 0, s.points, ctx.seed);
   console.error(`demo-pointcloud interpolate: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: interpolate', task: 'interpolate', seed: ctx.seed, quick: ctx.mode === 'quick', config: runConfig(ctx, source) });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: interpolate', task: 'interpolate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'interpolate'), config: runConfig(ctx, source) });
   const { net, energy } = await trainPointNet(ctx, train, report, 'interpolate', source);
 
   const z = tf.tidy(() => {
@@ -55,6 +57,7 @@ export async function interpolate(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves of the model.' },
     ],
     all,
+    INFO.interpolate,
   );
   return { html, metrics: all };
 }

@@ -2,6 +2,8 @@ import { createNet, netEnergy, RunReport, tf, type Energy, type Tensor } from '@
 import { chamfer, cloudsToTensor, gpointnetCpu, gpointnetReconstruction, reconstructCloud, renderClouds, savePointCloud, tensorToClouds } from '@ebm/pointcloud';
 import { join } from 'node:path';
 import { avg, type TaskContext, type TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { runConfig, trainPointNet } from '../model';
 import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
@@ -18,13 +20,13 @@ export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { train, held, source } = await loadSplit(ctx.data, ctx.category, s.clouds, s.heldOut, s.points, ctx.seed);
   console.error(`demo-pointcloud reconstruct: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: reconstruct', task: 'reconstruct', seed: ctx.seed, quick: ctx.mode === 'quick', config: { ...runConfig(ctx, source), reconstruct: gpointnetReconstruction.reconstruct } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: reconstruct', task: 'reconstruct', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'reconstruct'), config: { ...runConfig(ctx, source), reconstruct: gpointnetReconstruction } });
   const { net, energy } = await trainPointNet(ctx, train, report, 'reconstruct', source);
 
   const targets = held.slice(0, Math.min(8, held.length));
   const target = cloudsToTensor(targets);
   const run = async (e: Energy) => {
-    const r = await reconstructCloud(e, target, { sampler: SAMPLER, ...gpointnetReconstruction.reconstruct, initStd: INIT_STD, seed: ctx.seed + 5 });
+    const r = await reconstructCloud(e, target, { sampler: SAMPLER, ...gpointnetReconstruction, initStd: INIT_STD, seed: ctx.seed + 5 });
     const clouds = await tensorToClouds(r.x);
     [r.z, r.x].forEach((t: Tensor) => t.dispose());
     return { clouds, mse: r.mse };
@@ -56,6 +58,7 @@ export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves of the model.' },
     ],
     all,
+    INFO.reconstruct,
   );
   return { html, metrics: all };
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { createNet, fitLinearClassifierByValidation, persistentChains, RunReport, type LinearClassifier, type Net, type Tensor } from '@ebm/core';
 import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, occupancy, renderGrid, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadClasses, type LabelledShapes } from '../data';
 import { CLASSIFY, SAMPLER } from '../settings';
 import { trainDescriptor } from '../train';
@@ -23,7 +25,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-voxel classify: ${d.source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const mean = avg(d.train.map(occupancy));
   const spec = descriptor3dCpu(s.size);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', config: { mode: ctx.mode, data: d.source, classes: d.classes.join(', '), net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, d.source, 'classify'), config: { mode: ctx.mode, data: d.source, classes: d.classes.join(', '), net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
 
   const x = { train: gridsToTensor(d.train, mean), val: gridsToTensor(d.val, mean), test: gridsToTensor(d.test, mean) };
   const { net } = await trainDescriptor(
@@ -87,6 +89,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves of the descriptor whose features are classified.' },
     ],
     all,
+    INFO.classify,
   );
   return { html, metrics: all };
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Tensor } from '@ebm/core';
 import { descriptor3dCpu, gridsToTensor, occupancy, renderGrid, tensorToGrids, threshold, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { RECOVER } from '../settings';
 import { trainDescriptor } from '../train';
@@ -20,7 +22,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const mean = avg(train.map(occupancy));
   const spec = descriptor3dCpu(s.size);
   const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0 };
-  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: recover', task: 'recover', seed: ctx.seed, quick: ctx.mode === 'quick', config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: recover', task: 'recover', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'recover'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
   const trainSet = incomplete(train, mean, s.observed, ctx.seed + 7);
   const data = gridsToTensor(train, mean);
@@ -77,6 +79,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves of the conditional model (its chains recover the masked training shapes).' },
     ],
     all,
+    INFO.recover,
   );
   return { html, metrics: all };
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf } from '@ebm/core';
 import { blockMean, blockMeanFree, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrid, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { SUPERRES } from '../settings';
 import { trainDescriptor } from '../train';
@@ -22,7 +24,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const spec = descriptor3dCpu(s.size);
   const project = blockMeanFree(s.factor);
   const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0, project };
-  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', config: { mode: ctx.mode, data: source, net: spec, sampler: { ...sampler, project: `block means of ${s.factor}³ kept` }, ...s, backend: ctx.backend } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'superres'), config: { mode: ctx.mode, data: source, net: spec, sampler: { ...sampler, project: `block means of ${s.factor}³ kept` }, ...s, backend: ctx.backend } });
 
   const data = gridsToTensor(train, mean);
   const starts = tf.tidy(() => upsampleNearest(blockMean(data, s.factor), s.factor));
@@ -68,6 +70,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves of the conditional model.' },
     ],
     all,
+    INFO.superres,
   );
   return { html, metrics: all };
 }

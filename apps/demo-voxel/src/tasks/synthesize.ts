@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { persistentChains, RunReport, tf } from '@ebm/core';
 import { descriptor3dCpu, encodeObj, gridsToTensor, iou, meanNearestIou, occupancy, renderGrid, tensorToGrids, threshold, voxelsToMesh } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
+import { INFO } from '../metric-info';
+import { summary } from '../summary';
 import { loadShapes } from '../data';
 import { CPU, SAMPLER, SETTINGS } from '../settings';
 import { trainDescriptor } from '../train';
@@ -21,7 +23,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const spec = descriptor3dCpu(s.size);
   const shape = [s.size, s.size, s.size, 1];
   const chains = persistentChains(shape, s.chains, CPU.init.noise);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: synthesize', task: 'synthesize', seed: ctx.seed, quick: ctx.mode === 'quick', config: { mode: ctx.mode, data: source, net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: synthesize', task: 'synthesize', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'synthesize'), config: { mode: ctx.mode, data: source, net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
   const { net } = await trainDescriptor(
     { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: mean, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed },
     report,
@@ -56,6 +58,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
       { file: 'curves.png', caption: 'Training curves. sample-0.obj holds the first synthesized shape as a mesh.' },
     ],
     all,
+    INFO.synthesize,
   );
   return { html, metrics: all };
 }

@@ -24,11 +24,12 @@ export function formatTick(v: number): string {
 }
 
 /** About `count` evenly spaced "nice" values (1, 2, 5 × 10^k steps) covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+export function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+  // Counts (iterations) get whole-number ticks only.
+  const step = Math.max(integer ? 1 : 0, [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!);
   const out: number[] = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;
@@ -40,7 +41,7 @@ function frame(r: Raster, rect: Rect, title: string): Rect {
   return inner;
 }
 
-function axes(r: Raster, inner: Rect, x: [number, number], y: [number, number], xLabel?: string, grid = true): void {
+function axes(r: Raster, inner: Rect, x: [number, number], y: [number, number], xLabel?: string, grid = true, xInteger = false): void {
   const sx = (v: number) => inner.x + ((v - x[0]) / (x[1] - x[0] || 1)) * inner.w;
   const sy = (v: number) => inner.y + inner.h - ((v - y[0]) / (y[1] - y[0] || 1)) * inner.h;
   for (const t of niceTicks(y[0], y[1], 4)) {
@@ -48,7 +49,7 @@ function axes(r: Raster, inner: Rect, x: [number, number], y: [number, number], 
     else r.fillRect(inner.x - 3, Math.round(sy(t)), 3, 1, AXIS);
     r.text(inner.x - 4, Math.round(sy(t)) - 3, formatTick(t), AXIS, 1, 'right');
   }
-  for (const t of niceTicks(x[0], x[1], 5)) {
+  for (const t of niceTicks(x[0], x[1], 5, xInteger)) {
     r.fillRect(Math.round(sx(t)), inner.y + inner.h, 1, 3, AXIS);
     r.text(Math.round(sx(t)), inner.y + inner.h + 5, formatTick(t), AXIS, 1, 'center');
   }
@@ -81,6 +82,8 @@ export interface LinePanelOptions {
   title: string;
   series: LineSeries[];
   xLabel?: string;
+  /** Whole-number x ticks only (counts such as iterations); default when xLabel is 'iteration'. */
+  xInteger?: boolean;
   /** EMA factor for a bold smoothed line over the faint raw one; 0 draws raw only. Default 0.9 when there are > 50 points. */
   smooth?: number;
 }
@@ -94,7 +97,7 @@ export function linePanel(r: Raster, rect: Rect, o: LinePanelOptions): void {
   const xr: [number, number] = allX.length ? [Math.min(...allX), Math.max(...allX)] : [0, 1];
   if (xr[1] === xr[0]) xr[1] = xr[0] + 1;
   const yr = range(allY);
-  axes(r, inner, xr, yr, o.xLabel);
+  axes(r, inner, xr, yr, o.xLabel, true, o.xInteger ?? o.xLabel === 'iteration');
   const sx = (v: number) => inner.x + ((v - xr[0]) / (xr[1] - xr[0])) * inner.w;
   const sy = (v: number) => inner.y + inner.h - ((Math.min(yr[1], Math.max(yr[0], v)) - yr[0]) / (yr[1] - yr[0])) * inner.h;
   o.series.forEach((s, k) => {

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { StepEvent, TrainEvent } from '../training/events';
 import { linePanel } from './plot';
 import { Raster } from './raster';
+import { curveCharts, metricRows, MODE_WORDS, REPORT_CSS, type MetricInfos } from './html';
 
 /** One flat JSON object per run (the demo contract: each demo's README). */
 export type Metrics = Record<string, number | string | boolean | null>;
@@ -13,6 +14,10 @@ export interface RunInfo {
   task: string;
   seed: number;
   quick: boolean;
+  /** 'smoke', 'quick' or 'full': said in words at the top of the report. */
+  mode?: string;
+  /** The settings in words (data, net, sampler, training), for the reader. */
+  summary?: string;
   /** Free-form settings shown in the report (sampler, optimizer, data...). */
   config?: Record<string, unknown>;
 }
@@ -104,34 +109,39 @@ export class RunReport {
     return all;
   }
 
-  /** `report.html`: images, curves, metrics, settings and notes of the run, self-contained but for the PNGs. */
-  async writeHtml(images: ReportImage[], metrics: Metrics, name = 'report.html'): Promise<string> {
-    const rows = Object.entries(metrics)
-      .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : String(v))}</td></tr>`)
-      .join('\n');
-    const figs = images.map((i) => `<figure><img src="${esc(i.file)}" alt="${esc(i.caption)}"><figcaption>${esc(i.caption)}</figcaption></figure>`).join('\n');
+  /**
+   * `report.html`: the run mode and settings in words, the pictures, every metric with its meaning,
+   * direction, baseline, ratio and a mark when worse than its baseline (`infos`), the training
+   * curves as SVG, divergence notes and the raw settings. Self-contained but for the PNGs.
+   */
+  async writeHtml(images: ReportImage[], metrics: Metrics, infos: MetricInfos = {}, name = 'report.html'): Promise<string> {
+    const shown = Object.fromEntries(Object.entries(metrics).filter(([k]) => !['task', 'quick', 'seconds', 'seed'].includes(k)));
+    // The training curves are drawn as SVG below; curves.png stays in the folder for file readers.
+    const curves = images.find((i) => i.file === 'curves.png');
+    const figs = images.filter((i) => i !== curves).map((i) => `<figure><img src="${esc(i.file)}" alt="${esc(i.caption)}"><figcaption>${esc(i.caption)}</figcaption></figure>`).join('\n');
     const last = this.steps[this.steps.length - 1];
+    const mode = this.info.mode ?? (this.info.quick ? 'quick' : undefined);
     const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(this.info.title)}</title>
-<style>
-body{font:14px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#222}
-figure{margin:1rem 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:13px}
-table{border-collapse:collapse}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left}th{background:#f6f6f6;font-weight:600}
-pre{background:#f6f6f6;padding:.75rem;overflow:auto}
-</style></head><body>
+<style>${REPORT_CSS}</style></head><body>
 <h1>${esc(this.info.title)}</h1>
-<p>Task <b>${esc(this.info.task)}</b>, seed ${this.info.seed}${this.info.quick ? ', quick run' : ''}; ${this.steps.length} parameter updates${last ? `, ${last.seconds.toFixed(1)} s of training` : ''}.</p>
+${mode ? `<p class="mode">This is ${esc(MODE_WORDS[mode] ?? mode)}.</p>` : ''}
+<p>Task <b>${esc(this.info.task)}</b>, seed ${this.info.seed}; ${this.steps.length} parameter updates${last ? ` in ${last.seconds.toFixed(1)} s of training` : ''}, ${typeof metrics.seconds === 'number' ? `${metrics.seconds.toFixed(1)} s in all` : ''}.</p>
+${this.info.summary ? `<p>${esc(this.info.summary)}</p>` : ''}
 ${figs}
 <h2>Metrics</h2>
-<table>${rows}</table>
+<p>Each number is measured in this run; its baseline is measured in the same run, on the same data.</p>
+<table><thead><tr><th>metric</th><th>value</th><th>what it measures</th><th>better</th><th>baseline</th><th>ratio</th><th></th></tr></thead>
+<tbody>${metricRows(shown, infos)}</tbody></table>
+${this.steps.length ? `<h2>Training</h2><div class="charts">${curveCharts(this.steps)}</div>${curves ? `<p class="caption">${esc(curves.caption)}</p>` : ''}` : ''}
 ${this.notes.length ? `<h2>Divergence guard</h2><ul>${this.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
 <h2>Settings</h2>
-<pre>${esc(JSON.stringify(this.info.config ?? {}, null, 2))}</pre>
+<details><summary>All settings as data</summary><pre>${esc(JSON.stringify(this.info.config ?? {}, null, 2))}</pre></details>
 </body></html>
 `;
     await mkdir(this.dir, { recursive: true });
     const path = join(this.dir, name);
     await writeFile(path, html);
-    return relative(process.cwd(), path);
+    return resolve(path);
   }
 }

@@ -1,0 +1,85 @@
+/**
+ * report.html: a page a reader understands without the code. Every metric says what it measures,
+ * whether higher or lower is better, the baseline it is compared with and the ratio, with a visible
+ * mark when it is worse than its baseline; the run mode and settings are said in words; the
+ * training curves are SVG.
+ */
+import type { StepEvent } from '../training/events';
+import { svgLineChart } from './svg';
+
+/** What a metric means, for the report (and for anyone reading metrics.json). */
+export interface MetricInfo {
+  /** What it measures, in a sentence. */
+  means: string;
+  /** Which direction is better; omit for descriptive numbers (sizes, counts, baselines). */
+  better?: 'higher' | 'lower';
+  /** The metric(s) of the same run it is compared with: the first decides the mark. */
+  baseline?: string | string[];
+}
+
+export type MetricInfos = Record<string, MetricInfo>;
+
+export const MODE_WORDS: Record<string, string> = {
+  smoke: 'a smoke run: a few updates that check the pipeline end to end — its numbers say nothing about the method',
+  quick: 'a quick run: a real, small run that shows the method works, sized for minutes on 2 CPU cores',
+  full: 'a full run: the full-size setting of this demo',
+};
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const fmt = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(4) : String(v));
+
+/** The metrics table rows (HTML), with baselines, ratios and marks. */
+export function metricRows(metrics: Record<string, unknown>, infos: MetricInfos): string {
+  return Object.entries(metrics)
+    .map(([k, v]) => {
+      const info = infos[k];
+      const bases = info?.baseline === undefined ? [] : Array.isArray(info.baseline) ? info.baseline : [info.baseline];
+      const base = bases.map((b) => ({ name: b, value: metrics[b] })).filter((b) => typeof b.value === 'number');
+      let ratio = '';
+      let mark = '';
+      if (typeof v === 'number' && base.length) {
+        const b = base[0]!.value as number;
+        ratio = b !== 0 ? `${(v / b).toPrecision(3)}×` : '';
+        if (info?.better) {
+          const worse = info.better === 'higher' ? v < b : v > b;
+          mark = worse
+            ? `<span class="bad" title="worse than ${esc(base[0]!.name)}">✗ worse than baseline</span>`
+            : v === b
+              ? `<span class="even" title="equal to ${esc(base[0]!.name)}">= baseline, no gain</span>`
+              : '<span class="good">✓ beats baseline</span>';
+        }
+      }
+      const better = info?.better === 'higher' ? 'higher ↑' : info?.better === 'lower' ? 'lower ↓' : '—';
+      return `<tr${mark.includes('bad') ? ' class="worse"' : ''}><th>${esc(k)}</th><td class="num">${esc(fmt(v))}</td><td>${esc(info?.means ?? '')}</td><td>${better}</td><td>${base.map((b) => `${esc(b.name)} = ${esc(fmt(b.value))}`).join('<br>')}</td><td class="num">${ratio}</td><td>${mark}</td></tr>`;
+    })
+    .join('\n');
+}
+
+/** The four training-curve charts as inline SVG. */
+export function curveCharts(steps: StepEvent[]): string {
+  const xs = steps.map((e) => e.iteration);
+  const probed = steps.filter((e) => e.probe);
+  const bound = steps.find((e) => e.varianceBound !== undefined)?.varianceBound;
+  return [
+    svgLineChart('MLE loss: mean U(obs) − mean U(syn)', [{ label: 'loss', xs, ys: steps.map((e) => e.loss), color: '#1f77b4' }], { xLabel: 'iteration' }),
+    svgLineChart('energy gap d = mean U(syn) − mean U(obs)', [
+      { label: 'gap', xs, ys: steps.map((e) => e.gap), color: '#d62728' },
+      ...(probed.length ? [{ label: 'long run − obs', xs: probed.map((e) => e.iteration), ys: probed.map((e) => e.probe!.energyEnd - e.energyObs), color: '#1f77b4', points: true }] : []),
+    ], { xLabel: 'iteration' }),
+    svgLineChart('gradient norms', [
+      { label: '|∇x U| along the chains', xs, ys: steps.map((e) => e.chainGradNorm), color: '#2ca02c' },
+      { label: '|∇θ L|', xs, ys: steps.map((e) => e.gradNorm), color: '#9467bd' },
+    ], { xLabel: 'iteration' }),
+    svgLineChart('variance of synthesized values', [
+      { label: 'var(syn)', xs, ys: steps.map((e) => e.sampleVar), color: '#ff7f0e' },
+      ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: steps.map(() => bound), color: '#888' }] : []),
+    ], { xLabel: 'iteration' }),
+  ].join('\n');
+}
+
+export const REPORT_CSS = `body{font:14px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1040px;padding:0 1rem;color:#222}
+figure{margin:1rem 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:13px}
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}th{background:#f6f6f6;font-weight:600}
+td.num{font-variant-numeric:tabular-nums;white-space:nowrap}tr.worse td{background:#fff1f0}.bad{color:#b42318;font-weight:600}.good{color:#067647}.even{color:#93370d}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:.5rem}.charts svg{max-width:100%;height:auto}
+pre{background:#f6f6f6;padding:.75rem;overflow:auto}.mode{background:#f0f6ff;border-left:4px solid #2e90fa;padding:.5rem .8rem}`;
