@@ -66,3 +66,17 @@ it.each([
   expect(() => parse(enc(text), 'f')).toThrow(msg);
   expect(performance.now() - t).toBeLessThan(100);
 });
+
+describe('OBJ elements that are not surfaces', () => {
+  const text = 'v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 2 3\nl 1 4\nf 3 4\nf 1 2 4\n';
+  it('are skipped with a count through the logger; strict refuses them', async () => {
+    const { setLogger } = await import('../src');
+    const said: string[] = [];
+    setLogger((_, m) => said.push(m));
+    const m = parseObj(enc(text), 'chair.obj');
+    expect(m.triangles.length).toBe(6);
+    expect(said).toEqual(['chair.obj: skipped 1 line elements and 1 faces of fewer than 3 vertices (not surfaces)']);
+    setLogger(() => {});
+    expect(() => parseObj(enc(text), 'chair.obj', { strict: true })).toThrow(/chair\.obj: line 6: a line element "l" \(strict: only surfaces\)/);
+  });
+});

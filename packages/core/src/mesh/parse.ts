@@ -8,6 +8,7 @@
  * file's size (a few tens of bytes per byte read), and a mesh holds at most 2^28 numbers (1 GiB).
  */
 import { FormatError } from '../errors';
+import { log } from '../log';
 
 export interface TriangleMesh {
   /** x, y, z per vertex. */
@@ -19,6 +20,12 @@ export interface TriangleMesh {
 export interface ParseMeshOptions {
   /** 'required' (default): a file without faces is an error; 'optional': vertices alone are a point set. */
   faces?: 'required' | 'optional';
+  /**
+   * OBJ: false (default) skips what is not a surface — `l` line elements and faces of fewer than
+   * three vertices, common in exported furniture models — and says how many through the logger;
+   * true refuses them.
+   */
+  strict?: boolean;
 }
 
 const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
@@ -47,9 +54,13 @@ function fan(tri: number[], face: number[]): void {
 export function parseObj(bytes: Uint8Array, name = 'obj data', options: ParseMeshOptions = {}): TriangleMesh {
   const pos: number[] = [];
   const tri: number[] = [];
+  const skipped = { lines: 0, faces: 0 };
   text(bytes).split(/\r?\n/).forEach((line, i) => {
     const t = line.trim().split(/\s+/);
-    if (t[0] === 'v') {
+    if (t[0] === 'l') {
+      if (options.strict) throw new FormatError(name, `line ${i + 1}: a line element "l" (strict: only surfaces)`);
+      skipped.lines++;
+    } else if (t[0] === 'v') {
       if (t.length < 4) throw new FormatError(name, `line ${i + 1}: a vertex needs x y z`);
       pos.push(Number(t[1]), Number(t[2]), Number(t[3]));
     } else if (t[0] === 'f') {
@@ -58,10 +69,16 @@ export function parseObj(bytes: Uint8Array, name = 'obj data', options: ParseMes
         const k = parseInt(s.split('/')[0]!, 10);
         return k < 0 ? nv + k : k - 1;
       });
-      if (face.length < 3 || face.some((k) => Number.isNaN(k))) throw new FormatError(name, `line ${i + 1}: bad face "${line.trim().slice(0, 40)}"`);
+      if (face.some((k) => Number.isNaN(k))) throw new FormatError(name, `line ${i + 1}: bad face "${line.trim().slice(0, 40)}"`);
+      if (face.length < 3) {
+        if (options.strict) throw new FormatError(name, `line ${i + 1}: a face of ${face.length} vertices (strict: at least 3)`);
+        skipped.faces++;
+        return;
+      }
       fan(tri, face);
     }
   });
+  if (skipped.lines + skipped.faces > 0) log('info', `${name}: skipped ${skipped.lines} line elements and ${skipped.faces} faces of fewer than 3 vertices (not surfaces)`);
   return finish(name, pos, tri, options);
 }
 
