@@ -11,6 +11,8 @@ export interface TaskContext {
   /** Category without --data: bunny or a procedural one. */
   category: string;
   backend: string;
+  /** --strict: stop at the first --data file that cannot be read instead of skipping it. */
+  strict: boolean;
 }
 
 export interface TaskResult {

@@ -1,7 +1,5 @@
 import { createRequire } from 'node:module';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { InputError, loadMesh, readClassFolders, type ClassSplit } from '@ebm/core';
+import { describeFolder, InputError, loadMesh, readClassFolders, readDataFolder, type ClassSplit } from '@ebm/core';
 import { CLOUD_EXTENSIONS, loadPointCloud, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
 
 export const CATEGORIES = ['bunny', ...SHAPE_CATEGORIES] as const;
@@ -23,35 +21,30 @@ export async function categoryClouds(category: string, n: number, points: number
   return makeClouds(category as ShapeCategory, n, { points, seed, pose });
 }
 
-/** Every cloud or mesh file of a folder, with `points` points each, normalised to the unit ball. */
-export async function folderClouds(dir: string, points: number, seed: number): Promise<PointCloud[]> {
-  let files: string[];
-  try {
-    files = (await readdir(dir)).filter((f) => CLOUD_EXTENSIONS.includes(extname(f).toLowerCase())).sort();
-  } catch (e) {
-    throw new InputError(`${dir}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (files.length === 0) throw new InputError(`${dir}: no point-cloud or mesh files (${CLOUD_EXTENSIONS.join(', ')})`);
-  const out: PointCloud[] = [];
-  // A damaged file raises PointCloudFormatError, which the CLI reports in one line naming the file.
-  for (const [i, f] of files.entries()) out.push(await loadPointCloud(join(dir, f), { points, seed: seed + i }));
-  return out;
+/**
+ * Every cloud or mesh file under a folder (searched recursively), with `points` points each,
+ * normalised to the unit ball; unreadable files are skipped with a warning (`strict`: stop).
+ */
+export async function folderClouds(dir: string, points: number, seed: number, strict = false): Promise<{ clouds: PointCloud[]; source: string }> {
+  let i = 0;
+  const d = await readDataFolder(dir, CLOUD_EXTENSIONS, (path) => loadPointCloud(path, { points, seed: seed + i++ }), { strict, what: 'point-cloud or mesh' });
+  return { clouds: d.items, source: describeFolder(dir, d, 'clouds') };
 }
 
 /**
  * Training and held-out clouds of one category: built-in ones from two seeds, or a --data folder
  * whose last quarter (at least one file) is held out.
  */
-export async function loadSplit(data: string | undefined, category: string, nTrain: number, nHeld: number, points: number, seed: number): Promise<{ train: PointCloud[]; held: PointCloud[]; source: string }> {
+export async function loadSplit(data: string | undefined, category: string, nTrain: number, nHeld: number, points: number, seed: number, strict = false): Promise<{ train: PointCloud[]; held: PointCloud[]; source: string }> {
   if (data === undefined) {
     const train = await categoryClouds(category, nTrain, points, seed);
     const held = await categoryClouds(category, nHeld, points, seed + 1000);
     return { train, held, source: category === 'bunny' ? `the Stanford bunny (stl-models), ${nTrain} surface samples` : `${nTrain} procedural ${category}s` };
   }
-  const all = await folderClouds(data, points, seed);
+  const { clouds: all, source } = await folderClouds(data, points, seed, strict);
   if (all.length < 2) throw new InputError(`${data}: needs at least 2 clouds (training and held-out), found ${all.length}`);
   const held = Math.max(1, Math.floor(all.length / 4));
-  return { train: all.slice(0, all.length - held), held: all.slice(all.length - held), source: `${all.length} clouds from ${data} (${held} held out)` };
+  return { train: all.slice(0, all.length - held), held: all.slice(all.length - held), source: `${source}, ${held} held out` };
 }
 
 export interface LabelledClouds extends ClassSplit<PointCloud> {
@@ -65,9 +58,9 @@ export interface LabelledClouds extends ClassSplit<PointCloud> {
  * inside, the ModelNet layout, or a quarter held out; a fifth of the training clouds for
  * validation). The validation clouds choose the classifier's L2 penalty.
  */
-export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, points: number, seed: number): Promise<LabelledClouds> {
+export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, points: number, seed: number, strict = false): Promise<LabelledClouds> {
   if (data !== undefined) {
-    const d = await readClassFolders(data, (folder) => folderClouds(folder, points, seed));
+    const d = await readClassFolders(data, async (folder) => (await folderClouds(folder, points, seed, strict)).clouds);
     return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test clouds)` };
   }
   const d: ClassSplit<PointCloud> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };

@@ -67,7 +67,7 @@ it('reads a folder of clouds and meshes', async () => {
   await writeFile(join(data, 'square.stl'), encodeStl({ positions: Float32Array.of(0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0), triangles: Uint32Array.of(0, 1, 2, 0, 2, 3) }));
   const r = await cli('generate', '--smoke', '--data', data, '--out', join(dir, 'tori-run'));
   expect(r.code).toBe(0);
-  expect(r.stderr).toContain(`4 clouds from ${data} (1 held out)`);
+  expect(r.stderr).toContain(`4 clouds from ${data}, 1 held out`);
 });
 
 it.each([
@@ -82,13 +82,15 @@ it.each([
   expect(r.stderr.trim().split('\n').pop()).toMatch(msg);
 });
 
-it('names a damaged file in --data', async () => {
+it('a --data folder of damaged files only fails in one line naming the first, exit 2; --strict names it directly', async () => {
   const data = join(dir, 'bad');
   await mkdir(data);
   await writeFile(join(data, 'broken.xyz'), '0 0 0\nnot a point\n');
   const r = await cli('generate', '--smoke', '--data', data);
   expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n').pop()).toBe(`demo-pointcloud: ${join(data, 'broken.xyz')}: line 2: expected "x y z", got "not a point"`);
+  expect(r.stderr.trim().split('\n').pop()).toBe(`demo-pointcloud: ${data}: none of its 1 point-cloud or mesh files could be used (first: ${join(data, 'broken.xyz')}: line 2: expected "x y z", got "not a point")`);
+  const strict = await cli('generate', '--smoke', '--strict', '--data', data);
+  expect(strict.stderr.trim().split('\n').pop()).toBe(`demo-pointcloud: ${join(data, 'broken.xyz')}: line 2: expected "x y z", got "not a point"`);
 });
 
 it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {

@@ -11,6 +11,8 @@ export interface TaskContext {
   /** Procedural category without --data. */
   category: string;
   backend: string;
+  /** --strict: stop at the first --data file that cannot be read instead of skipping it. */
+  strict: boolean;
 }
 
 export interface TaskResult {

@@ -1,45 +1,34 @@
-import { InputError, readClassFolders, type ClassSplit } from '@ebm/core';
-import { readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { describeFolder, InputError, readClassFolders, readDataFolder, type ClassSplit } from '@ebm/core';
 import { CATEGORIES, loadVoxels, makeShapes, type Category, type VoxelGrid } from '@ebm/voxel';
 
 const EXTENSIONS = ['.binvox', '.npy', '.obj', '.stl', '.off', '.ply'];
 
 
 /** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */
-export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number): Promise<{ grids: VoxelGrid[]; source: string }> {
+export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, strict = false): Promise<{ grids: VoxelGrid[]; source: string }> {
   if (data === undefined) {
     if (!CATEGORIES.includes(category as Category)) throw new InputError(`unknown --category "${category}" (${CATEGORIES.join(', ')})`);
     return { grids: makeShapes(category as Category, n, { size, seed }), source: `${n} procedural ${category}s` };
   }
-  let files: string[];
-  try {
-    files = (await readdir(data)).filter((f) => EXTENSIONS.includes(extname(f).toLowerCase())).sort();
-  } catch (e) {
-    throw new InputError(`${data}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  if (files.length === 0) throw new InputError(`${data}: no voxel or mesh files (${EXTENSIONS.join(', ')})`);
-  const grids: VoxelGrid[] = [];
-  for (const f of files) {
-    const path = join(data, f);
-    // A damaged file raises VoxelFormatError, which the CLI reports in one line naming the file.
+  // A damaged file is skipped with a warning naming it (--strict: stops the run in one line).
+  const d = await readDataFolder(data, EXTENSIONS, async (path) => {
     const g = await loadVoxels(path, { size });
-    if (g.dims.some((d) => d !== size)) throw new InputError(`${path}: is ${g.dims.join('×')}, this run uses ${size}³ grids`);
-    grids.push(g);
-  }
-  return { grids, source: `${grids.length} shapes from ${data}` };
+    if (g.dims.some((n) => n !== size)) throw new InputError(`${path}: is ${g.dims.join('×')}, this run uses ${size}³ grids`);
+    return g;
+  }, { strict, what: 'voxel or mesh' });
+  return { grids: d.items, source: describeFolder(data, d, 'shapes') };
 }
 
 /**
  * Training shapes and unseen test shapes: procedural ones from two seeds, or a --data folder whose
  * last quarter (at least one file) is held out.
  */
-export async function loadSplit(data: string | undefined, category: string, nTrain: number, nTest: number, size: number, seed: number): Promise<{ train: VoxelGrid[]; test: VoxelGrid[]; source: string }> {
+export async function loadSplit(data: string | undefined, category: string, nTrain: number, nTest: number, size: number, seed: number, strict = false): Promise<{ train: VoxelGrid[]; test: VoxelGrid[]; source: string }> {
   if (data === undefined) {
     const { grids, source } = await loadShapes(undefined, category, nTrain, size, seed);
     return { train: grids, test: makeShapes(category as Category, nTest, { size, seed: seed + 1000 }), source };
   }
-  const { grids, source } = await loadShapes(data, category, 0, size, seed);
+  const { grids, source } = await loadShapes(data, category, 0, size, seed, strict);
   if (grids.length < 2) throw new InputError(`${data}: needs at least 2 shapes (training and held-out), found ${grids.length}`);
   const held = Math.max(1, Math.floor(grids.length / 4));
   return { train: grids.slice(0, grids.length - held), test: grids.slice(grids.length - held), source: `${source} (${held} held out)` };
@@ -55,9 +44,9 @@ export interface LabelledShapes extends ClassSplit<VoxelGrid> {
  * class (`readClassFolders`: train/ and test/ inside, or a quarter held out; a fifth of the
  * training shapes for validation).
  */
-export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, size: number, seed: number): Promise<LabelledShapes> {
+export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, size: number, seed: number, strict = false): Promise<LabelledShapes> {
   if (data !== undefined) {
-    const d = await readClassFolders(data, async (folder) => (await loadShapes(folder, '', 0, size, seed)).grids);
+    const d = await readClassFolders(data, async (folder) => (await loadShapes(folder, '', 0, size, seed, strict)).grids);
     return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test shapes)` };
   }
   const d: ClassSplit<VoxelGrid> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };

@@ -35,6 +35,7 @@ Options:
   --quick          a run of about 5 minutes on 2 CPU cores (16³ grids; superres 16³ → 32³)
   --smoke          a few updates, to check the pipeline (seconds)
   --seed N         seed of every random choice; default 0
+  --strict         stop at the first --data file that cannot be read (default: skip it with a warning)
   --help           this text
 Without --quick or --smoke the full run trains on 32³ grids (tens of minutes to hours on a CPU).`;
 
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv[0] === '--' ? argv.slice(1) : argv,
     allowPositionals: true,
-    options: { data: { type: 'string' }, category: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } },
+    options: { data: { type: 'string' }, category: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   if (values.help) {
     console.log(HELP);
@@ -62,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
   // A bad --out fails now, in one line, not after training.
   await prepareRunFolder(out);
   const backend = await initBackend();
-  const { html, metrics } = await TASKS[task]!({ mode, seed, out, data: values.data, category: values.category ?? 'chair', backend: backend.backend });
+  const { html, metrics } = await TASKS[task]!({ mode, seed, out, data: values.data, category: values.category ?? 'chair', backend: backend.backend, strict: values.strict ?? false });
   console.log(JSON.stringify(metrics));
   // The last line: where the report is, as an absolute path to open.
   console.error(`report: ${html}`);

@@ -105,13 +105,29 @@ it.each([
   expect(r.stderr.trim().split('\n').pop()).toMatch(msg);
 });
 
-it('names a damaged file in --data', async () => {
+it('skips a damaged file in --data with a warning naming it; --strict stops there; no usable file is exit 2', async () => {
+  const { encodeBinvox, makeShapes } = await import('@ebm/voxel');
   const data = join(dir, 'bad');
-  await mkdir(data);
+  // ShapeNet-like: one folder per model, files of one model side by side, a damaged one among them.
+  for (const [i, g] of makeShapes('cup', 2, { size: 16, seed: 1 }).entries()) {
+    await mkdir(join(data, `model-${i}`, 'models'), { recursive: true });
+    await writeFile(join(data, `model-${i}`, 'models', 'model_normalized.solid.binvox'), encodeBinvox(g));
+    await writeFile(join(data, `model-${i}`, 'models', 'model_normalized.mtl'), 'newmtl a\n');
+  }
   await writeFile(join(data, 'broken.binvox'), '#binvox 1\ndim 16 16 16\ndata\n\u0001');
-  const r = await cli('synthesize', '--smoke', '--data', data);
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n').pop()).toBe(`demo-voxel: ${join(data, 'broken.binvox')}: 16×16×16 grid needs 4096 voxels but its 1 data bytes hold at most 0 (truncated)`);
+  const r = await cli('synthesize', '--smoke', '--data', data, '--out', join(dir, 'bad-run'));
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain('[ebm] skipped broken.binvox: 16×16×16 grid needs 4096 voxels but its 1 data bytes hold at most 0 (truncated)');
+  expect(r.stderr).toContain(`2 shapes from ${data} (1 unreadable file skipped)`);
+  const strict = await cli('synthesize', '--smoke', '--strict', '--data', data);
+  expect(strict.code).toBe(2);
+  expect(strict.stderr.trim().split('\n').pop()).toBe(`demo-voxel: ${join(data, 'broken.binvox')}: 16×16×16 grid needs 4096 voxels but its 1 data bytes hold at most 0 (truncated)`);
+  const only = join(dir, 'only-bad');
+  await mkdir(only);
+  await writeFile(join(only, 'broken.binvox'), '#binvox 1\ndim 16 16 16\ndata\n\u0001');
+  const none = await cli('synthesize', '--smoke', '--data', only);
+  expect(none.code).toBe(2);
+  expect(none.stderr.trim().split('\n').pop()).toMatch(/^demo-voxel: \S+only-bad: none of its 1 voxel or mesh files could be used \(first: \S+broken\.binvox: 16×16×16 grid needs/);
 });
 
 it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {

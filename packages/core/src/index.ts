@@ -79,6 +79,7 @@ export { encodeObj, encodeStl } from './mesh/encode';
 export { loadMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';
 export { followTraining } from './report/follow';
 export { readClassFolders, type ClassSplit } from './report/class-folders';
+export { readDataFolder, describeFolder, type DataFolder, type ReadDataFolderOptions } from './report/data-folder';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never
 // imports a runtime and a bundler never drops the registration as an unused side effect.

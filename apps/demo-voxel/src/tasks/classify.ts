@@ -21,7 +21,7 @@ const L2 = [1e-4, 1e-3, 1e-2];
  */
 export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const s = CLASSIFY[ctx.mode];
-  const d = await loadClasses(ctx.data, s.perClass, s.size, ctx.seed);
+  const d = await loadClasses(ctx.data, s.perClass, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel classify: ${d.source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const mean = avg(d.train.map(occupancy));
   const spec = descriptor3dCpu(s.size);

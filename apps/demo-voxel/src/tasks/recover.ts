@@ -17,7 +17,7 @@ import { trainDescriptor } from '../train';
  */
 export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const s = RECOVER[ctx.mode];
-  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed);
+  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel recover: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const mean = avg(train.map(occupancy));
   const spec = descriptor3dCpu(s.size);

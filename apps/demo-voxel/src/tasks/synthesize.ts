@@ -15,7 +15,7 @@ import { trainDescriptor } from '../train';
  */
 export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
-  const { grids: train, source } = await loadShapes(ctx.data, ctx.category, s.shapes, s.size, ctx.seed);
+  const { grids: train, source } = await loadShapes(ctx.data, ctx.category, s.shapes, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel synthesize: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   // The 3D DescriptorNet subtracts the mean voxel value from the data (jianwen-xie/3DDescriptorNet, train.py).
   const mean = avg(train.map(occupancy));

@@ -1,0 +1,90 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative } from 'node:path';
+import { EbmError } from '../errors';
+import { log } from '../log';
+import { InputError } from './cli';
+
+export interface DataFolder<T> {
+  /** What was read, in path order. */
+  items: T[];
+  /** The file each item came from. */
+  files: string[];
+  /** Files that could not be used, with why. */
+  skipped: { file: string; reason: string }[];
+}
+
+export interface ReadDataFolderOptions {
+  /** Stop at the first file that cannot be read instead of skipping it; default false. */
+  strict?: boolean;
+  /** What the files hold, for messages ("shapes", "clouds"); default "files". */
+  what?: string;
+}
+
+const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/** Every file under dir, recursively (hidden entries skipped), sorted by path. */
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) await visit(p);
+      else if (e.isFile()) out.push(p);
+    }
+  };
+  await visit(dir);
+  return out;
+}
+
+/**
+ * The data files of a folder as users keep them: searched recursively, so one folder per model
+ * (ShapeNet-like `chair/<id>/model.obj` beside its .mtl and textures) and ModelNet-like
+ * `class/train/*.off` both work as they are. Only `extensions` are read (in their order of
+ * preference: of several files of one model — same folder, same name before the first dot, such as
+ * `model_normalized.obj` and `model_normalized.solid.binvox` — the preferred one). A file `load`
+ * refuses with a typed error is skipped with a warning naming it and why (`strict`: the first one
+ * stops the run); a folder with no usable file is an InputError.
+ * @throws InputError naming the folder when it cannot be read or holds nothing usable.
+ */
+export async function readDataFolder<T>(dir: string, extensions: readonly string[], load: (file: string) => Promise<T>, options: ReadDataFolderOptions = {}): Promise<DataFolder<T>> {
+  const what = options.what ?? 'files';
+  const st = await stat(dir).catch((e: unknown) => {
+    throw new InputError(`${dir}: cannot read the folder (${code(e)})`);
+  });
+  if (!st.isDirectory()) throw new InputError(`${dir}: is not a folder`);
+  const all = (await walk(dir).catch((e: unknown) => {
+    throw new InputError(`${dir}: cannot read the folder (${code(e)})`);
+  })).filter((f) => extensions.includes(extname(f).toLowerCase()));
+  // One file per model: the preferred extension among files of one folder sharing a stem.
+  const best = new Map<string, string>();
+  const rank = (f: string) => extensions.indexOf(extname(f).toLowerCase());
+  for (const f of all) {
+    const key = join(dirname(f), basename(f).split('.')[0]!);
+    const prev = best.get(key);
+    if (prev === undefined || rank(f) < rank(prev)) best.set(key, f);
+  }
+  const files = all.filter((f) => best.get(join(dirname(f), basename(f).split('.')[0]!)) === f);
+  if (files.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively`);
+  const out: DataFolder<T> = { items: [], files: [], skipped: [] };
+  for (const f of files) {
+    try {
+      out.items.push(await load(f));
+      out.files.push(f);
+    } catch (e) {
+      // Only refusals on purpose (typed errors naming the file) are skipped; bugs still surface.
+      if (options.strict || !(e instanceof EbmError)) throw e;
+      const reason = (e as Error).message.startsWith(f) ? (e as Error).message.slice(f.length).replace(/^:\s*/, '') : (e as Error).message;
+      out.skipped.push({ file: f, reason });
+      log('warn', `skipped ${relative(dir, f) || f}: ${reason}`);
+    }
+  }
+  if (out.items.length === 0) throw new InputError(`${dir}: none of its ${files.length} ${what} files could be used (first: ${out.skipped[0]!.file}: ${out.skipped[0]!.reason})`);
+  return out;
+}
+
+/** "12 shapes from DIR (2 files skipped)" for run summaries. */
+export function describeFolder(dir: string, d: DataFolder<unknown>, what: string): string {
+  return `${d.items.length} ${what} from ${dir}${d.skipped.length ? ` (${d.skipped.length} unreadable file${d.skipped.length > 1 ? 's' : ''} skipped)` : ''}`;
+}
