@@ -5,6 +5,7 @@
  * training curves are SVG.
  */
 import type { StepEvent } from '../training/events';
+import type { Rgb } from './raster';
 import { svgLineChart } from './svg';
 
 /** What a metric means, for the report (and for anyone reading metrics.json). */
@@ -55,26 +56,53 @@ export function metricRows(metrics: Record<string, unknown>, infos: MetricInfos)
     .join('\n');
 }
 
-/** The four training-curve charts as inline SVG. */
-export function curveCharts(steps: StepEvent[]): string {
+/** A training-curve panel, drawn both in curves.png and as SVG in report.html. */
+export interface CurvePanel {
+  /** ASCII title and labels (the PNG font has no ∇ or θ); `unicode` forms for the SVG. */
+  title: string;
+  unicodeTitle?: string;
+  series: { label: string; unicode?: string; xs: number[]; ys: number[]; color: Rgb; points?: boolean }[];
+}
+
+/** The four panels of a run's training curves. */
+export function curvePanels(steps: StepEvent[]): CurvePanel[] {
   const xs = steps.map((e) => e.iteration);
+  // The anatomy probe's long runs, where they ran: their end energy against the data's.
   const probed = steps.filter((e) => e.probe);
   const bound = steps.find((e) => e.varianceBound !== undefined)?.varianceBound;
   return [
-    svgLineChart('MLE loss: mean U(obs) − mean U(syn)', [{ label: 'loss', xs, ys: steps.map((e) => e.loss), color: '#1f77b4' }], { xLabel: 'iteration' }),
-    svgLineChart('energy gap d = mean U(syn) − mean U(obs)', [
-      { label: 'gap', xs, ys: steps.map((e) => e.gap), color: '#d62728' },
-      ...(probed.length ? [{ label: 'long run − obs', xs: probed.map((e) => e.iteration), ys: probed.map((e) => e.probe!.energyEnd - e.energyObs), color: '#1f77b4', points: true }] : []),
-    ], { xLabel: 'iteration' }),
-    svgLineChart('gradient norms', [
-      { label: '|∇x U| along the chains', xs, ys: steps.map((e) => e.chainGradNorm), color: '#2ca02c' },
-      { label: '|∇θ L|', xs, ys: steps.map((e) => e.gradNorm), color: '#9467bd' },
-    ], { xLabel: 'iteration' }),
-    svgLineChart('variance of synthesized values', [
-      { label: 'var(syn)', xs, ys: steps.map((e) => e.sampleVar), color: '#ff7f0e' },
-      ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: steps.map(() => bound), color: '#888' }] : []),
-    ], { xLabel: 'iteration' }),
-  ].join('\n');
+    { title: 'MLE loss: mean U(obs) - mean U(syn)', unicodeTitle: 'MLE loss: mean U(obs) − mean U(syn)', series: [{ label: 'loss', xs, ys: steps.map((e) => e.loss), color: [31, 119, 180] }] },
+    {
+      title: 'energy gap d = mean U(syn) - mean U(obs)',
+      unicodeTitle: 'energy gap d = mean U(syn) − mean U(obs)',
+      series: [
+        { label: 'gap', xs, ys: steps.map((e) => e.gap), color: [214, 39, 40] },
+        ...(probed.length ? [{ label: `long run (${probed[0]!.probe!.steps} steps) - obs`, unicode: `long run (${probed[0]!.probe!.steps} steps) − obs`, xs: probed.map((e) => e.iteration), ys: probed.map((e) => e.probe!.energyEnd - e.energyObs), color: [31, 119, 180] as Rgb, points: true }] : []),
+      ],
+    },
+    {
+      title: 'gradient norms',
+      series: [
+        { label: '|grad_x U| chain', unicode: '|∇x U| along the chains', xs, ys: steps.map((e) => e.chainGradNorm), color: [44, 160, 44] },
+        { label: '|grad_theta L|', unicode: '|∇θ L|', xs, ys: steps.map((e) => e.gradNorm), color: [148, 103, 189] },
+      ],
+    },
+    {
+      title: 'variance of synthesized values',
+      series: [
+        { label: 'var(syn)', xs, ys: steps.map((e) => e.sampleVar), color: [255, 127, 14] },
+        ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: steps.map(() => bound), color: [120, 120, 120] as Rgb }] : []),
+      ],
+    },
+  ];
+}
+
+/** The training-curve panels as inline SVG. */
+export function curveCharts(steps: StepEvent[]): string {
+  const css = (c: Rgb) => `rgb(${c.join(',')})`;
+  return curvePanels(steps)
+    .map((p) => svgLineChart(p.unicodeTitle ?? p.title, p.series.map((q) => ({ label: q.unicode ?? q.label, xs: q.xs, ys: q.ys, color: css(q.color), points: q.points })), { xLabel: 'iteration' }))
+    .join('\n');
 }
 
 export const REPORT_CSS = `body{font:14px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:1040px;padding:0 1rem;color:#222}

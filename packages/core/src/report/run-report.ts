@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { StepEvent, TrainEvent } from '../training/events';
 import { linePanel } from './plot';
 import { Raster } from './raster';
-import { curveCharts, metricRows, MODE_WORDS, REPORT_CSS, type MetricInfos } from './html';
+import { curveCharts, curvePanels, metricRows, MODE_WORDS, REPORT_CSS, type MetricInfos } from './html';
 
 /** One flat JSON object per run (the demo contract: each demo's README). */
 export type Metrics = Record<string, number | string | boolean | null>;
@@ -64,39 +64,12 @@ export class RunReport {
 
   /** `curves.png`: loss, energy gap, gradient norms and sample variance against the iteration. */
   async writeCurves(name = 'curves.png'): Promise<string> {
-    const s = this.steps;
-    const xs = s.map((e) => e.iteration);
     const W = 900;
     const H = 560;
     const r = new Raster(W, H);
-    const panel = (i: number) => ({ x: (i % 2) * (W / 2), y: Math.floor(i / 2) * (H / 2), w: W / 2, h: H / 2 });
-    linePanel(r, panel(0), { title: 'MLE loss: mean U(obs) - mean U(syn)', xLabel: 'iteration', series: [{ label: 'loss', xs, ys: s.map((e) => e.loss) }] });
-    // The anatomy probe's long runs, where they ran: their end energy against the data's.
-    const probed = s.filter((e) => e.probe);
-    linePanel(r, panel(1), {
-      title: 'energy gap d = mean U(syn) - mean U(obs)',
-      xLabel: 'iteration',
-      series: [
-        { label: 'gap', xs, ys: s.map((e) => e.gap), color: [214, 39, 40] },
-        ...(probed.length ? [{ label: `long run (${probed[0]!.probe!.steps} steps) - obs`, xs: probed.map((e) => e.iteration), ys: probed.map((e) => e.probe!.energyEnd - e.energyObs), color: [31, 119, 180] as const }] : []),
-      ],
-    });
-    linePanel(r, panel(2), {
-      title: 'gradient norms',
-      xLabel: 'iteration',
-      series: [
-        { label: '|grad_x U| chain', xs, ys: s.map((e) => e.chainGradNorm), color: [44, 160, 44] },
-        { label: '|grad_theta L|', xs, ys: s.map((e) => e.gradNorm), color: [148, 103, 189] },
-      ],
-    });
-    const bound = s.find((e) => e.varianceBound !== undefined)?.varianceBound;
-    linePanel(r, panel(3), {
-      title: 'variance of synthesized values',
-      xLabel: 'iteration',
-      series: [
-        { label: 'var(syn)', xs, ys: s.map((e) => e.sampleVar), color: [255, 127, 14] },
-        ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: s.map(() => bound), color: [120, 120, 120] as const }] : []),
-      ],
+    curvePanels(this.steps).forEach((p, i) => {
+      const rect = { x: (i % 2) * (W / 2), y: Math.floor(i / 2) * (H / 2), w: W / 2, h: H / 2 };
+      linePanel(r, rect, { title: p.title, xLabel: 'iteration', series: p.series.map((q) => ({ label: q.label, xs: q.xs, ys: q.ys, color: q.color })) });
     });
     return this.writePng(name, r);
   }
