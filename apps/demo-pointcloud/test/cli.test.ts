@@ -38,7 +38,7 @@ it('generate --smoke on the bunny writes the whole run folder', async () => {
   const m = await metricsOf(out);
   expect(m).toMatchObject({ task: 'generate', points: 64, generated: 4, references: 4 });
   for (const k of ['mmdCD', 'covCD', 'nna', 'mmdCDNoise', 'covCDNoise', 'mmdCDTrain']) expect(typeof m[k]).toBe('number');
-  await expectFiles(out, ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.ply', 'checkpoint/model.json']);
+  await expectFiles(out, ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.ply', 'checkpoint/checkpoint.json']);
 });
 
 it('reconstruct, interpolate and classify --smoke report their metrics', async () => {

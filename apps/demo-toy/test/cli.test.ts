@@ -59,7 +59,7 @@ describe('demo-toy CLI', () => {
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
     expect(metrics).toMatchObject({ task: 'ring', quick: false, seed: 3 });
     for (const k of ['seconds', 'modeCoverage', 'meanDistToMode', 'modeSpacing', 'meanDistToModeNoise', 'mmd', 'mmdNoise']) expect(typeof metrics[k]).toBe('number');
-    for (const f of ['samples.png', 'curves.png', 'report.html', 'checkpoint/model.json', 'checkpoint/weights.bin', 'checkpoint/train.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+    for (const f of ['samples.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json', 'checkpoint/energy.weights.bin', 'checkpoint/energy.optimizer.bin']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
     expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('<img src="samples.png"');
   });
 

@@ -32,7 +32,7 @@ it('synthesize --smoke writes the whole run folder', async () => {
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'synthesize', quick: false, seed: 0 });
   for (const k of ['iouNearestTrain', 'iouNearestSample', 'iouNoise', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
-  for (const f of ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/model.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+  for (const f of ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
 it('recover --smoke reports the error rate on hidden voxels against the fill-by-rate baseline', async () => {
@@ -43,7 +43,7 @@ it('recover --smoke reports the error rate on hidden voxels against the fill-by-
   expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.7, shapes: 4 });
   expect(m.errorRate).toBeGreaterThanOrEqual(0);
   expect(m.errorRateBaseline).toBeGreaterThan(0);
-  for (const f of ['recovery.png', 'curves.png', 'report.html', 'checkpoint/model.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+  for (const f of ['recovery.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
 it('superres --smoke reports IoU against nearest upsampling', async () => {
@@ -53,7 +53,7 @@ it('superres --smoke reports IoU against nearest upsampling', async () => {
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'superres', lowSize: 8, size: 16, shapes: 4 });
   for (const k of ['iou', 'iouUpsampleBaseline']) expect(m[k]).toBeGreaterThan(0);
-  for (const f of ['superres.png', 'curves.png', 'report.html', 'checkpoint/model.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+  for (const f of ['superres.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
 it('classify --smoke reports accuracy against the raw-voxel and untrained-net baselines', async () => {

@@ -34,6 +34,7 @@ export { functionEnergy, type EnergyFn } from './energy/function-energy';
 export { netEnergy, type NetEnergyOptions } from './energy/net-energy';
 export { sumEnergies } from './energy/sum';
 
+export { checkProjection, type Projection, type ProjectionOption } from './sampling/projection';
 export { langevin, resolveLangevinOptions, type LangevinOptions, type LangevinResult, type LangevinStats } from './sampling/langevin';
 export { fromShortRun, fromSGLD, temperature, type CanonicalStep } from './sampling/convert';
 export {
@@ -52,13 +53,18 @@ export {
 } from './sampling/init';
 
 export { Adam, Sgd, Optimizer, createOptimizer, type AdamOptions, type SgdOptions, type OptimizerOptions } from './training/optimizer';
-export { scheduleFactor, type Schedule } from './training/schedule';
+export { scheduleFactor, noiseFactor, type Schedule, type NoiseAnneal } from './training/schedule';
 export { chainInit, type ChainInitSpec, type Preset } from './training/preset';
 export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
-export { trainMle, type TrainMleOptions, type GuardOptions } from './training/train-mle';
+export { trainMle, type TrainMleOptions } from './training/train-mle';
+export { trainLoop, type TrainedModel, type IterationContext, type IterationResult, type StepStats, type LoopOptions } from './training/loop';
+export { mleIteration, type MleIterationOptions } from './training/mle-iteration';
+export { observedBatches, type Batches } from './training/batching';
+export { Guard, resolveGuard, type GuardOptions, type ResolvedGuard } from './training/guard';
 export type { TrainEvent, ProbeStats, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
 
-export { saveCheckpoint, loadCheckpoint, type CheckpointData, type TrainState } from './checkpoint/checkpoint';
+export { saveCheckpoint, loadCheckpoint, type CheckpointData, type ModelState, type ParamValues, type TrainState } from './checkpoint/checkpoint';
+export { samplerData, type SamplerData } from './checkpoint/sampler-data';
 export { snapshotParams, restoreParams } from './checkpoint/params';
 
 export { Raster, colormap, PALETTE, type Rgb } from './report/raster';

@@ -52,13 +52,13 @@ describe('checkpoints', () => {
   it('round-trips a net with its spec, sampler settings and preprocessing', async () => {
     const net = createNet(spec, { seed: 1 });
     const energy = netEnergy(net);
-    await saveCheckpoint(join(dir, 'ck'), { params: await snapshotParams(energy), netSpec: spec, sampler: { stepSize: 0.1 }, preprocessing: { mean: 0.5 } });
+    await saveCheckpoint(join(dir, 'ck'), { models: { energy: { params: await snapshotParams(energy), netSpec: spec } }, sampler: { stepSize: 0.1, project: { kind: 'blockMeans', factor: 2 } }, preprocessing: { mean: 0.5 } });
     const back = await loadCheckpoint(join(dir, 'ck'));
-    expect(back.netSpec).toEqual(spec);
-    expect(back.sampler).toEqual({ stepSize: 0.1 });
+    expect(back.models.energy!.netSpec).toEqual(spec);
+    expect(back.sampler).toEqual({ stepSize: 0.1, project: { kind: 'blockMeans', factor: 2 } });
     expect(back.preprocessing).toEqual({ mean: 0.5 });
-    const net2 = createNet(back.netSpec!, { seed: 99 });
-    restoreParams(netEnergy(net2), back.params);
+    const net2 = createNet(back.models.energy!.netSpec!, { seed: 99 });
+    restoreParams(netEnergy(net2), back.models.energy!.params);
     expect(await net2.getWeights()).toEqual(await net.getWeights());
     expect((await readdir(dir)).filter((f) => f.includes('tmp'))).toEqual([]);
     net.dispose();
@@ -84,37 +84,37 @@ describe('checkpoints', () => {
 
   it('rejects a damaged weights file, naming it', async () => {
     const net = createNet(spec);
-    await saveCheckpoint(join(dir, 'ck'), { params: await snapshotParams(netEnergy(net)) });
-    const w = join(dir, 'ck', 'weights.bin');
+    await saveCheckpoint(join(dir, 'ck'), { models: { energy: { params: await snapshotParams(netEnergy(net)) } } });
+    const w = join(dir, 'ck', 'energy.weights.bin');
     const bytes = await readFile(w);
     bytes[5] = bytes[5]! ^ 0xff;
     await writeFile(w, bytes);
     await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(CheckpointError);
-    await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(`Checkpoint ${w}: sha256 does not match model.json (damaged)`);
+    await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(`Checkpoint ${w}: sha256 does not match checkpoint.json (damaged)`);
     await writeFile(w, bytes.subarray(0, 10));
-    await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(/has 10 bytes, model\.json says \d+ \(truncated or damaged\)/);
+    await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(/has 10 bytes, checkpoint\.json says \d+ \(truncated or damaged\)/);
     net.dispose();
   });
 
   it('rejects missing folders, broken JSON and mismatched models with typed errors', async () => {
-    await expect(loadCheckpoint(join(dir, 'nope'))).rejects.toThrow(`Checkpoint ${join(dir, 'nope', 'model.json')}: file is missing or unreadable`);
+    await expect(loadCheckpoint(join(dir, 'nope'))).rejects.toThrow(`Checkpoint ${join(dir, 'nope', 'checkpoint.json')}: file is missing or unreadable`);
     const net = createNet(spec);
-    await saveCheckpoint(join(dir, 'ck'), { params: await snapshotParams(netEnergy(net)) });
+    await saveCheckpoint(join(dir, 'ck'), { models: { energy: { params: await snapshotParams(netEnergy(net)) } } });
     const other = createNet(netSpec([2], [{ type: 'dense', units: 8 }, { type: 'swish' }, { type: 'dense', units: 1 }]));
     const ck = await loadCheckpoint(join(dir, 'ck'));
-    expect(() => restoreParams(netEnergy(other), ck.params, join(dir, 'ck'))).toThrow(/parameter "layers.0.kernel" has shape \[2,16\], the model needs \[2,8\]/);
-    await writeFile(join(dir, 'ck', 'model.json'), '{"format": "ebm.checkpoint",');
-    await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(/model\.json: is not valid JSON/);
+    expect(() => restoreParams(netEnergy(other), ck.models.energy!.params, join(dir, 'ck'))).toThrow(/parameter "layers.0.kernel" has shape \[2,16\], the model needs \[2,8\]/);
+    await writeFile(join(dir, 'ck', 'checkpoint.json'), '{"format": "ebm.checkpoint",');
+    await expect(loadCheckpoint(join(dir, 'ck'))).rejects.toThrow(/checkpoint\.json: is not valid JSON/);
     [net, other].forEach((n) => n.dispose());
   });
 
   it('refuses to resume from a checkpoint without training state', async () => {
     const net = createNet(spec);
     const energy = netEnergy(net);
-    await saveCheckpoint(join(dir, 'ck'), { params: await snapshotParams(energy) });
+    await saveCheckpoint(join(dir, 'ck'), { models: { energy: { params: await snapshotParams(energy) } } });
     const x = data();
     await expect(drain(trainMle(energy, x, opts({ iterations: 2, resume: join(dir, 'ck') })))).rejects.toThrow(InvalidOptionError);
-    await expect(drain(trainMle(energy, x, opts({ iterations: 2, resume: join(dir, 'ck') })))).rejects.toThrow(/resume must be a checkpoint saved by trainMle/);
+    await expect(drain(trainMle(energy, x, opts({ iterations: 2, resume: join(dir, 'ck') })))).rejects.toThrow(/resume must be a checkpoint saved by a trainer/);
     x.dispose();
     net.dispose();
   });

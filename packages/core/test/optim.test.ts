@@ -40,6 +40,22 @@ describe('optimizers', () => {
     p.w.dispose();
   });
 
+  it.each([0, 0.9])('a changed learning rate takes effect in SGD (momentum %d), and dispose frees everything', (momentum) => {
+    const p = one(1);
+    const g = grad(1);
+    const before = numTensors();
+    const opt = new Sgd({ learningRate: 0.1, momentum });
+    opt.apply(p, g);
+    expect(p.w.dataSync()[0]).toBeCloseTo(0.9, 6);
+    // tfjs's SGD reads the rate from a scalar that setting .learningRate alone would not remake.
+    opt.learningRate = 0.01;
+    opt.apply(p, g);
+    expect(p.w.dataSync()[0]).toBeCloseTo(0.9 - 0.01 * (1 + momentum), 6);
+    opt.dispose();
+    expect(numTensors()).toBe(before);
+    [p.w, g.w].forEach((t) => t.dispose());
+  });
+
   it('weight decay is the L2 gradient λθ added before the step (Adam)', () => {
     const [a, b] = [one(3), one(3)];
     const withDecay = new Adam({ learningRate: 0.1, weightDecay: 0.2 });

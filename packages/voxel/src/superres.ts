@@ -29,7 +29,9 @@ export function upsampleNearest(x: Tensor, factor: number): Tensor {
 
 /**
  * The orthogonal projection onto moves that leave every factor³ block mean unchanged,
- * m ↦ m − upsample(blockMean(m)): pass it as `langevin`'s `project` option.
+ * m ↦ m − upsample(blockMean(m)), as a function. `langevin`'s `project` option also takes it as
+ * data, `{ kind: 'blockMeans', factor }`, which a checkpoint can keep: trainers that checkpoint
+ * need that form.
  */
 export function blockMeanFree(factor: number): (move: Tensor) => Tensor {
   return (m) => tf.tidy(() => tf.sub(m, upsampleNearest(blockMean(m, factor), factor)));

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf } from '@ebm/core';
-import { blockMean, blockMeanFree, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrid, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
+import { blockMean, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrid, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -22,9 +22,9 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-voxel superres: ${source}, ${low}³ → ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const mean = avg(train.map(occupancy));
   const spec = descriptor3dCpu(s.size);
-  const project = blockMeanFree(s.factor);
-  const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0, project };
-  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'superres'), config: { mode: ctx.mode, data: source, net: spec, sampler: { ...sampler, project: `block means of ${s.factor}³ kept` }, ...s, backend: ctx.backend } });
+  // A named projection (not a function): the checkpoint keeps it as data.
+  const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0, project: { kind: 'blockMeans', factor: s.factor } as const };
+  const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'superres'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
   const data = gridsToTensor(train, mean);
   const starts = tf.tidy(() => upsampleNearest(blockMean(data, s.factor), s.factor));

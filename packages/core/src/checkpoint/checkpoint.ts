@@ -1,46 +1,58 @@
 /**
- * Checkpoints are folders:
- *   model.json    format, NetSpec (when the model is one), parameter manifest, sampler settings,
- *                 data preprocessing, and the sha256 of every binary file
- *   weights.bin   float32 parameters (and state such as running statistics), in manifest order
- *   train.json    + optimizer.bin, chains.bin: what resuming needs (step, seed, optimizer moments,
- *                 persistent chains); absent in a checkpoint saved for sampling only
- * A save writes a temporary sibling folder (model.json last, so its presence marks a complete
- * save) and swaps it in with two renames. A crash between the renames leaves no folder under the
- * real name for an instant; the next load or save then recovers the newest complete sibling, so
- * the path always yields one complete save. Leftover temporary folders are removed by the next save.
+ * Checkpoints are folders holding any number of named models (`descriptor`, `generator`, …):
+ *   checkpoint.json        format 2: per model its NetSpec (when it is one), parameter manifest
+ *                          and learning rate; the sampler settings (data only), the data
+ *                          preprocessing, what resuming needs (iteration, seed, step size, the
+ *                          guard's shrink) and the sha256 of every binary file
+ *   <model>.weights.bin    float32 parameters and state (batch-norm running statistics), in
+ *                          manifest order
+ *   <model>.optimizer.bin  the model's optimizer state (step, moments), when training can resume
+ *   chains.bin             persistent chains / replay buffer, when the chain initialiser keeps one
+ * Format 1 folders (model.json, weights.bin, train.json: one model) still load, as one model
+ * named `energy`. Saves are atomic (see ./files).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CheckpointError } from '../errors';
 import { parseNetSpec } from '../netspec/json';
 import { inferShapes } from '../netspec/shapes';
 import type { NetSpec } from '../netspec/types';
+import { concat, isCount, MANIFESTS, readBlob, readJson, recover, split, writeBlob, writeFolderAtomically, writeManifest, exists, type BlobRef } from './files';
+import { checkSamplerData, type SamplerData } from './sampler-data';
 
 declare const __EBM_VERSION__: string;
 
+/** Parameters (and state tensors) by name with their shapes. */
+export type ParamValues = Record<string, { shape: number[]; values: Float32Array }>;
+
+/** One model of a checkpoint. */
+export interface ModelState {
+  /** The net, when the model is a NetSpec net. */
+  netSpec?: NetSpec;
+  params: ParamValues;
+  /** Optimizer state, positional (see `Optimizer.getState`); present when training can resume. */
+  optimizer?: Float32Array[];
+  /** The learning rate of the last update (informative: resuming recomputes it). */
+  learningRate?: number;
+}
+
+/** What resuming training needs besides the models. */
 export interface TrainState {
   iteration: number;
   epoch: number;
   seed: number;
-  learningRate: number;
-  /** The divergence guard's accumulated shrink of the learning rate (trainMle); default derived. */
-  learningRateScale?: number;
+  /** The Langevin step size, after any shrinks of the divergence guard. */
   stepSize: number;
-  /** Optimizer state: [step, m..., v...] (see `Adam.getState`). */
-  optimizer: Float32Array[];
+  /** The divergence guard's accumulated shrink of every learning rate; default 1. */
+  learningRateScale?: number;
   /** Persistent chains / replay buffer bank, when the initialiser keeps one. */
   chains?: Float32Array;
 }
 
 export interface CheckpointData {
-  /** Parameters (and state tensors) by name with their shapes. */
-  params: Record<string, { shape: number[]; values: Float32Array }>;
-  /** The net, when the energy is a NetSpec net. */
-  netSpec?: NetSpec;
-  /** Sampler settings, so sampling a checkpoint reproduces the training-time chain. */
-  sampler?: Record<string, unknown>;
+  /** The models by name; a trainer of one energy saves it as `energy`. */
+  models: Record<string, ModelState>;
+  /** Sampler settings as data (see `samplerData`), so sampling a checkpoint reproduces the training-time chain. */
+  sampler?: SamplerData;
   /** Data preprocessing: value range, mean subtracted, scaling. */
   preprocessing?: Record<string, unknown>;
   /** Anything else the caller wants kept (task, dataset name...). */
@@ -49,147 +61,148 @@ export interface CheckpointData {
   train?: TrainState;
 }
 
-interface BlobRef {
-  file: string;
-  bytes: number;
-  sha256: string;
-}
-
 const FORMAT = 'ebm.checkpoint';
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const bytesOf = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-const exists = (p: string) => stat(p).then(() => true, () => false);
-const tmpPrefix = (dir: string) => `.${basename(dir)}.tmp-`;
-
-function concat(arrays: Float32Array[]): Float32Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let o = 0;
-  for (const a of arrays) {
-    out.set(a, o);
-    o += a.length;
-  }
-  return out;
-}
-
-async function writeBlob(dir: string, file: string, data: Float32Array): Promise<BlobRef> {
-  const b = bytesOf(data);
-  await writeFile(join(dir, file), b);
-  return { file, bytes: b.byteLength, sha256: sha256(b) };
-}
-
-/** Temporary sibling folders of a checkpoint left by saves that did not finish, newest save first. */
-async function leftovers(dir: string): Promise<{ path: string; complete: boolean }[]> {
-  const prefix = tmpPrefix(dir);
-  const names = (await readdir(dirname(dir)).catch(() => [] as string[])).filter((n) => n.startsWith(prefix));
-  const out = await Promise.all(names.map(async (n) => ({ path: join(dirname(dir), n), complete: await exists(join(dirname(dir), n, 'model.json')) })));
-  // A finished new save (no .old suffix) is newer than the previous save it was replacing.
-  return out.sort((a, b) => Number(a.path.endsWith('.old')) - Number(b.path.endsWith('.old')));
-}
-
-/** When a crash left no folder under the real name, moves the newest complete leftover there. */
-async function recover(dir: string): Promise<void> {
-  if (await exists(dir)) return;
-  const best = (await leftovers(dir)).find((l) => l.complete);
-  if (best) await rename(best.path, dir).catch(() => {});
-}
+const MODEL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 /**
  * Writes a checkpoint folder atomically: a complete save, the previous one or (for an instant,
  * recovered by the next load) a complete temporary sibling is always there.
+ * @throws CheckpointError for a bad model name or sampler settings that are not data.
  */
 export async function saveCheckpoint(dir: string, data: CheckpointData): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true });
-  await recover(dir);
-  for (const l of await leftovers(dir)) await rm(l.path, { recursive: true, force: true });
-  const tmp = join(dirname(dir), `${tmpPrefix(dir)}${process.pid}-${randomBytes(4).toString('hex')}`);
-  await mkdir(tmp);
-  try {
-    const names = Object.keys(data.params);
-    const weights = await writeBlob(tmp, 'weights.bin', concat(names.map((n) => data.params[n]!.values)));
-    if (data.train) {
-      const t = data.train;
-      const optimizer = await writeBlob(tmp, 'optimizer.bin', concat(t.optimizer));
-      const chains = t.chains ? await writeBlob(tmp, 'chains.bin', t.chains) : undefined;
-      const train = { ...t, optimizer: { ...optimizer, lengths: t.optimizer.map((a) => a.length) }, chains };
-      await writeFile(join(tmp, 'train.json'), JSON.stringify(train, null, 2));
+  const names = Object.keys(data.models ?? {});
+  if (names.length === 0) throw new CheckpointError(dir, 'nothing to save: `models` holds no model');
+  for (const n of names) if (!MODEL_NAME.test(n)) throw new CheckpointError(dir, `model name ${JSON.stringify(n)} must be a letter then letters, digits, _ or - (it names files)`);
+  const sampler = data.sampler && checkSamplerData(data.sampler, `saving ${dir}`);
+  await writeFolderAtomically(dir, async (tmp) => {
+    const models: Record<string, unknown> = {};
+    for (const name of names) {
+      const m = data.models[name]!;
+      const params = Object.keys(m.params);
+      models[name] = {
+        netSpec: m.netSpec,
+        params: params.map((p) => ({ name: p, shape: m.params[p]!.shape, length: m.params[p]!.values.length })),
+        weights: await writeBlob(tmp, `${name}.weights.bin`, concat(params.map((p) => m.params[p]!.values))),
+        optimizer: m.optimizer && { ...(await writeBlob(tmp, `${name}.optimizer.bin`, concat(m.optimizer))), lengths: m.optimizer.map((a) => a.length) },
+        learningRate: m.learningRate,
+      };
     }
-    const model = {
-      format: FORMAT,
-      version: 1,
-      library: `@ebm/core@${__EBM_VERSION__}`,
-      netSpec: data.netSpec,
-      params: names.map((n) => ({ name: n, shape: data.params[n]!.shape, length: data.params[n]!.values.length })),
-      weights,
-      sampler: data.sampler,
-      preprocessing: data.preprocessing,
-      meta: data.meta,
-    };
-    // model.json appears last and whole: its presence marks the folder as a complete save.
-    await writeFile(join(tmp, 'model.json.part'), JSON.stringify(model, null, 2));
-    await rename(join(tmp, 'model.json.part'), join(tmp, 'model.json'));
-    const old = `${tmp}.old`;
-    const existed = await exists(dir);
-    if (existed) await rename(dir, old);
-    await rename(tmp, dir);
-    if (existed) await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
+    const t = data.train;
+    const train = t && { ...t, chains: t.chains ? await writeBlob(tmp, 'chains.bin', t.chains) : undefined };
+    await writeManifest(tmp, MANIFESTS[0], { format: FORMAT, version: 2, library: `@ebm/core@${__EBM_VERSION__}`, models, sampler, preprocessing: data.preprocessing, meta: data.meta, train });
+  });
+}
+
+/**
+ * Reads a checkpoint folder (format 2, or format 1 as one model named `energy`), checking every
+ * file against its manifest, every manifest against its NetSpec, and every value for being
+ * finite. Recovers a save that a crash left half-swapped.
+ * @throws CheckpointError naming the file and what is wrong with it.
+ */
+export async function loadCheckpoint(dir: string): Promise<CheckpointData> {
+  await recover(dir);
+  const path = join(dir, MANIFESTS[0]);
+  if (!(await exists(path)) && (await exists(join(dir, MANIFESTS[1])))) return loadV1(dir);
+  const c = await readJson(path);
+  if (c.format !== FORMAT) throw new CheckpointError(path, `format must be "${FORMAT}", got ${JSON.stringify(c.format)}`);
+  if (c.version !== 2) throw new CheckpointError(path, `version ${JSON.stringify(c.version)} is not supported`);
+  const models = plainObject(c.models, 'models', path);
+  if (!models || Object.keys(models).length === 0) throw new CheckpointError(path, 'holds no models');
+  const data: CheckpointData = { models: {} };
+  for (const [name, m] of Object.entries(models)) {
+    if (!MODEL_NAME.test(name)) throw new CheckpointError(path, `model name ${JSON.stringify(name)} is not allowed`);
+    const where = `${path} (model "${name}")`;
+    const o = plainObject(m, `models.${name}`, path)!;
+    const model = await readModel(dir, o, where, 'checkpoint.json');
+    if (o.optimizer !== undefined) model.optimizer = await readOptimizer(dir, o.optimizer, where, 'checkpoint.json');
+    if (o.learningRate !== undefined) model.learningRate = positiveNumber(o.learningRate, 'learningRate', where);
+    data.models[name] = model;
+  }
+  readExtras(c, data, path);
+  const t = plainObject(c.train, 'train', path);
+  if (t) data.train = await readTrain(dir, t, path, 'checkpoint.json');
+  return data;
+}
+
+/** Format 1: model.json + weights.bin (+ train.json, optimizer.bin, chains.bin), one model. */
+async function loadV1(dir: string): Promise<CheckpointData> {
+  const path = join(dir, MANIFESTS[1]);
+  const m = await readJson(path);
+  if (m.format !== FORMAT) throw new CheckpointError(path, `format must be "${FORMAT}", got ${JSON.stringify(m.format)}`);
+  if (m.version !== 1) throw new CheckpointError(path, `version ${JSON.stringify(m.version)} is not supported`);
+  const model = await readModel(dir, m, path, 'model.json');
+  const data: CheckpointData = { models: { energy: model } };
+  readExtras(m, data, path);
+  const trainPath = join(dir, 'train.json');
+  if (await exists(trainPath)) {
+    const t = await readJson(trainPath);
+    model.optimizer = await readOptimizer(dir, t.optimizer, trainPath, 'train.json');
+    model.learningRate = positiveNumber(t.learningRate, 'learningRate', trainPath);
+    data.train = await readTrain(dir, t, trainPath, 'train.json');
+    // Format 1 kept the current learning rate, not the guard's shrink: the scale is derived on resume.
+    if (data.train.learningRateScale === undefined) delete data.train.learningRateScale;
+  }
+  return data;
+}
+
+async function readModel(dir: string, o: Record<string, unknown>, where: string, owner: string): Promise<ModelState> {
+  const params = manifest(o.params, where);
+  const flat = await readBlob(dir, o.weights, owner);
+  const file = join(dir, (o.weights as BlobRef).file);
+  const parts = split(flat, params.map((p) => p.length), file);
+  const model: ModelState = { params: {} };
+  params.forEach((p, i) => (model.params[p.name] = { shape: p.shape, values: parts[i]! }));
+  if (o.netSpec !== undefined) {
+    try {
+      model.netSpec = parseNetSpec(o.netSpec);
+    } catch (e) {
+      throw new CheckpointError(where, (e as Error).message);
+    }
+    // The manifest must hold exactly the net's parameters and state, with their shapes.
+    const want = (({ params: ps, state }) => [...ps, ...state])(inferShapes(model.netSpec));
+    for (const w of want) {
+      const got = model.params[w.name];
+      if (!got) throw new CheckpointError(where, `lacks parameter "${w.name}" of its NetSpec`);
+      if (got.shape.length !== w.shape.length || got.shape.some((d, j) => d !== w.shape[j])) throw new CheckpointError(where, `parameter "${w.name}" has shape [${got.shape}], its NetSpec says [${w.shape}]`);
+    }
+    const names = new Set(want.map((w) => w.name));
+    for (const n of Object.keys(model.params)) if (!names.has(n)) throw new CheckpointError(where, `has parameter "${n}", which its NetSpec does not have`);
+  }
+  return model;
+}
+
+async function readOptimizer(dir: string, ref: unknown, where: string, owner: string): Promise<Float32Array[]> {
+  const lengths = (ref as { lengths?: unknown } | null)?.lengths;
+  if (!Array.isArray(lengths) || !lengths.every(isCount)) throw new CheckpointError(where, `optimizer.lengths must be a list of counts, got ${JSON.stringify(lengths)}`);
+  return split(await readBlob(dir, ref, owner), lengths as number[], join(dir, (ref as BlobRef).file));
+}
+
+async function readTrain(dir: string, t: Record<string, unknown>, where: string, owner: string): Promise<TrainState> {
+  const count = (k: string) => {
+    if (!isCount(t[k])) throw new CheckpointError(where, `${k} must be an integer >= 0, got ${JSON.stringify(t[k])}`);
+    return t[k] as number;
+  };
+  const seed = count('seed');
+  if (seed >= 2 ** 32) throw new CheckpointError(where, `seed must be below 2^32, got ${seed}`);
+  const train: TrainState = { iteration: count('iteration'), epoch: count('epoch'), seed, stepSize: positiveNumber(t.stepSize, 'stepSize', where) };
+  if (t.learningRateScale !== undefined) train.learningRateScale = positiveNumber(t.learningRateScale, 'learningRateScale', where);
+  if (t.chains !== undefined) train.chains = await readBlob(dir, t.chains, owner);
+  return train;
+}
+
+function readExtras(o: Record<string, unknown>, data: CheckpointData, where: string): void {
+  for (const k of ['sampler', 'preprocessing', 'meta'] as const) {
+    const v = plainObject(o[k], k, where);
+    if (v) data[k] = v;
   }
 }
 
-async function readJson(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new CheckpointError(path, 'file is missing or unreadable');
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new CheckpointError(path, `is not valid JSON (${(e as Error).message})`);
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CheckpointError(path, 'does not hold a JSON object');
-  return v as Record<string, unknown>;
+function positiveNumber(v: unknown, key: string, where: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new CheckpointError(where, `${key} must be a finite number > 0, got ${JSON.stringify(v)}`);
+  return v;
 }
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
-async function readBlob(dir: string, ref: unknown, owner: string): Promise<Float32Array> {
-  const r = ref as Partial<BlobRef> | null;
-  // A plain file name in the folder: never a path that leads elsewhere ("../outside.bin").
-  if (!r || typeof r !== 'object' || typeof r.file !== 'string' || !/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(r.file)) {
-    throw new CheckpointError(join(dir, owner), `has a bad binary file reference ${JSON.stringify(r?.file ?? r)}`);
-  }
-  if (!isCount(r.bytes) || r.bytes % 4 !== 0) throw new CheckpointError(join(dir, owner), `says ${r.file} has ${JSON.stringify(r.bytes)} bytes, not a whole number of float32 values`);
-  if (typeof r.sha256 !== 'string') throw new CheckpointError(join(dir, owner), `has no sha256 for ${r.file}`);
-  const path = join(dir, r.file);
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch {
-    throw new CheckpointError(path, 'file is missing or unreadable');
-  }
-  if (buf.byteLength !== r.bytes) throw new CheckpointError(path, `has ${buf.byteLength} bytes, ${owner} says ${r.bytes} (truncated or damaged)`);
-  if (sha256(buf) !== r.sha256) throw new CheckpointError(path, `sha256 does not match ${owner} (damaged)`);
-  // Copy into an aligned buffer: Buffer slices may start at any byte offset.
-  const out = new Float32Array(buf.byteLength / 4);
-  new Uint8Array(out.buffer).set(buf);
-  const bad = out.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new CheckpointError(path, `value ${bad} is ${out[bad]} (not finite)`);
-  return out;
-}
-
-function split(flat: Float32Array, lengths: number[], file: string): Float32Array[] {
-  const total = lengths.reduce((a, b) => a + b, 0);
-  if (total !== flat.length) throw new CheckpointError(file, `holds ${flat.length} values, the manifest lists ${total}`);
-  let o = 0;
-  return lengths.map((n) => flat.slice(o, (o += n)));
-}
-
-/** Validates the parameter manifest; returns it typed. */
+/** Validates a parameter manifest; returns it typed. */
 function manifest(params: unknown, where: string): { name: string; shape: number[]; length: number }[] {
   if (!Array.isArray(params)) throw new CheckpointError(where, 'has no parameter manifest');
   const seen = new Set<string>();
@@ -209,71 +222,4 @@ function plainObject(v: unknown, key: string, where: string): Record<string, unk
   if (v === undefined) return undefined;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CheckpointError(where, `${key} must be an object, got ${JSON.stringify(v)}`);
   return v as Record<string, unknown>;
-}
-
-/**
- * Reads a checkpoint folder, checking every file against its manifest, the manifest against the
- * NetSpec, and every value for being finite. Recovers a save that a crash left half-swapped.
- * @throws CheckpointError naming the file and what is wrong with it.
- */
-export async function loadCheckpoint(dir: string): Promise<CheckpointData> {
-  await recover(dir);
-  const modelPath = join(dir, 'model.json');
-  const model = await readJson(modelPath);
-  if (model.format !== FORMAT) throw new CheckpointError(modelPath, `format must be "${FORMAT}", got ${JSON.stringify(model.format)}`);
-  if (model.version !== 1) throw new CheckpointError(modelPath, `version ${JSON.stringify(model.version)} is not supported`);
-  const params = manifest(model.params, modelPath);
-  const flat = await readBlob(dir, model.weights, 'model.json');
-  const parts = split(flat, params.map((p) => p.length), join(dir, 'weights.bin'));
-  const data: CheckpointData = { params: {} };
-  params.forEach((p, i) => (data.params[p.name] = { shape: p.shape, values: parts[i]! }));
-  if (model.netSpec !== undefined) {
-    try {
-      data.netSpec = parseNetSpec(model.netSpec);
-    } catch (e) {
-      throw new CheckpointError(modelPath, (e as Error).message);
-    }
-    // The manifest must hold exactly the net's parameters and state, with their shapes.
-    const want = (({ params: ps, state }) => [...ps, ...state])(inferShapes(data.netSpec));
-    for (const w of want) {
-      const got = data.params[w.name];
-      if (!got) throw new CheckpointError(modelPath, `lacks parameter "${w.name}" of its NetSpec`);
-      if (got.shape.length !== w.shape.length || got.shape.some((d, j) => d !== w.shape[j])) throw new CheckpointError(modelPath, `parameter "${w.name}" has shape [${got.shape}], its NetSpec says [${w.shape}]`);
-    }
-    const names = new Set(want.map((w) => w.name));
-    for (const n of Object.keys(data.params)) if (!names.has(n)) throw new CheckpointError(modelPath, `has parameter "${n}", which its NetSpec does not have`);
-  }
-  for (const k of ['sampler', 'preprocessing', 'meta'] as const) {
-    const v = plainObject(model[k], k, modelPath);
-    if (v) data[k] = v;
-  }
-  const trainPath = join(dir, 'train.json');
-  if (await exists(trainPath)) {
-    const t = await readJson(trainPath);
-    const count = (k: string) => {
-      if (!isCount(t[k])) throw new CheckpointError(trainPath, `${k} must be an integer >= 0, got ${JSON.stringify(t[k])}`);
-      return t[k] as number;
-    };
-    const positive = (k: string) => {
-      const v = t[k];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new CheckpointError(trainPath, `${k} must be a finite number > 0, got ${JSON.stringify(v)}`);
-      return v;
-    };
-    const seed = count('seed');
-    if (seed >= 2 ** 32) throw new CheckpointError(trainPath, `seed must be below 2^32, got ${seed}`);
-    const optRef = t.optimizer as { lengths?: unknown } | null;
-    const lengths = optRef?.lengths;
-    if (!Array.isArray(lengths) || !lengths.every(isCount)) throw new CheckpointError(trainPath, `optimizer.lengths must be a list of counts, got ${JSON.stringify(lengths)}`);
-    data.train = {
-      iteration: count('iteration'),
-      epoch: count('epoch'),
-      seed,
-      learningRate: positive('learningRate'),
-      stepSize: positive('stepSize'),
-      optimizer: split(await readBlob(dir, optRef, 'train.json'), lengths as number[], join(dir, 'optimizer.bin')),
-    };
-    if (t.learningRateScale !== undefined) data.train.learningRateScale = positive('learningRateScale');
-    if (t.chains !== undefined) data.train.chains = await readBlob(dir, t.chains, 'train.json');
-  }
-  return data;
 }

@@ -4,6 +4,7 @@ import { InvalidOptionError } from '../errors';
 import { checkKeys, nonNegative, oneOf, positive, positiveInt, seedOf } from '../options';
 import { deriveSeed, gaussianArray, tfSeed } from '../random';
 import { takeScalar } from '../read';
+import { projectionFn, type ProjectionOption } from './projection';
 import { tf, type Tensor, type Tensor1D } from '../tf';
 
 /**
@@ -48,9 +49,11 @@ export interface LangevinOptions {
    * An orthogonal linear projection applied to every move x_{t+1} − x_t before it is taken, so the
    * chain stays on an affine subspace through x0 (constrained sampling). Super-resolution keeps the
    * block means of a low-resolution input with move ↦ move − upsample(blockMean(move))
-   * (3D DescriptorNet, sr_exp.py). Called inside a tidy; must not dispose its input.
+   * (3D DescriptorNet, sr_exp.py): `{ kind: 'blockMeans', factor: 2 }`. A named projection is
+   * data a checkpoint can keep; a function of the move (called inside a tidy, must not dispose
+   * its input) works too but cannot be saved.
    */
-  project?: (move: Tensor) => Tensor;
+  project?: ProjectionOption;
   /** Seed of the injected noise; default 0. */
   seed?: number;
   /** Stops the chain between steps. */
@@ -77,8 +80,8 @@ export interface LangevinResult {
   stats: LangevinStats;
 }
 
-type Optional = 'refSigma' | 'gradClip' | 'clamp' | 'mask' | 'project' | 'signal';
-type Resolved = Required<Omit<LangevinOptions, Optional>> & Pick<LangevinOptions, Optional>;
+type Optional = 'refSigma' | 'gradClip' | 'clamp' | 'mask' | 'signal';
+type Resolved = Required<Omit<LangevinOptions, Optional | 'project'>> & Pick<LangevinOptions, Optional> & { project?: (move: Tensor) => Tensor };
 
 /** Validates sampler options and fills defaults. @throws InvalidOptionError naming the option. */
 export function resolveLangevinOptions(o: LangevinOptions, fn = 'langevin'): Resolved {
@@ -95,10 +98,9 @@ export function resolveLangevinOptions(o: LangevinOptions, fn = 'langevin'): Res
     gradClip: o.gradClip === undefined ? undefined : positive(fn, 'gradClip', o.gradClip),
     clamp: o.clamp,
     mask: o.mask,
-    project: o.project,
+    project: o.project === undefined ? undefined : projectionFn(o.project, fn),
     signal: o.signal,
   };
-  if (o.project !== undefined && typeof o.project !== 'function') throw new InvalidOptionError(fn, 'project', o.project, 'a function of the move');
   if (o.clamp !== undefined && !(Array.isArray(o.clamp) && o.clamp.length === 2 && o.clamp[0] < o.clamp[1])) {
     throw new InvalidOptionError(fn, 'clamp', o.clamp, '[lo, hi] with lo < hi');
   }

@@ -46,7 +46,14 @@ export abstract class Optimizer {
   protected abstract make(learningRate: number): tf.Optimizer;
 
   private get opt(): tf.Optimizer {
-    return (this.current ??= this.make(this.lr));
+    return (this.current ??= this.fresh());
+  }
+
+  /** A new tfjs optimizer whose own tensors (momentum's scalar) survive a caller's tf.tidy. */
+  private fresh(): tf.Optimizer {
+    const o = this.make(this.lr);
+    for (const v of Object.values(o)) if (v instanceof tf.Tensor) tf.keep(v);
+    return o;
   }
 
   get learningRate(): number {
@@ -55,7 +62,10 @@ export abstract class Optimizer {
 
   set learningRate(lr: number) {
     this.lr = positive('Optimizer', 'learningRate', lr);
-    if (this.current) (this.current as unknown as { learningRate: number }).learningRate = lr;
+    // tfjs's SGD and momentum read the rate from a scalar that only setLearningRate remakes.
+    const o = this.current as unknown as { learningRate: number; setLearningRate?: (lr: number) => void } | undefined;
+    if (o?.setLearningRate) o.setLearningRate(lr);
+    else if (o) o.learningRate = lr;
   }
 
   /** θ ← step(θ, g + λ·θ). `grads` are borrowed; names not in `params` are ignored. */
@@ -72,38 +82,57 @@ export abstract class Optimizer {
     });
   }
 
-  /** The optimizer state as plain arrays: [step, slots...] in parameter order. */
+  /** The optimizer state as plain arrays: [step, slots... in parameter order, extras...]. */
   async getState(): Promise<Float32Array[]> {
     const ws = await this.opt.getWeights();
     const out: Float32Array[] = [];
     for (const w of ws) out.push(Float32Array.from(await w.tensor.data()));
     // The step count comes back as a fresh scalar; the slots are the optimizer's own variables.
     ws[0]?.tensor.dispose();
-    return out;
+    return [...out, ...(await this.extraState(this.opt))];
+  }
+
+  /** State tfjs's getWeights leaves out but an exact resume needs (see Adam). */
+  protected async extraState(_opt: tf.Optimizer): Promise<Float32Array[]> {
+    return [];
+  }
+
+  protected setExtraState(_opt: tf.Optimizer, _extra: Float32Array[]): void {}
+
+  /** How many extra arrays `extraState` adds. */
+  protected get extraCount(): number {
+    return 0;
   }
 
   /** Restores a state from `getState()` for the same parameters (shapes taken from `params`). */
   async setState(params: Readonly<Record<string, Variable>>, state: Float32Array[]): Promise<void> {
     const vars = Object.values(params);
     this.current?.dispose();
-    this.current = this.make(this.lr);
+    this.current = this.fresh();
     // A state saved before the first update holds only the step count (0): the fresh optimizer is it.
-    if (state.length <= 1) return;
+    if (state.length <= 1 + this.extraCount && state[0]![0] === 0) return;
     const slots = this.slotNames();
-    if (state.length !== 1 + slots.length * vars.length) throw new InvalidOptionError('Optimizer.setState', 'state', `${state.length} arrays`, `${1 + slots.length * vars.length} (step and ${slots.join(', ')} per parameter)`);
-    const named = state.map((a, i) => {
+    const base = 1 + slots.length * vars.length;
+    // Without the extras (states saved by format 1 checkpoints) tfjs recomputes them from the step.
+    if (state.length !== base && state.length !== base + this.extraCount) throw new InvalidOptionError('Optimizer.setState', 'state', `${state.length} arrays`, `${base + this.extraCount} (step, ${slots.join(', ')} per parameter${this.extraCount ? ' and the extras' : ''})`);
+    const extra = state.slice(base);
+    const named = state.slice(0, base).map((a, i) => {
       const v = vars[(i - 1) % vars.length]!;
       return { name: i === 0 ? 'iter' : `${v.name}/${slots[Math.floor((i - 1) / vars.length)]}`, tensor: tf.tensor(a, i === 0 ? [] : v.shape) };
     });
     await this.opt.setWeights(named);
     for (const n of named) n.tensor.dispose();
+    if (extra.length) this.setExtraState(this.opt, extra);
   }
 
   /** Names of the per-parameter slots in state order (tfjs's own names). */
   protected abstract slotNames(): string[];
 
   dispose(): void {
+    // tfjs's momentum optimizer does not dispose the learning-rate scalar of its SGD base.
+    const c = (this.current as unknown as { c?: Tensor } | undefined)?.c;
     this.current?.dispose();
+    if (c && !c.isDisposed) c.dispose();
     this.current = undefined;
   }
 }
@@ -132,6 +161,29 @@ export class Adam extends Optimizer {
   protected slotNames(): string[] {
     return ['m', 'v'];
   }
+
+  // tfjs's Adam keeps β^t as a running product but its setWeights recomputes it as pow(β, t):
+  // the two differ in the last bit, so an exact resume saves the products themselves.
+  protected async extraState(opt: tf.Optimizer): Promise<Float32Array[]> {
+    const acc = accumulators(opt);
+    return acc ? [Float32Array.from(await acc[0].data()), Float32Array.from(await acc[1].data())] : [];
+  }
+
+  protected setExtraState(opt: tf.Optimizer, extra: Float32Array[]): void {
+    const acc = accumulators(opt);
+    if (!acc) return;
+    tf.tidy(() => acc.forEach((v, i) => v.assign(tf.scalar(extra[i]![0]!))));
+  }
+
+  protected get extraCount(): number {
+    return 2;
+  }
+}
+
+/** Adam's β1^t and β2^t variables (made at its first update). */
+function accumulators(opt: tf.Optimizer): [Variable, Variable] | undefined {
+  const o = opt as unknown as { accBeta1?: Variable; accBeta2?: Variable };
+  return o.accBeta1 && o.accBeta2 ? [o.accBeta1, o.accBeta2] : undefined;
 }
 
 /** Stochastic gradient descent with heavy-ball momentum and optional L2 weight decay. */

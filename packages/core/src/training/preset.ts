@@ -10,6 +10,7 @@ import type { NetSpec } from '../netspec/types';
 import { checkKeys } from '../options';
 import { noiseInit, persistentChains, replayBuffer, type ChainInitializer, type NoiseSpec } from '../sampling/init';
 import type { LangevinOptions } from '../sampling/langevin';
+import type { Projection } from '../sampling/projection';
 import type { TrainMleOptions } from './train-mle';
 
 /** Where chains start, as data (see `chainInit`). */
@@ -21,8 +22,8 @@ export type ChainInitSpec =
 export interface Preset {
   /** The energy net. */
   net: NetSpec;
-  /** Langevin settings (`langevin` / `trainMle`'s `sampler`), data only. */
-  sampler: Omit<LangevinOptions, 'mask' | 'project' | 'seed' | 'signal'>;
+  /** Langevin settings (`langevin` / `trainMle`'s `sampler`), data only: a projection is a named one. */
+  sampler: Omit<LangevinOptions, 'mask' | 'project' | 'seed' | 'signal'> & { project?: Projection };
   init: ChainInitSpec;
   /** The rest of `trainMle`'s options. */
   train: Omit<TrainMleOptions, 'sampler' | 'init' | 'checkpoint' | 'resume' | 'signal'>;

@@ -55,3 +55,23 @@ export function scheduleFactor(s: Schedule, t: number): number {
     }
   }
 }
+
+/**
+ * Noise annealing across training, as data: the Langevin noise is multiplied by 1 until `until`
+ * then 0 ('step', 3D DescriptorNet), or by 1 − t/until, floored at 0 ('linear').
+ */
+export type NoiseAnneal = { kind: 'step' | 'linear'; until: number };
+
+/** Validates a noise annealing. */
+export function checkNoiseAnneal(a: NoiseAnneal, fn: string, name = 'noiseAnneal'): NoiseAnneal {
+  checkKeys(fn, name, a, ['kind', 'until']);
+  if (a.kind !== 'step' && a.kind !== 'linear') throw new InvalidOptionError(fn, `${name}.kind`, a.kind, "'step' or 'linear'");
+  positive(fn, `${name}.until`, a.until);
+  return a;
+}
+
+/** The noise factor of an annealing at iteration t (1 without one). */
+export function noiseFactor(a: NoiseAnneal | undefined, t: number): number {
+  if (!a) return 1;
+  return a.kind === 'step' ? (t < a.until ? 1 : 0) : Math.max(0, 1 - t / a.until);
+}
