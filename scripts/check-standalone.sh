@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# "Installs alone": for each modality package, pack it with @ebm/core, install the two tarballs
+# "Installs alone": for each modality package, pack it with @ebm/core and @ebm/geometry, install the tarballs
 # into a fresh npm project (onnxruntime-node's postinstall skipped, as the READMEs document), and
 # run the package README's quick start as ESM and as CJS. Run after `pnpm build`.
 set -euo pipefail
@@ -7,13 +7,13 @@ cd "$(dirname "$0")/.."
 root=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for pkg in core voxel pointcloud; do (cd "packages/$pkg" && pnpm pack --pack-destination "$tmp" >/dev/null); done
+for pkg in core geometry voxel pointcloud; do (cd "packages/$pkg" && pnpm pack --pack-destination "$tmp" >/dev/null); done
 for pkg in voxel pointcloud; do
   echo "=== @ebm/$pkg"
   mkdir "$tmp/app-$pkg"
   cd "$tmp/app-$pkg"
   npm init -y >/dev/null
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "$tmp"/ebm-core-*.tgz "$tmp"/ebm-$pkg-*.tgz
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "$tmp"/ebm-core-*.tgz "$tmp"/ebm-geometry-*.tgz "$tmp"/ebm-$pkg-*.tgz
   # The quick start, as written in the README (ESM, top-level await) ...
   node -e '
 const fs = require("fs");

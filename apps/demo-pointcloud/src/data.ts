@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { describeFolder, InputError, loadMesh, readClassFolders, readDataFolder, type ClassSplit } from '@ebm/core';
-import { CLOUD_EXTENSIONS, loadPointCloud, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
+import { CLOUD_EXTENSIONS, loadCloud, loadMesh, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
 
 export const CATEGORIES = ['bunny', ...SHAPE_CATEGORIES] as const;
 
@@ -27,7 +27,7 @@ export async function categoryClouds(category: string, n: number, points: number
  */
 export async function folderClouds(dir: string, points: number, seed: number, strict = false): Promise<{ clouds: PointCloud[]; source: string }> {
   let i = 0;
-  const d = await readDataFolder(dir, CLOUD_EXTENSIONS, (path) => loadPointCloud(path, { points, seed: seed + i++ }), { strict, what: 'point-cloud or mesh' });
+  const d = await readDataFolder(dir, CLOUD_EXTENSIONS, (path) => loadCloud(path, { points, seed: seed + i++ }), { strict, what: 'point-cloud or mesh' });
   return { clouds: d.items, source: describeFolder(dir, d, 'clouds') };
 }
 
@@ -38,13 +38,13 @@ export async function folderClouds(dir: string, points: number, seed: number, st
 export async function loadSplit(data: string | undefined, category: string, nTrain: number, nHeld: number, points: number, seed: number, strict = false): Promise<{ train: PointCloud[]; held: PointCloud[]; source: string }> {
   if (data === undefined) {
     const train = await categoryClouds(category, nTrain, points, seed);
-    const held = await categoryClouds(category, nHeld, points, seed + 1000);
+    const held = await categoryClouds(category, nHeld, points, seed + SEED_OFFSET.test);
     return { train, held, source: category === 'bunny' ? `the Stanford bunny (stl-models), ${nTrain} surface samples` : `${nTrain} procedural ${category}s` };
   }
   const { clouds: all, source } = await folderClouds(data, points, seed, strict);
   if (all.length < 2) throw new InputError(`${data}: needs at least 2 clouds (training and held-out), found ${all.length}`);
-  const held = Math.max(1, Math.floor(all.length / 4));
-  return { train: all.slice(0, all.length - held), held: all.slice(all.length - held), source: `${source}, ${held} held out` };
+  const { train, held } = holdOut(all);
+  return { train, held, source: `${source}, ${held.length} held out` };
 }
 
 export interface LabelledClouds extends ClassSplit<PointCloud> {
@@ -67,9 +67,9 @@ export async function loadClasses(data: string | undefined, perClass: { train: n
   for (const [k, c] of CATEGORIES.entries()) {
     d.classes.push(c);
     const add = async (part: 'train' | 'val' | 'test', n: number, offset: number) => (await categoryClouds(c, n, points, seed + offset + k, 'random')).forEach((x) => (d[part].push(x), d[`${part}Labels`].push(k)));
-    await add('train', perClass.train, 0);
-    await add('val', perClass.val, 2000);
-    await add('test', perClass.test, 1000);
+    await add('train', perClass.train, SEED_OFFSET.train);
+    await add('val', perClass.val, SEED_OFFSET.val);
+    await add('test', perClass.test, SEED_OFFSET.test);
   }
   return { ...d, source: `${CATEGORIES.length} classes (bunny and procedural shapes, random turns about the up axis), ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test clouds each` };
 }

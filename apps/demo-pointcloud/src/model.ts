@@ -3,7 +3,7 @@ import { noiseInit, type Energy, type Net, type RunReport } from '@ebm/core';
 import { cloudsToTensor, gpointnetCpu, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext } from './context';
 import { BETA1, DATA_NOISE, INIT_STD, SAMPLER, SETTINGS } from './settings';
-import { trainDescriptor } from './train';
+import { trainWithReport } from '@ebm/demo-kit';
 
 /**
  * Learns a Generative PointNet on clouds: short-run chains from N(0, 0.3²) every iteration (the
@@ -14,24 +14,23 @@ export async function trainPointNet(ctx: TaskContext, train: PointCloud[], repor
   const spec = gpointnetCpu(s.points);
   const data = cloudsToTensor(train);
   try {
-    return await trainDescriptor(
+    return await trainWithReport(
       {
         label: task,
-        data,
         spec,
-        init: noiseInit([s.points, 3], { dist: 'gaussian', std: INIT_STD }),
-        numSynthesized: Math.min(train.length, 16),
-        sampler: SAMPLER,
-        iterations: s.iterations,
-        learningRate: s.learningRate,
-        beta1: BETA1,
-        energyL2: 0,
-        dataNoise: DATA_NOISE,
-        batchSize: Math.min(train.length, 16),
-        checkpointDir: join(ctx.out, 'checkpoint'),
-        preprocessing: { points: s.points, normalize: 'unit-sphere', initStd: INIT_STD },
-        meta: { task, source },
-        seed: ctx.seed,
+        data,
+        train: {
+          sampler: SAMPLER,
+          init: noiseInit([s.points, 3], { dist: 'gaussian', std: INIT_STD }),
+          batchSize: Math.min(train.length, 16),
+          numSynthesized: Math.min(train.length, 16),
+          iterations: s.iterations,
+          optimizer: { learningRate: s.learningRate, beta1: BETA1 },
+          energyL2: 0,
+          dataNoise: DATA_NOISE,
+          checkpoint: { dir: join(ctx.out, 'checkpoint'), every: Math.max(1, Math.floor(s.iterations / 4)), name: 'descriptor', netSpec: spec, preprocessing: { points: s.points, normalize: 'unit-sphere', initStd: INIT_STD }, meta: { task, source } },
+          seed: ctx.seed,
+        },
       },
       report,
     );

@@ -13,7 +13,8 @@ import { presets } from '@ebm/pointcloud';
  * updates and with linearly decaying noise); without it MMD-CD 0.013 against 0.011 for training
  * clouds and COV 0.375 (linearly decaying noise on top of that: MMD-CD 0.0135, COV 0.25).
  */
-export type Mode = 'smoke' | 'quick' | 'full';
+export type { Mode } from '@ebm/demo-kit';
+import type { Mode } from '@ebm/demo-kit';
 
 export interface CloudSettings {
   points: number;

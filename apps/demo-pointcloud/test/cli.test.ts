@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { contractTests, demoCli } from '@ebm/demo-kit/testing';
 
-const exec = promisify(execFile);
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
 let dir: string;
@@ -15,15 +13,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [MAIN, ...args], { env: { ...process.env, EBM_BACKEND: 'cpu' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = demoCli(MAIN);
 
 const metricsOf = async (out: string) => JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
 const expectFiles = async (out: string, files: string[]) => {
@@ -59,8 +49,7 @@ it('reconstruct, interpolate and classify --smoke report their metrics', async (
 });
 
 it('reads a folder of clouds and meshes', async () => {
-  const { encodePly, makeClouds } = await import('@ebm/pointcloud');
-  const { encodeStl } = await import('@ebm/core');
+  const { encodePly, encodeStl, makeClouds } = await import('@ebm/pointcloud');
   const data = join(dir, 'tori');
   await mkdir(data);
   for (const [i, c] of makeClouds('torus', 3, { points: 100, seed: 1 }).entries()) await writeFile(join(data, `t${i}.ply`), encodePly(c));
@@ -71,7 +60,6 @@ it('reads a folder of clouds and meshes', async () => {
 });
 
 it.each([
-  [['fly'], /^demo-pointcloud: unknown task "fly" \(tasks: generate, reconstruct, interpolate, classify; see --help\)$/],
   [['generate', '--category', 'sofa'], /^demo-pointcloud: unknown --category "sofa" \(bunny, chair, table, torus, cup\)$/],
   [['classify', '--category', 'cup'], /^demo-pointcloud: --category does not apply to classify/],
   [['generate', '--data', 'no-such-dir'], /^demo-pointcloud: no-such-dir: cannot read the folder \(ENOENT\)$/],
@@ -93,34 +81,4 @@ it('a --data folder of damaged files only fails in one line naming the first, ex
   expect(strict.stderr.trim().split('\n').pop()).toBe(`demo-pointcloud: ${join(data, 'broken.xyz')}: line 2: expected "x y z", got "not a point"`);
 });
 
-it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {
-  const metrics = [];
-  for (const k of [1, 2]) {
-    const out = join(dir, `repro-${k}`);
-    const r = await cli('generate', '--smoke', '--out', out);
-    expect(r.code).toBe(0);
-    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-    delete m.seconds;
-    metrics.push(m);
-  }
-  expect(metrics[1]).toEqual(metrics[0]);
-});
-
-it.each([
-  ['an existing file', (d: string) => join(d, 'file.txt'), /--out \S+file\.txt: exists and is not a folder$/],
-  ['a folder under /proc', () => '/proc/ebm-run', /--out \/proc\/ebm-run: cannot (create|write in) /],
-])('--out naming %s fails before training, in one line, exit 2', async (_, out, msg) => {
-  await writeFile(join(dir, 'file.txt'), 'x');
-  const t = Date.now();
-  const r = await cli('generate', '--smoke', '--out', out(dir));
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr.trim()).toMatch(msg);
-  expect(Date.now() - t).toBeLessThan(15000);
-});
-
-it('--seed -1 is refused in one line', async () => {
-  const r = await cli('generate', '--smoke', '--seed', '-1');
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-});
+contractTests({ name: 'demo-pointcloud', cli, tasks: ['generate', 'reconstruct', 'interpolate', 'classify'], smoke: ['generate', '--smoke'], dir: () => dir });

@@ -1,4 +1,4 @@
-import { InputError } from '@ebm/core';
+import { InputError } from '@ebm/demo-kit';
 import { readFile } from 'node:fs/promises';
 
 

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { checkReportInBrowser, contractTests, demoCli } from '@ebm/demo-kit/testing';
 import { mmd2, modeMetrics, ringModes, sampleRing } from '../src/ring';
 
-const exec = promisify(execFile);
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
 let dir: string;
@@ -17,15 +14,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [MAIN, ...args], { env: { ...process.env, EBM_BACKEND: 'cpu' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = demoCli(MAIN);
 
 describe('ring metrics', () => {
   it('score the data itself as covering every mode at its own spread', () => {
@@ -76,10 +65,6 @@ describe('demo-toy CLI', () => {
 
   it.each([
     [['ring', '--data', 'missing.csv'], /^demo-toy: missing\.csv: cannot read \(ENOENT\)$/],
-    [['spiral'], /^demo-toy: unknown task "spiral" \(tasks: ring; see --help\)$/],
-    [['ring', '--seed', 'x'], /^demo-toy: --seed must be a non-negative integer, got "x"$/],
-    [['ring', '--bogus'], /^demo-toy: Unknown option '--bogus'/],
-    [['ring', 'extra'], /^demo-toy: unexpected argument "extra" \(see --help\)$/],
   ])('%j fails with one line and exit code 2', async (args, msg) => {
     const r = await cli(...args);
     expect(r.code).toBe(2);
@@ -106,59 +91,17 @@ describe('demo-toy CLI', () => {
   });
 });
 
-it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {
-  const metrics = [];
-  for (const k of [1, 2]) {
-    const out = join(dir, `repro-${k}`);
-    const r = await cli('ring', '--smoke', '--seed', '0', '--out', out);
-    expect(r.code).toBe(0);
-    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-    delete m.seconds;
-    metrics.push(m);
-  }
-  expect(metrics[1]).toEqual(metrics[0]);
-});
-
-it.each([
-  ['an existing file', (d: string) => join(d, 'file.txt'), /--out \S+file\.txt: exists and is not a folder$/],
-  ['a folder under /proc', () => '/proc/ebm-run', /--out \/proc\/ebm-run: cannot (create|write in) /],
-])('--out naming %s fails before training, in one line, exit 2', async (_, out, msg) => {
-  await writeFile(join(dir, 'file.txt'), 'x');
-  const t = Date.now();
-  const r = await cli('ring', '--smoke', '--out', out(dir));
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr.trim()).toMatch(msg);
-  expect(Date.now() - t).toBeLessThan(15000);
-});
-
-it('--seed -1 is refused in one line', async () => {
-  const r = await cli('ring', '--smoke', '--seed', '-1');
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-});
-
-/** Chromium from Debian's package, where installed (CI installs it and sets EBM_REQUIRE_BROWSER=1). */
-function chromium(): string | undefined {
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;
-  if (process.env.EBM_REQUIRE_BROWSER) throw new Error('EBM_REQUIRE_BROWSER is set but no chromium is installed (apt-get install chromium)');
-  return undefined;
-}
-
 it('report.html of a smoke run renders in headless Chromium: every image loads, the SVG charts draw, no errors', async () => {
-  const browser = chromium();
-  if (!browser) {
+  const out = join(dir, 'browser');
+  expect((await cli('ring', '--smoke', '--out', out)).code).toBe(0);
+  const check = await checkReportInBrowser(out);
+  if (!check) {
     console.warn('report rendering check not run: no chromium here (apt-get install chromium; CI runs it)');
     return;
   }
-  const out = join(dir, 'browser');
-  expect((await cli('ring', '--smoke', '--out', out)).code).toBe(0);
-  const html = await readFile(join(out, 'report.html'), 'utf8');
-  // A probe that records failed loads and script errors, then writes what it saw into the DOM.
-  const probe = `<script>window.__errors=[];addEventListener('error',function(e){__errors.push(String(e.message||(e.target&&e.target.src)))},true);addEventListener('load',function(){var imgs=[].slice.call(document.images);document.body.setAttribute('data-check',JSON.stringify({images:imgs.length,broken:imgs.filter(function(i){return !i.complete||i.naturalWidth===0}).map(function(i){return i.src}),lines:document.querySelectorAll('svg polyline').length,errors:__errors}))});</script>`;
-  await writeFile(join(out, 'checked.html'), html.replace('<head>', `<head>${probe}`));
-  const { stdout } = await exec(browser, ['--headless', '--no-sandbox', '--disable-gpu', '--virtual-time-budget=5000', '--dump-dom', `file://${join(out, 'checked.html')}`], { maxBuffer: 1 << 24 });
-  const check = JSON.parse(/data-check="([^"]*)"/.exec(stdout)![1]!.replace(/&quot;/g, '"'));
   expect(check).toEqual({ images: 1, broken: [], lines: 6, errors: [] });
+  const html = await readFile(join(out, 'report.html'), 'utf8');
   expect(html).toContain('✓ beats baseline');
 }, 120000);
+
+contractTests({ name: 'demo-toy', cli, tasks: ['ring'], smoke: ['ring', '--smoke'], dir: () => dir });

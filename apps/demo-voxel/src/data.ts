@@ -1,18 +1,17 @@
-import { describeFolder, InputError, readClassFolders, readDataFolder, type ClassSplit } from '@ebm/core';
-import { CATEGORIES, loadVoxels, makeShapes, type Category, type VoxelGrid } from '@ebm/voxel';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
+import { SHAPE_CATEGORIES, loadGrid, makeGrids, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
 const EXTENSIONS = ['.binvox', '.npy', '.obj', '.stl', '.off', '.ply'];
-
 
 /** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */
 export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, strict = false): Promise<{ grids: VoxelGrid[]; source: string }> {
   if (data === undefined) {
-    if (!CATEGORIES.includes(category as Category)) throw new InputError(`unknown --category "${category}" (${CATEGORIES.join(', ')})`);
-    return { grids: makeShapes(category as Category, n, { size, seed }), source: `${n} procedural ${category}s` };
+    if (!SHAPE_CATEGORIES.includes(category as ShapeCategory)) throw new InputError(`unknown --category "${category}" (${SHAPE_CATEGORIES.join(', ')})`);
+    return { grids: makeGrids(category as ShapeCategory, n, { size, seed }), source: `${n} procedural ${category}s` };
   }
   // A damaged file is skipped with a warning naming it (--strict: stops the run in one line).
   const d = await readDataFolder(data, EXTENSIONS, async (path) => {
-    const g = await loadVoxels(path, { size });
+    const g = await loadGrid(path, { size });
     if (g.dims.some((n) => n !== size)) throw new InputError(`${path}: is ${g.dims.join('×')}, this run uses ${size}³ grids`);
     return g;
   }, { strict, what: 'voxel or mesh' });
@@ -26,12 +25,12 @@ export async function loadShapes(data: string | undefined, category: string, n: 
 export async function loadSplit(data: string | undefined, category: string, nTrain: number, nTest: number, size: number, seed: number, strict = false): Promise<{ train: VoxelGrid[]; test: VoxelGrid[]; source: string }> {
   if (data === undefined) {
     const { grids, source } = await loadShapes(undefined, category, nTrain, size, seed);
-    return { train: grids, test: makeShapes(category as Category, nTest, { size, seed: seed + 1000 }), source };
+    return { train: grids, test: makeGrids(category as ShapeCategory, nTest, { size, seed: seed + SEED_OFFSET.test }), source };
   }
   const { grids, source } = await loadShapes(data, category, 0, size, seed, strict);
   if (grids.length < 2) throw new InputError(`${data}: needs at least 2 shapes (training and held-out), found ${grids.length}`);
-  const held = Math.max(1, Math.floor(grids.length / 4));
-  return { train: grids.slice(0, grids.length - held), test: grids.slice(grids.length - held), source: `${source} (${held} held out)` };
+  const { train, held } = holdOut(grids);
+  return { train, test: held, source: `${source} (${held.length} held out)` };
 }
 
 export interface LabelledShapes extends ClassSplit<VoxelGrid> {
@@ -50,12 +49,12 @@ export async function loadClasses(data: string | undefined, perClass: { train: n
     return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test shapes)` };
   }
   const d: ClassSplit<VoxelGrid> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };
-  CATEGORIES.forEach((c, k) => {
+  SHAPE_CATEGORIES.forEach((c, k) => {
     d.classes.push(c);
-    const add = (part: 'train' | 'val' | 'test', n: number, offset: number) => makeShapes(c, n, { size, seed: seed + offset + k, pose: 'random' }).forEach((g) => (d[part].push(g), d[`${part}Labels`].push(k)));
-    add('train', perClass.train, 0);
-    add('val', perClass.val, 2000);
-    add('test', perClass.test, 1000);
+    const add = (part: 'train' | 'val' | 'test', n: number, offset: number) => makeGrids(c, n, { size, seed: seed + offset + k, pose: 'random' }).forEach((g) => (d[part].push(g), d[`${part}Labels`].push(k)));
+    add('train', perClass.train, SEED_OFFSET.train);
+    add('val', perClass.val, SEED_OFFSET.val);
+    add('test', perClass.test, SEED_OFFSET.test);
   });
-  return { ...d, source: `${CATEGORIES.length} procedural classes in random poses, ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test shapes each` };
+  return { ...d, source: `${SHAPE_CATEGORIES.length} procedural classes in random poses, ${perClass.train} training + ${perClass.val} validation + ${perClass.test} test shapes each` };
 }

@@ -17,7 +17,8 @@ export interface VoxelSettings {
   energyL2: number;
 }
 
-export type Mode = 'smoke' | 'quick' | 'full';
+export type { Mode } from '@ebm/demo-kit';
+import type { Mode } from '@ebm/demo-kit';
 
 /** The CPU preset of @ebm/voxel (its `source` says what it scales down); the rows below size the runs. */
 export const CPU = presets.descriptor3dCpu;

@@ -1,4 +1,5 @@
-import { createNet, followTraining, netEnergy, Progress, trainMle, type ChainInitializer, type Energy, type LangevinOptions, type Net, type NetSpec, type RunReport, type Tensor } from '@ebm/core';
+import type { ChainInitializer, Energy, LangevinOptions, Net, NetSpec, RunReport, Tensor } from '@ebm/core';
+import { trainWithReport } from '@ebm/demo-kit';
 
 export interface TrainJob {
   label: string;
@@ -19,29 +20,28 @@ export interface TrainJob {
 }
 
 /**
- * Maximum likelihood for a descriptor on the onnx runtime with one update per full batch, events
- * recorded in the report and shown as a progress bar. The caller owns the returned net.
+ * Maximum likelihood for a descriptor on the onnx runtime with one update per full batch (the
+ * demo's settings for the kit's training-with-report). The caller owns the returned net.
  */
 export async function trainDescriptor(job: TrainJob, report: RunReport): Promise<{ net: Net; energy: Energy }> {
-  const net = createNet(job.spec, { seed: job.seed, runtime: 'onnx' });
-  const energy = netEnergy(net);
-  try {
-    const events = trainMle(energy, job.data, {
-      sampler: job.sampler,
-      init: job.init,
-      batchSize: job.data.shape[0],
-      numSynthesized: job.numSynthesized,
-      iterations: job.iterations,
-      optimizer: { learningRate: job.learningRate, beta1: 0.5 },
-      energyL2: job.energyL2,
-      noiseAnneal: job.noiseUntil === undefined ? undefined : { kind: 'step', until: job.noiseUntil },
-      checkpoint: { dir: job.checkpointDir, every: Math.max(1, Math.floor(job.iterations / 4)), netSpec: job.spec, preprocessing: job.preprocessing, meta: job.meta },
-      seed: job.seed,
-    });
-    await followTraining(events, report, new Progress({ total: job.iterations, label: job.label }));
-  } catch (e) {
-    net.dispose();
-    throw e;
-  }
-  return { net, energy };
+  return trainWithReport(
+    {
+      label: job.label,
+      spec: job.spec,
+      data: job.data,
+      train: {
+        sampler: job.sampler,
+        init: job.init,
+        batchSize: job.data.shape[0],
+        numSynthesized: job.numSynthesized,
+        iterations: job.iterations,
+        optimizer: { learningRate: job.learningRate, beta1: 0.5 },
+        energyL2: job.energyL2,
+        noiseAnneal: job.noiseUntil === undefined ? undefined : { kind: 'step', until: job.noiseUntil },
+        checkpoint: { dir: job.checkpointDir, every: Math.max(1, Math.floor(job.iterations / 4)), name: 'descriptor', netSpec: job.spec, preprocessing: job.preprocessing, meta: job.meta },
+        seed: job.seed,
+      },
+    },
+    report,
+  );
 }

@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { contractTests, demoCli } from '@ebm/demo-kit/testing';
 
-const exec = promisify(execFile);
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
 let dir: string;
@@ -15,15 +13,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [MAIN, ...args], { env: { ...process.env, EBM_BACKEND: 'cpu' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = demoCli(MAIN);
 
 it('synthesize --smoke writes the whole run folder', async () => {
   const out = join(dir, 'smoke');
@@ -68,12 +58,12 @@ it('classify --smoke reports accuracy against the raw-voxel and untrained-net ba
 });
 
 it('classify reads one subfolder per class, with a ModelNet-style train/test split', async () => {
-  const { encodeBinvox, makeShapes } = await import('@ebm/voxel');
+  const { encodeBinvox, makeGrids } = await import('@ebm/voxel');
   const data = join(dir, 'classes');
   for (const c of ['cup', 'torus'] as const) {
     for (const part of ['train', 'test']) {
       await mkdir(join(data, c, part), { recursive: true });
-      for (const [i, g] of makeShapes(c, part === 'train' ? 5 : 2, { size: 16, seed: part === 'train' ? 1 : 2 }).entries()) await writeFile(join(data, c, part, `${c}${i}.binvox`), encodeBinvox(g));
+      for (const [i, g] of makeGrids(c, part === 'train' ? 5 : 2, { size: 16, seed: part === 'train' ? 1 : 2 }).entries()) await writeFile(join(data, c, part, `${c}${i}.binvox`), encodeBinvox(g));
     }
   }
   const r = await cli('classify', '--smoke', '--data', data, '--out', join(dir, 'classes-run'));
@@ -84,17 +74,16 @@ it('classify reads one subfolder per class, with a ModelNet-style train/test spl
 });
 
 it('reads a folder of voxel files', async () => {
-  const { encodeBinvox, makeShapes } = await import('@ebm/voxel');
+  const { encodeBinvox, makeGrids } = await import('@ebm/voxel');
   const data = join(dir, 'cups');
   await mkdir(data);
-  for (const [i, g] of makeShapes('cup', 3, { size: 16, seed: 1 }).entries()) await writeFile(join(data, `cup${i}.binvox`), encodeBinvox(g));
+  for (const [i, g] of makeGrids('cup', 3, { size: 16, seed: 1 }).entries()) await writeFile(join(data, `cup${i}.binvox`), encodeBinvox(g));
   const r = await cli('synthesize', '--smoke', '--data', data, '--out', join(dir, 'cups-run'));
   expect(r.code).toBe(0);
   expect(r.stderr).toContain(`3 shapes from ${data}`);
 });
 
 it.each([
-  [['denoise'], /^demo-voxel: unknown task "denoise" \(tasks: synthesize, recover, superres, classify; see --help\)$/],
   [['classify', '--category', 'cup'], /^demo-voxel: --category does not apply to classify/],
   [['classify', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the folder \(ENOENT\)$/],
   [['synthesize', '--category', 'sofa'], /^demo-voxel: unknown --category "sofa" \(chair, table, torus, cup\)$/],
@@ -106,10 +95,10 @@ it.each([
 });
 
 it('skips a damaged file in --data with a warning naming it; --strict stops there; no usable file is exit 2', async () => {
-  const { encodeBinvox, makeShapes } = await import('@ebm/voxel');
+  const { encodeBinvox, makeGrids } = await import('@ebm/voxel');
   const data = join(dir, 'bad');
   // ShapeNet-like: one folder per model, files of one model side by side, a damaged one among them.
-  for (const [i, g] of makeShapes('cup', 2, { size: 16, seed: 1 }).entries()) {
+  for (const [i, g] of makeGrids('cup', 2, { size: 16, seed: 1 }).entries()) {
     await mkdir(join(data, `model-${i}`, 'models'), { recursive: true });
     await writeFile(join(data, `model-${i}`, 'models', 'model_normalized.solid.binvox'), encodeBinvox(g));
     await writeFile(join(data, `model-${i}`, 'models', 'model_normalized.mtl'), 'newmtl a\n');
@@ -130,34 +119,4 @@ it('skips a damaged file in --data with a warning naming it; --strict stops ther
   expect(none.stderr.trim().split('\n').pop()).toMatch(/^demo-voxel: \S+only-bad: none of its 1 voxel or mesh files could be used \(first: \S+broken\.binvox: 16×16×16 grid needs/);
 });
 
-it('the same seed reproduces a run in another process (metrics.json identical but for the time)', async () => {
-  const metrics = [];
-  for (const k of [1, 2]) {
-    const out = join(dir, `repro-${k}`);
-    const r = await cli('synthesize', '--smoke', '--category', 'table', '--out', out);
-    expect(r.code).toBe(0);
-    const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-    delete m.seconds;
-    metrics.push(m);
-  }
-  expect(metrics[1]).toEqual(metrics[0]);
-});
-
-it.each([
-  ['an existing file', (d: string) => join(d, 'file.txt'), /--out \S+file\.txt: exists and is not a folder$/],
-  ['a folder under /proc', () => '/proc/ebm-run', /--out \/proc\/ebm-run: cannot (create|write in) /],
-])('--out naming %s fails before training, in one line, exit 2', async (_, out, msg) => {
-  await writeFile(join(dir, 'file.txt'), 'x');
-  const t = Date.now();
-  const r = await cli('synthesize', '--smoke', '--out', out(dir));
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr.trim()).toMatch(msg);
-  expect(Date.now() - t).toBeLessThan(15000);
-});
-
-it('--seed -1 is refused in one line', async () => {
-  const r = await cli('synthesize', '--smoke', '--seed', '-1');
-  expect(r.code).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-});
+contractTests({ name: 'demo-voxel', cli, tasks: ['synthesize', 'recover', 'superres', 'classify'], smoke: ['synthesize', '--smoke', '--category', 'table'], dir: () => dir });

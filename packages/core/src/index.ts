@@ -3,7 +3,7 @@
  * p(x) ∝ exp(−U(x)); samplers descend U; a descriptor net's score f enters as U = −f + ‖x‖²/(2σ²).
  */
 export { initBackend, currentBackend, type BackendInfo } from './backend';
-export { setLogger, type Logger } from './log';
+export { setLogger, log, type Logger } from './log';
 export {
   EbmError,
   InvalidOptionError,
@@ -78,14 +78,7 @@ export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { GraphBuilder } from './onnx/builder';
 export { compileGraph, paramInputName, paramGradName, stateInputName, statOutputName, extraInputName, extraGradName, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
-export { InputError, runCli, prepareRunFolder } from './report/cli';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
-export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
-export { encodeObj, encodeStl } from './mesh/encode';
-export { loadMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';
-export { followTraining } from './report/follow';
-export { readClassFolders, type ClassSplit } from './report/class-folders';
-export { readDataFolder, describeFolder, type DataFolder, type ReadDataFolderOptions } from './report/data-folder';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never
 // imports a runtime and a bundler never drops the registration as an unused side effect.

@@ -4,12 +4,12 @@ export { type PointCloud, pointCount, cloudsToTensor, tensorToClouds, normalizeC
 export { sampleSurface } from './sample';
 export { parseXyz, encodeXyz } from './io/xyz';
 export { encodePly } from './io/ply';
-export { loadPointCloud, savePointCloud, CLOUD_EXTENSIONS, type LoadCloudOptions } from './io/files';
+export { loadCloud, saveCloud, CLOUD_EXTENSIONS, type LoadCloudOptions } from './io/files';
 export { chamfer, chamferMatrix, emd, mmdCov, nna, type EmdOptions } from './metrics';
 export { gpointnetPaper, gpointnetCpu, gpointnetReconstruction, presets, type PointNetOptions } from './nets';
 export { pointFeatures, localFeatureLayer } from './features';
 export { reconstructCloud, type ReconstructOptions } from './reconstruct';
 export { renderCloud, renderClouds, type CloudRenderOptions } from './render';
-export { makeClouds, shapeMesh, SHAPE_CATEGORIES, type ShapeCategory } from './shapes';
-// Mesh I/O lives in @ebm/core (shared with @ebm/voxel); re-exported for point-cloud users.
-export { loadMesh, parseObj, parseStl, parseOff, parsePly, type TriangleMesh } from '@ebm/core';
+export { makeClouds } from './shapes';
+// 3-D geometry lives in @ebm/geometry (shared with @ebm/voxel); re-exported for point-cloud users.
+export { loadMesh, saveMesh, parseObj, parseStl, parseOff, parsePly, encodeObj, encodeStl, encodeOff, encodePlyMesh, shapeMesh, SHAPE_CATEGORIES, MESH_EXTENSIONS, viewFrom, DEFAULT_VIEW, type ShapeCategory, type TriangleMesh, type View } from '@ebm/geometry';

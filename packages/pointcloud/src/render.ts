@@ -4,6 +4,7 @@
  * discs, nearer points larger and darker.
  */
 import { Raster, type Rgb } from '@ebm/core';
+import { DEFAULT_VIEW, type View } from '@ebm/geometry';
 import type { PointCloud } from './cloud';
 
 export interface CloudRenderOptions {
@@ -13,16 +14,10 @@ export interface CloudRenderOptions {
   color?: Rgb;
   /** Half-width of the view in cloud units; default 1.1 (normalised clouds lie in the unit ball). */
   extent?: number;
+  /** The camera; default @ebm/geometry's DEFAULT_VIEW (front-right-top), shared with the voxel renders. */
+  view?: View;
 }
 
-const norm = (v: number[]) => {
-  const l = Math.hypot(...v);
-  return v.map((x) => x / l);
-};
-const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
-const DIR = norm([-1, -0.8, -1.3]);
-const RIGHT = norm(cross(DIR, [0, 1, 0]));
-const UP = cross(RIGHT, DIR);
 const dot = (p: ArrayLike<number>, o: number, v: number[]) => p[o]! * v[0]! + p[o + 1]! * v[1]! + p[o + 2]! * v[2]!;
 
 /** Renders one cloud into a new square raster. */
@@ -30,6 +25,7 @@ export function renderCloud(cloud: PointCloud, options: CloudRenderOptions = {})
   const size = options.size ?? 128;
   const base = options.color ?? [50, 90, 160];
   const extent = options.extent ?? 1.1;
+  const { dir: DIR, right: RIGHT, up: UP } = options.view ?? DEFAULT_VIEW;
   const n = cloud.points.length / 3;
   const r = new Raster(size, size);
   const depth = Float64Array.from({ length: n }, (_, i) => dot(cloud.points, 3 * i, DIR));

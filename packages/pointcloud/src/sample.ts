@@ -1,4 +1,5 @@
-import { InvalidOptionError, mulberry32, type TriangleMesh } from '@ebm/core';
+import { InvalidOptionError, mulberry32 } from '@ebm/core';
+import type { TriangleMesh } from '@ebm/geometry';
 import type { PointCloud } from './cloud';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNet, encodeStl, initBackend, paramCount, setLogger, tf } from '@ebm/core';
-import { chamfer, cloudsToTensor, encodePly, gpointnetCpu, presets, gpointnetPaper, loadPointCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, savePointCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
+import { createNet, initBackend, paramCount, setLogger, tf } from '@ebm/core';
+import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
 
 let dir: string;
@@ -48,25 +48,25 @@ describe('surface sampling and normalisation', () => {
 describe('files', () => {
   it('PLY round trip (binary and ASCII), XYZ, and meshes sampled', async () => {
     const c = makeClouds('torus', 1, { points: 300, seed: 2 })[0]!;
-    await savePointCloud(join(dir, 'a.ply'), c);
-    const back = await loadPointCloud(join(dir, 'a.ply'), { normalize: 'none' });
+    await saveCloud(join(dir, 'a.ply'), c);
+    const back = await loadCloud(join(dir, 'a.ply'), { normalize: 'none' });
     // Normalisation 'none' only centres; the torus cloud is already centred up to rounding.
     expect(chamfer(back, normalizeCloud(c, 'none'))).toBeLessThan(1e-10);
     expect(parsePly(encodePly(c, { format: 'ascii' }), 'x', { faces: 'optional' }).positions.length).toBe(900);
-    await savePointCloud(join(dir, 'a.xyz'), c);
-    expect((await loadPointCloud(join(dir, 'a.xyz'))).points.length).toBe(900);
+    await saveCloud(join(dir, 'a.xyz'), c);
+    expect((await loadCloud(join(dir, 'a.xyz'))).points.length).toBe(900);
     await writeFile(join(dir, 'sq.stl'), encodeStl(unitSquare));
-    expect((await loadPointCloud(join(dir, 'sq.stl'), { points: 100 })).points.length).toBe(300);
+    expect((await loadCloud(join(dir, 'sq.stl'), { points: 100 })).points.length).toBe(300);
   });
 
   it('names the file in typed errors', async () => {
     await writeFile(join(dir, 'bad.xyz'), '0 0 0\n1 two 3\n');
-    await expect(loadPointCloud(join(dir, 'bad.xyz'))).rejects.toThrow(PointCloudFormatError);
-    await expect(loadPointCloud(join(dir, 'bad.xyz'))).rejects.toThrow(`${join(dir, 'bad.xyz')}: line 2: expected "x y z", got "1 two 3"`);
+    await expect(loadCloud(join(dir, 'bad.xyz'))).rejects.toThrow(PointCloudFormatError);
+    await expect(loadCloud(join(dir, 'bad.xyz'))).rejects.toThrow(`${join(dir, 'bad.xyz')}: line 2: expected "x y z", got "1 two 3"`);
     await writeFile(join(dir, 'cut.ply'), encodePly({ points: new Float32Array(30) }).subarray(0, 150));
-    await expect(loadPointCloud(join(dir, 'cut.ply'))).rejects.toThrow(/cut\.ply: ends early \(truncated\)/);
-    await expect(loadPointCloud(join(dir, 'x.las'))).rejects.toThrow(/unsupported extension ".las"/);
-    await expect(loadPointCloud(join(dir, 'missing.ply'))).rejects.toThrow(/missing\.ply: cannot read \(ENOENT\)/);
+    await expect(loadCloud(join(dir, 'cut.ply'))).rejects.toThrow(/cut\.ply: ends early \(truncated\)/);
+    await expect(loadCloud(join(dir, 'x.las'))).rejects.toThrow(/unsupported extension ".las"/);
+    await expect(loadCloud(join(dir, 'missing.ply'))).rejects.toThrow(/missing\.ply: cannot read \(ENOENT\)/);
   });
 });
 

@@ -1,5 +1,6 @@
 /** Point-cloud readers under seeded mutations: a valid cloud or a FormatError naming the file, quickly. */
-import { FormatError, parsePly } from '@ebm/core';
+import { FormatError } from '@ebm/core';
+import { parsePly } from '../src';
 import { encodePly, encodeXyz, makeClouds, parseXyz } from '../src';
 import { fuzzReader } from '../../core/test/mutate';
 

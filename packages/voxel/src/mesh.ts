@@ -3,7 +3,7 @@
  * (or the grid's edge) becomes two triangles, so results open in any 3-D viewer as OBJ or STL.
  * Coordinates are voxel units, x right, y up, z towards the viewer.
  */
-import type { TriangleMesh } from '@ebm/core';
+import type { TriangleMesh } from '@ebm/geometry';
 import { voxelIndex, type VoxelGrid } from './grid';
 
 

@@ -4,6 +4,7 @@
  * occupied voxel, lit by the normal of the face it enters through.
  */
 import { Raster, type Rgb } from '@ebm/core';
+import { DEFAULT_VIEW, type View } from '@ebm/geometry';
 import { voxelIndex, type VoxelGrid } from './grid';
 
 export interface RenderOptions {
@@ -11,24 +12,15 @@ export interface RenderOptions {
   size?: number;
   /** Base colour; default a muted blue. */
   color?: Rgb;
+  /** The camera and light; default @ebm/geometry's DEFAULT_VIEW (front-right-top), shared with the point-cloud renders. */
+  view?: View;
 }
 
-const norm = (v: number[]) => {
-  const l = Math.hypot(...v);
-  return v.map((x) => x / l);
-};
-const cross = (a: number[], b: number[]) => [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
-
-// View from the front-right-top (x right, y up, z towards the viewer), light from the top-left-front.
-const DIR = norm([-1, -0.8, -1.3]);
-const RIGHT = norm(cross(DIR, [0, 1, 0]));
-const UP = cross(RIGHT, DIR);
-const LIGHT = norm([-0.4, 1, 0.7]);
-
 /** Renders one grid (values > 0.5 are occupied) into a new square raster. */
-export function renderVoxels(grid: VoxelGrid, options: RenderOptions = {}): Raster {
+export function renderGrid(grid: VoxelGrid, options: RenderOptions = {}): Raster {
   const size = options.size ?? 128;
   const base = options.color ?? [90, 130, 190];
+  const { dir: DIR, right: RIGHT, up: UP, light: LIGHT } = options.view ?? DEFAULT_VIEW;
   const [dx, dy, dz] = grid.dims;
   const n = Math.max(dx, dy, dz);
   const r = new Raster(size, size);
@@ -84,7 +76,7 @@ function castRay(grid: VoxelGrid, o: number[], d: number[]): { normal: number[];
 }
 
 /** Renders grids side by side in rows of `cols`, with an optional caption under each. */
-export function renderGrid(grids: readonly VoxelGrid[], options: RenderOptions & { cols?: number; captions?: string[] } = {}): Raster {
+export function renderGrids(grids: readonly VoxelGrid[], options: RenderOptions & { cols?: number; captions?: string[] } = {}): Raster {
   const size = options.size ?? 128;
   const cols = Math.min(options.cols ?? 8, Math.max(1, grids.length));
   const rows = Math.ceil(grids.length / cols);
@@ -93,7 +85,7 @@ export function renderGrid(grids: readonly VoxelGrid[], options: RenderOptions &
   grids.forEach((g, i) => {
     const x = (i % cols) * size;
     const y = Math.floor(i / cols) * (size + capH);
-    out.draw(renderVoxels(g, options), x, y);
+    out.draw(renderGrid(g, options), x, y);
     if (options.captions?.[i]) out.text(x + size / 2, y + size + 2, options.captions[i]!, [40, 40, 40], 1, 'center');
   });
   return out;

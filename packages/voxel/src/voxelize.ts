@@ -9,7 +9,7 @@
  */
 import { InvalidOptionError } from '@ebm/core';
 import { voxelIndex, type VoxelGrid } from './grid';
-import type { TriangleMesh } from '@ebm/core';
+import type { TriangleMesh } from '@ebm/geometry';
 
 export interface VoxelizeOptions {
   /** Grid side; default 32. */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, iou, loadVoxels, makeShapes, saveVoxels, VoxelFormatError, type VoxelGrid } from '../src';
+import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, iou, loadGrid, makeGrids, saveGrid, VoxelFormatError, type VoxelGrid } from '../src';
 
 const header = (dims: string) => new TextEncoder().encode(`#binvox 1\ndim ${dims}\ntranslate 0.1 0.2 0.3\nscale 2.5\ndata\n`);
 const cat = (...parts: Uint8Array[]) => {
@@ -24,7 +24,7 @@ describe('binvox', () => {
   });
 
   it('round-trips procedural shapes', () => {
-    for (const g of makeShapes('chair', 2, { seed: 1 }).concat(makeShapes('cup', 2, { seed: 2 }))) {
+    for (const g of makeGrids('chair', 2, { seed: 1 }).concat(makeGrids('cup', 2, { seed: 2 }))) {
       const back = decodeBinvox(encodeBinvox(g));
       expect(back.dims).toEqual(g.dims);
       expect(iou(back, g)).toBe(1);
@@ -84,22 +84,22 @@ describe('voxel files', () => {
   });
 
   it('saves and loads .binvox and .npy', async () => {
-    const [g] = makeShapes('table', 1, { seed: 3 }) as [VoxelGrid];
+    const [g] = makeGrids('table', 1, { seed: 3 }) as [VoxelGrid];
     for (const ext of ['binvox', 'npy']) {
-      await saveVoxels(join(dir, `t.${ext}`), g);
-      const back = await loadVoxels(join(dir, `t.${ext}`));
+      await saveGrid(join(dir, `t.${ext}`), g);
+      const back = await loadGrid(join(dir, `t.${ext}`));
       expect(back.dims).toEqual([32, 32, 32]);
       expect(iou(back, g)).toBe(1);
     }
   });
 
   it('names the file when it cannot be used', async () => {
-    await expect(loadVoxels(join(dir, 'missing.binvox'))).rejects.toThrow(`${join(dir, 'missing.binvox')}: cannot read (ENOENT)`);
+    await expect(loadGrid(join(dir, 'missing.binvox'))).rejects.toThrow(`${join(dir, 'missing.binvox')}: cannot read (ENOENT)`);
     await writeFile(join(dir, 'x.xyz'), '0 0 0\n');
-    await expect(loadVoxels(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy; meshes: .obj, .stl, .off, .ply)');
+    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy; meshes: .obj, .stl, .off, .ply)');
     await writeFile(join(dir, 'flat.npy'), encodeNpy(Float32Array.from([1, 2, 3, 4]), [2, 2]));
-    await expect(loadVoxels(join(dir, 'flat.npy'))).rejects.toThrow('expected a 3-D array, got shape (2, 2)');
+    await expect(loadGrid(join(dir, 'flat.npy'))).rejects.toThrow('expected a 3-D array, got shape (2, 2)');
     await writeFile(join(dir, 'nan.npy'), encodeNpy(Float32Array.from([1, NaN, 0, 0, 0, 0, 0, 0]), [2, 2, 2]));
-    await expect(loadVoxels(join(dir, 'nan.npy'))).rejects.toThrow(VoxelFormatError);
+    await expect(loadGrid(join(dir, 'nan.npy'))).rejects.toThrow(VoxelFormatError);
   });
 });

@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, loadVoxels, makeShapes, VoxelFormatError } from '../src';
+import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, loadGrid, makeGrids, VoxelFormatError } from '../src';
 import { fuzzReader } from '../../core/test/mutate';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -33,14 +33,14 @@ it.each([[255], [7.5], [-3]])('refuses a .npy voxel grid holding %d', async (v) 
   const data = new Float32Array(8).fill(0);
   data[3] = v;
   await writeFile(join(dir, 'g.npy'), encodeNpy(data, [2, 2, 2]));
-  await expect(loadVoxels(join(dir, 'g.npy'))).rejects.toThrow(new RegExp(`g\\.npy: holds the value ${String(v).replace('.', '\\.')}: voxel grids hold occupancy in \\[0, 1\\]`));
+  await expect(loadGrid(join(dir, 'g.npy'))).rejects.toThrow(new RegExp(`g\\.npy: holds the value ${String(v).replace('.', '\\.')}: voxel grids hold occupancy in \\[0, 1\\]`));
   await rm(dir, { recursive: true, force: true });
 });
 
 describe.each([
-  ['binvox', () => encodeBinvox(makeShapes('cup', 1, { size: 16, seed: 3 })[0]!), (b: Uint8Array, n: string) => decodeBinvox(b, n)],
-  ['npy (uint8)', () => encodeNpy(makeShapes('chair', 1, { size: 16, seed: 3 })[0]!.data, [16, 16, 16]), (b: Uint8Array, n: string) => decodeNpy(b, n)],
-  ['npy (float32)', () => encodeNpy(Float32Array.from(makeShapes('torus', 1, { size: 16, seed: 3 })[0]!.data), [16, 16, 16]), (b: Uint8Array, n: string) => decodeNpy(b, n)],
+  ['binvox', () => encodeBinvox(makeGrids('cup', 1, { size: 16, seed: 3 })[0]!), (b: Uint8Array, n: string) => decodeBinvox(b, n)],
+  ['npy (uint8)', () => encodeNpy(makeGrids('chair', 1, { size: 16, seed: 3 })[0]!.data, [16, 16, 16]), (b: Uint8Array, n: string) => decodeNpy(b, n)],
+  ['npy (float32)', () => encodeNpy(Float32Array.from(makeGrids('torus', 1, { size: 16, seed: 3 })[0]!.data), [16, 16, 16]), (b: Uint8Array, n: string) => decodeNpy(b, n)],
 ] as const)('%s reader under 300 seeded mutations', (format, make, read) => {
   it('returns a consistent array or throws a VoxelFormatError naming the file, within a bounded time', () => {
     fuzzReader(make(), read as (b: Uint8Array, n: string) => { data: ArrayLike<number>; dims?: number[]; shape?: number[] }, {

@@ -1,4 +1,4 @@
-import { encodeObj, encodeStl, makeShapes, renderGrid, renderVoxels, voxelsToMesh, type VoxelGrid } from '../src';
+import { encodeObj, encodeStl, makeGrids, renderGrids, renderGrid, voxelsToMesh, type VoxelGrid } from '../src';
 
 const grid = (n: number, on: [number, number, number][]): VoxelGrid => {
   const g: VoxelGrid = { dims: [n, n, n], data: new Uint8Array(n * n * n) };
@@ -28,7 +28,7 @@ describe('voxels to mesh', () => {
   });
 
   it('writes OBJ and binary STL', () => {
-    const m = voxelsToMesh(makeShapes('chair', 1, { seed: 1 })[0]!);
+    const m = voxelsToMesh(makeGrids('chair', 1, { seed: 1 })[0]!);
     const obj = encodeObj(m);
     expect(obj.split('\n').filter((l) => l.startsWith('v ')).length).toBe(m.positions.length / 3);
     expect(obj.split('\n').filter((l) => l.startsWith('f ')).length).toBe(m.triangles.length / 3);
@@ -39,21 +39,21 @@ describe('voxels to mesh', () => {
 });
 
 describe('renders', () => {
-  const inked = (r: ReturnType<typeof renderVoxels>) => {
+  const inked = (r: ReturnType<typeof renderGrid>) => {
     let n = 0;
     for (let i = 0; i < r.data.length; i += 4) if (r.data[i] !== 255 || r.data[i + 1] !== 255 || r.data[i + 2] !== 255) n++;
     return n / (r.width * r.height);
   };
 
   it('an empty grid renders blank, a shape covers part of the picture', () => {
-    expect(inked(renderVoxels(grid(16, []), { size: 64 }))).toBe(0);
-    const cover = inked(renderVoxels(makeShapes('table', 1, { seed: 2 })[0]!, { size: 64 }));
+    expect(inked(renderGrid(grid(16, []), { size: 64 }))).toBe(0);
+    const cover = inked(renderGrid(makeGrids('table', 1, { seed: 2 })[0]!, { size: 64 }));
     expect(cover).toBeGreaterThan(0.05);
     expect(cover).toBeLessThan(0.8);
   });
 
   it('lays renders out in a grid with captions', () => {
-    const r = renderGrid(makeShapes('cup', 3, { seed: 1 }), { size: 48, cols: 2, captions: ['a', 'b', 'c'] });
+    const r = renderGrids(makeGrids('cup', 3, { seed: 1 }), { size: 48, cols: 2, captions: ['a', 'b', 'c'] });
     expect([r.width, r.height]).toEqual([96, 2 * (48 + 12)]);
     expect(r.toPng().subarray(1, 4).toString()).toBe('PNG');
   });

@@ -1,5 +1,5 @@
 import { createNet, initBackend, InvalidOptionError, paramCount, setLogger, tf } from '@ebm/core';
-import { CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeShapes, occupancy, presets, tensorToGrids, threshold } from '../src';
+import { SHAPE_CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeGrids, occupancy, presets, tensorToGrids, threshold } from '../src';
 
 beforeAll(async () => {
   setLogger(() => {});
@@ -7,9 +7,9 @@ beforeAll(async () => {
 });
 
 describe('procedural shapes', () => {
-  it.each(CATEGORIES)('%s: reproducible from the seed, varied, plausibly filled', (category) => {
-    const a = makeShapes(category, 4, { seed: 5 });
-    const b = makeShapes(category, 4, { seed: 5 });
+  it.each(SHAPE_CATEGORIES)('%s: reproducible from the seed, varied, plausibly filled', (category) => {
+    const a = makeGrids(category, 4, { seed: 5 });
+    const b = makeGrids(category, 4, { seed: 5 });
     a.forEach((g, i) => expect(Array.from(g.data)).toEqual(Array.from(b[i]!.data)));
     for (const g of a) {
       expect(g.dims).toEqual([32, 32, 32]);
@@ -21,8 +21,8 @@ describe('procedural shapes', () => {
   });
 
   it('categories differ more than shapes within a category', () => {
-    const chairs = makeShapes('chair', 6, { seed: 1 });
-    const tori = makeShapes('torus', 6, { seed: 1 });
+    const chairs = makeGrids('chair', 6, { seed: 1 });
+    const tori = makeGrids('torus', 6, { seed: 1 });
     const mean = (xs: number[]) => xs.reduce((p, v) => p + v, 0) / xs.length;
     const within = mean(chairs.slice(1).map((g) => iou(g, chairs[0]!)));
     const across = mean(tori.map((g) => iou(g, chairs[0]!)));
@@ -30,12 +30,12 @@ describe('procedural shapes', () => {
   });
 
   it('rejects unknown categories and tiny grids', () => {
-    expect(() => makeShapes('sofa' as never, 1)).toThrow(InvalidOptionError);
-    expect(() => makeShapes('chair', 1, { size: 8 })).toThrow('size must be an integer >= 16, got 8');
+    expect(() => makeGrids('sofa' as never, 1)).toThrow(InvalidOptionError);
+    expect(() => makeGrids('chair', 1, { size: 8 })).toThrow('size must be an integer >= 16, got 8');
   });
 
   it('converts grids to a [N, D, H, W, 1] tensor and back', async () => {
-    const grids = makeShapes('cup', 3, { seed: 2 });
+    const grids = makeGrids('cup', 3, { seed: 2 });
     const t = gridsToTensor(grids, 0.1);
     expect(t.shape).toEqual([3, 32, 32, 32, 1]);
     const back = await tensorToGrids(t, 0.1);
@@ -57,7 +57,7 @@ describe('3D descriptor nets', () => {
   it('the CPU variant scores a batch of shapes on the tfjs and onnx runtimes alike', async () => {
     const spec = descriptor3dCpu();
     expect(paramCount(spec)).toBeLessThan(150_000);
-    const x = gridsToTensor(makeShapes('chair', 2, { seed: 1 }));
+    const x = gridsToTensor(makeGrids('chair', 2, { seed: 1 }));
     const a = createNet(spec, { seed: 1 });
     const b = createNet(spec, { seed: 1, runtime: 'onnx' });
     const ya = await a.forward(x);
@@ -72,14 +72,14 @@ describe('3D descriptor nets', () => {
 describe('meanNearestIou', () => {
   it('is 1 for samples that are training shapes, and sees collapse and diversity', async () => {
     const { meanNearestIou } = await import('../src');
-    const train = makeShapes('chair', 4, { seed: 7 });
+    const train = makeGrids('chair', 4, { seed: 7 });
     expect(meanNearestIou(train.slice(0, 2), train)).toBe(1);
     const collapsed = [train[0]!, train[0]!, train[0]!];
     expect(meanNearestIou(collapsed, collapsed, { excludeSelf: true })).toBe(1);
     const varied = meanNearestIou(train, train, { excludeSelf: true });
     expect(varied).toBeLessThan(1);
     expect(varied).toBeGreaterThan(0.3);
-    expect(meanNearestIou(makeShapes('torus', 2, { seed: 1 }), train)).toBeLessThan(0.3);
+    expect(meanNearestIou(makeGrids('torus', 2, { seed: 1 }), train)).toBeLessThan(0.3);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createNet, initBackend, langevin, netEnergy, setLogger, ShapeMismatchError, tf } from '@ebm/core';
-import { blockMean, blockMeanFree, convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, makeShapes, upsampleNearest } from '../src';
+import { blockMean, blockMeanFree, convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, makeGrids, upsampleNearest } from '../src';
 
 beforeAll(async () => {
   setLogger(() => {});
@@ -38,7 +38,7 @@ describe('super-resolution operators', () => {
   it('Langevin with the projection keeps the low-resolution input exactly', async () => {
     const net = createNet(descriptor3dCpu(16), { seed: 3 });
     const energy = netEnergy(net);
-    const hi = gridsToTensor(makeShapes('chair', 2, { size: 16, seed: 1 }));
+    const hi = gridsToTensor(makeGrids('chair', 2, { size: 16, seed: 1 }));
     const low = blockMean(hi, 2);
     const x0 = upsampleNearest(low, 2);
     const before = tf.memory().numTensors;
@@ -56,7 +56,7 @@ describe('descriptorFeatures', () => {
   it('pools the activation after every conv layer to cells³ and matches a direct computation', async () => {
     const net = createNet(descriptor3dCpu(16), { seed: 2 });
     expect(convFeatureLayers(net)).toEqual([1, 3, 5]);
-    const x = gridsToTensor(makeShapes('cup', 3, { size: 16, seed: 4 }), 0.05);
+    const x = gridsToTensor(makeGrids('cup', 3, { size: 16, seed: 4 }), 0.05);
     const before = tf.memory().numTensors;
     const { features, numFeatures } = await descriptorFeatures(net, x, { batchSize: 2 });
     // The first call compiles the per-layer prefixes; no tensor is left behind either way.

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '@ebm/core';
-import { boundingBox, makeShapes, rotateY90, translate, voxelIndex, type VoxelGrid } from '../src';
+import { boundingBox, makeGrids, rotateY90, translate, voxelIndex, type VoxelGrid } from '../src';
 
 const single = (n: number, x: number, y: number, z: number): VoxelGrid => {
   const g: VoxelGrid = { dims: [n, n, n], data: new Uint8Array(n ** 3) };
@@ -13,7 +13,7 @@ describe('rigid voxel moves', () => {
     const g = single(4, 1, 2, 0);
     expect(boundingBox(rotateY90(g, 1))).toEqual([[0, 0], [2, 2], [2, 2]]);
     expect(boundingBox(rotateY90(g, -1))).toEqual(boundingBox(rotateY90(g, 3)));
-    const chair = makeShapes('chair', 1, { size: 16 })[0]!;
+    const chair = makeGrids('chair', 1, { size: 16 })[0]!;
     expect(Array.from(rotateY90(chair, 4).data)).toEqual(Array.from(chair.data));
     expect(Array.from(rotateY90(rotateY90(chair, 1), 3).data)).toEqual(Array.from(chair.data));
     expect(() => rotateY90(chair, 0.5)).toThrow(InvalidOptionError);
@@ -26,10 +26,10 @@ describe('rigid voxel moves', () => {
     expect(boundingBox(translate(g, [3, 0, 0]))).toBeUndefined();
   });
 
-  it("makeShapes pose 'random' turns and shifts whole shapes, reproducibly, keeping them on the floor", () => {
-    const canonical = makeShapes('cup', 6, { size: 16, seed: 3 });
-    const posed = makeShapes('cup', 6, { size: 16, seed: 3, pose: 'random' });
-    const again = makeShapes('cup', 6, { size: 16, seed: 3, pose: 'random' });
+  it("makeGrids pose 'random' turns and shifts whole shapes, reproducibly, keeping them on the floor", () => {
+    const canonical = makeGrids('cup', 6, { size: 16, seed: 3 });
+    const posed = makeGrids('cup', 6, { size: 16, seed: 3, pose: 'random' });
+    const again = makeGrids('cup', 6, { size: 16, seed: 3, pose: 'random' });
     posed.forEach((g, i) => {
       expect(Array.from(g.data)).toEqual(Array.from(again[i]!.data));
       expect(boundingBox(g)![1]![0]).toBe(0);

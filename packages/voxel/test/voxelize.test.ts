@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { encodeObj, encodeStl, iou, makeShapes, occupancy, parseObj, parseOff, parsePly, parseStl, voxelizeMesh, voxelsToMesh, VoxelFormatError, type TriangleMesh } from '../src';
+import { encodeObj, encodeStl, iou, makeGrids, occupancy, parseObj, parseOff, parsePly, parseStl, voxelizeMesh, voxelsToMesh, VoxelFormatError, type TriangleMesh } from '../src';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const CUBE_OBJ = `# unit cube as quads
@@ -92,7 +92,7 @@ describe('voxelizeMesh', () => {
   });
 
   it('recovers voxel shapes from their own boundary meshes', () => {
-    for (const g of [...makeShapes('cup', 2, { seed: 3 }), ...makeShapes('chair', 2, { seed: 3 })]) {
+    for (const g of [...makeGrids('cup', 2, { seed: 3 }), ...makeGrids('chair', 2, { seed: 3 })]) {
       const back = voxelizeMesh(parseObj(enc(encodeObj(voxelsToMesh(g)))), { size: 32, fit: 'none', close: 0 });
       // Faces lie on voxel boundaries, so the surface layer on the far side of each face can be added.
       expect(iou(back, g)).toBeGreaterThan(0.6);
@@ -106,8 +106,8 @@ describe('real meshes (npm stl-models: Stanford bunny, gear wheel)', () => {
   const objects = require.resolve('stl-models/package.json').replace('package.json', 'objects/');
 
   it('voxelizes the 69k-triangle Stanford bunny into a standing, solid shape', async () => {
-    const { loadVoxels } = await import('../src');
-    const g = await loadVoxels(`${objects}bunny.bin.stl`, { size: 32 });
+    const { loadGrid } = await import('../src');
+    const g = await loadGrid(`${objects}bunny.bin.stl`, { size: 32 });
     // Measured: 20% of the grid (8.6% without hole closing, a shell: the scan's base is open); the ears reach the top margin.
     expect(occupancy(g)).toBeGreaterThan(0.12);
     expect(occupancy(g)).toBeLessThan(0.3);
@@ -126,13 +126,13 @@ describe('real meshes (npm stl-models: Stanford bunny, gear wheel)', () => {
           if (at(x + 1, y, z) && at(x - 1, y, z) && at(x, y + 1, z) && at(x, y - 1, z) && at(x, y, z + 1) && at(x, y, z - 1)) interior++;
         }
     expect(interior / total).toBeGreaterThan(0.3);
-    // loadVoxels on a mesh file = parse + voxelizeMesh.
+    // loadGrid on a mesh file = parse + voxelizeMesh.
     expect(iou(voxelizeMesh(parseStl(new Uint8Array(readFileSync(`${objects}bunny.bin.stl`))), { size: 32 }), g)).toBe(1);
   });
 
   it('keeps the gear wheel\'s axle hole open (the flood fill reaches it from the border)', async () => {
-    const { loadVoxels } = await import('../src');
-    const g = await loadVoxels(`${objects}gearwheel.bin.stl`, { size: 32, up: 'z' });
+    const { loadGrid } = await import('../src');
+    const g = await loadGrid(`${objects}gearwheel.bin.stl`, { size: 32, up: 'z' });
     const n = 32;
     let holeOccupied = 0;
     for (let y = 0; y < n; y++) holeOccupied += g.data[(16 * n + y) * n + 16]!;

@@ -1,4 +1,5 @@
-import { createNet, fitLinearClassifierByValidation, RunReport, type Net } from '@ebm/core';
+import { createNet, RunReport, type Net } from '@ebm/core';
+import { selectClassifier, type SelectedClassifier } from '@ebm/demo-kit';
 import { cloudsToTensor, gpointnetCpu, pointFeatures, renderClouds, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext, TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -27,14 +28,15 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const trained = await featureClassifier(net, d);
   const initial = await featureClassifier(untrained, d);
   [net, untrained].forEach((n) => n.dispose());
-  const raw = select({ train: sortedCoordinates(d.train), val: sortedCoordinates(d.val), test: sortedCoordinates(d.test), numFeatures: 3 * s.points }, d);
+  const rows = (c: PointCloud[]) => ({ features: sortedCoordinates(c), numFeatures: 3 * s.points });
+  const raw = selectClassifier([{ name: 'sorted coordinates', train: rows(d.train), val: rows(d.val), test: rows(d.test) }], d, L2);
 
   const metrics = {
     accuracy: trained.accuracy,
     accuracyRawBaseline: raw.accuracy,
     accuracyUntrainedNet: initial.accuracy,
     accuracyVal: trained.accuracyVal,
-    numFeatures: trained.numFeatures,
+    numFeatures: trained.train.numFeatures,
     l2: trained.l2,
     l2Raw: raw.l2,
     classes: d.classes.length,
@@ -65,22 +67,8 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   return { html, metrics: all };
 }
 
-interface Split {
-  train: Float32Array;
-  val: Float32Array;
-  test: Float32Array;
-  numFeatures: number;
-}
-
-interface Selected {
-  accuracy: number;
-  accuracyVal: number;
-  l2: number;
-  numFeatures: number;
-  predicted: Int32Array;
-}
-
-async function featureClassifier(net: Net, d: LabelledClouds): Promise<Selected> {
+/** The mean- and max-pooled last-layer features, with the L2 penalty chosen on the validation clouds. */
+async function featureClassifier(net: Net, d: LabelledClouds): Promise<SelectedClassifier> {
   const f = async (clouds: PointCloud[]) => {
     const x = cloudsToTensor(clouds);
     try {
@@ -89,14 +77,7 @@ async function featureClassifier(net: Net, d: LabelledClouds): Promise<Selected>
       x.dispose();
     }
   };
-  const [tr, va, te] = [await f(d.train), await f(d.val), await f(d.test)];
-  return select({ train: tr.features, val: va.features, test: te.features, numFeatures: tr.numFeatures }, d);
-}
-
-/** The L2 penalty chosen on the validation clouds, scored on the test clouds. */
-function select(x: Split, d: LabelledClouds): Selected {
-  const { classifier, l2, accuracyVal } = fitLinearClassifierByValidation({ features: x.train, labels: d.trainLabels }, { features: x.val, labels: d.valLabels }, x.numFeatures, { l2s: L2 });
-  return { accuracy: classifier.accuracy(x.test, d.testLabels), accuracyVal, l2, numFeatures: x.numFeatures, predicted: classifier.predict(x.test) };
+  return selectClassifier([{ name: 'pooled point features', train: await f(d.train), val: await f(d.val), test: await f(d.test) }], d, L2);
 }
 
 /** Rows of raw coordinates with each cloud's points sorted by x, then y, then z. */

@@ -1,5 +1,5 @@
 import { langevin, RunReport, tf } from '@ebm/core';
-import { chamfer, chamferMatrix, mmdCov, nna, renderClouds, savePointCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
+import { chamfer, chamferMatrix, mmdCov, nna, renderClouds, saveCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
 import { join } from 'node:path';
 import type { TaskContext, TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -53,7 +53,7 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
   const nearest = generated.map((g) => Math.min(...held.map((h) => chamfer(g, h))));
   await report.writePng('samples.png', renderClouds(generated, { size: 112, cols, captions: nearest.map((d, i) => `#${i} cd ${d.toFixed(3)}`) }));
   await report.writePng('training.png', renderClouds(train.slice(0, cols), { size: 112, cols }));
-  await savePointCloud(join(ctx.out, 'sample-0.ply'), generated[0]!);
+  await saveCloud(join(ctx.out, 'sample-0.ply'), generated[0]!);
   await report.writeCurves();
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(

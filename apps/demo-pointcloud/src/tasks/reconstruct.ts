@@ -1,5 +1,5 @@
 import { createNet, netEnergy, RunReport, tf, type Energy, type Tensor } from '@ebm/core';
-import { chamfer, cloudsToTensor, gpointnetCpu, gpointnetReconstruction, reconstructCloud, renderClouds, savePointCloud, tensorToClouds } from '@ebm/pointcloud';
+import { chamfer, cloudsToTensor, gpointnetCpu, gpointnetReconstruction, reconstructCloud, renderClouds, saveCloud, tensorToClouds } from '@ebm/pointcloud';
 import { join } from 'node:path';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -49,7 +49,7 @@ export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
     points: s.points,
   };
   await report.writePng('reconstruction.png', renderClouds([...targets, ...rec], { size: 112, cols: targets.length }));
-  await savePointCloud(join(ctx.out, 'reconstruction-0.ply'), rec[0]!);
+  await saveCloud(join(ctx.out, 'reconstruction-0.ply'), rec[0]!);
   await report.writeCurves();
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { createNet, fitLinearClassifierByValidation, persistentChains, RunReport, type LinearClassifier, type Net, type Tensor } from '@ebm/core';
-import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, occupancy, renderGrid, type VoxelGrid } from '@ebm/voxel';
+import { createNet, persistentChains, RunReport, type Net, type Tensor } from '@ebm/core';
+import { selectClassifier, type FeatureCandidate, type SelectedClassifier } from '@ebm/demo-kit';
+import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, occupancy, renderGrids, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -54,15 +55,15 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   Object.values(x).forEach((t) => t.dispose());
 
   const raw = (gs: VoxelGrid[]) => ({ features: rawVoxels(gs), numFeatures: gs[0]!.data.length });
-  const rawResult = select([{ name: 'raw voxels', train: raw(d.train), val: raw(d.val), test: raw(d.test) }], d);
+  const rawResult = selectClassifier([{ name: 'raw voxels', train: raw(d.train), val: raw(d.val), test: raw(d.test) }], d, L2);
 
-  const predicted = trainedResult.clf.predict(trainedResult.test.features);
+  const predicted = trainedResult.predicted;
   const metrics = {
     accuracy: trainedResult.accuracy,
     accuracyRawBaseline: rawResult.accuracy,
     accuracyUntrainedNet: untrainedResult.accuracy,
     accuracyVal: trainedResult.accuracyVal,
-    accuracyTrain: trainedResult.clf.accuracy(trainedResult.train.features, d.trainLabels),
+    accuracyTrain: trainedResult.classifier.accuracy(trainedResult.train.features, d.trainLabels),
     features: trainedResult.name,
     numFeatures: trainedResult.train.numFeatures,
     l2: trainedResult.l2,
@@ -76,7 +77,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const shown = d.classes.flatMap((_, k) => d.testLabels.flatMap((l, i) => (l === k ? [i] : [])).slice(0, perClass));
   await report.writePng(
     'classify.png',
-    renderGrid(
+    renderGrids(
       shown.map((i) => d.test[i]!),
       { size: 96, cols: Math.max(1, perClass * 2), captions: shown.map((i) => `${predicted[i] === d.testLabels[i] ? '' : 'x '}${d.classes[predicted[i]!]}`) },
     ),
@@ -94,49 +95,20 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   return { html, metrics: all };
 }
 
-interface FeatureSet {
-  features: Float32Array;
-  numFeatures: number;
-}
-
-interface Candidate {
-  name: string;
-  train: FeatureSet;
-  val: FeatureSet;
-  test: FeatureSet;
-}
-
-interface Selected extends Candidate {
-  l2: number;
-  clf: LinearClassifier;
-  accuracyVal: number;
-  accuracy: number;
-}
-
 /** Pooled conv features of a net under each pooling choice, the best on the validation shapes. */
-async function featureClassifier(net: Net, x: Record<'train' | 'val' | 'test', Tensor>, d: LabelledShapes): Promise<Selected> {
+async function featureClassifier(net: Net, x: Record<'train' | 'val' | 'test', Tensor>, d: LabelledShapes): Promise<SelectedClassifier> {
   const convs = convFeatureLayers(net);
   const layerSets = [
     { name: 'conv1+conv2', layers: convs.slice(0, 2) },
     { name: 'all convs', layers: convs },
   ];
-  const candidates: Candidate[] = [];
+  const candidates: FeatureCandidate[] = [];
   for (const cells of [2, 1])
     for (const { name, layers } of layerSets) {
       const f = (t: Tensor) => descriptorFeatures(net, t, { layers, cells });
       candidates.push({ name: `${name}, max-pooled to ${cells}³`, train: await f(x.train), val: await f(x.val), test: await f(x.test) });
     }
-  return select(candidates, d);
-}
-
-/** The best candidate on the validation shapes (first on ties), each with its best L2. */
-function select(candidates: Candidate[], d: LabelledShapes): Selected {
-  let best: Selected | undefined;
-  for (const c of candidates) {
-    const { classifier: clf, l2, accuracyVal } = fitLinearClassifierByValidation({ features: c.train.features, labels: d.trainLabels }, { features: c.val.features, labels: d.valLabels }, c.train.numFeatures, { l2s: L2 });
-    if (!best || accuracyVal > best.accuracyVal) best = { ...c, l2, clf, accuracyVal, accuracy: clf.accuracy(c.test.features, d.testLabels) };
-  }
-  return best!;
+  return selectClassifier(candidates, d, L2);
 }
 
 function rawVoxels(gs: VoxelGrid[]): Float32Array {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Tensor } from '@ebm/core';
-import { descriptor3dCpu, gridsToTensor, occupancy, renderGrid, tensorToGrids, threshold, type VoxelGrid } from '@ebm/voxel';
+import { descriptor3dCpu, gridsToTensor, occupancy, renderGrids, tensorToGrids, threshold, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -70,7 +70,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const observedGrids = test.map((t, i) => ({ dims: t.dims, data: Uint8Array.from(t.data, (v, j) => (observedMask[i * t.data.length + j] ? v : 0)) }));
   const metrics = { errorRate: wrong / total, errorRateBaseline: wrongBaseline / total, hiddenFraction: 1 - s.observed, shapes: test.length };
   const shown = Math.min(8, test.length);
-  await report.writePng('recovery.png', renderGrid([...observedGrids.slice(0, shown), ...rec.slice(0, shown), ...test.slice(0, shown)], { size: 96, cols: shown }));
+  await report.writePng('recovery.png', renderGrids([...observedGrids.slice(0, shown), ...rec.slice(0, shown), ...test.slice(0, shown)], { size: 96, cols: shown }));
   await report.writeCurves();
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf } from '@ebm/core';
-import { blockMean, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrid, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
+import { blockMean, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrids, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -61,7 +61,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const metrics = { iou: meanIou(sr), iouUpsampleBaseline: meanIou(nearest), lowSize: low, size: s.size, shapes: test.length };
   const shown = Math.min(8, test.length);
   // Nearest upsampling thresholded at 0.5 draws exactly like the low-resolution input itself.
-  await report.writePng('superres.png', renderGrid([...nearest.slice(0, shown), ...sr.slice(0, shown), ...test.slice(0, shown)], { size: 96, cols: shown }));
+  await report.writePng('superres.png', renderGrids([...nearest.slice(0, shown), ...sr.slice(0, shown), ...test.slice(0, shown)], { size: 96, cols: shown }));
   await report.writeCurves();
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { persistentChains, RunReport, tf } from '@ebm/core';
-import { descriptor3dCpu, encodeObj, gridsToTensor, iou, meanNearestIou, occupancy, renderGrid, tensorToGrids, threshold, voxelsToMesh } from '@ebm/voxel';
+import { descriptor3dCpu, encodeObj, gridsToTensor, iou, meanNearestIou, occupancy, renderGrids, tensorToGrids, threshold, voxelsToMesh } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -46,8 +46,8 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
     occupancyTrain: avg(train.map(occupancy)),
   };
   const cols = Math.min(8, n);
-  await report.writePng('samples.png', renderGrid(samples, { size: 96, cols, captions: samples.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
-  await report.writePng('training.png', renderGrid(train.slice(0, 2 * cols), { size: 96, cols }));
+  await report.writePng('samples.png', renderGrids(samples, { size: 96, cols, captions: samples.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
+  await report.writePng('training.png', renderGrids(train.slice(0, 2 * cols), { size: 96, cols }));
   await writeFile(join(ctx.out, 'sample-0.obj'), encodeObj(voxelsToMesh(samples[0]!), 'ebm demo-voxel sample 0'));
   await report.writeCurves();
   const all = await report.writeMetrics(metrics);

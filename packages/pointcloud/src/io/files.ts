@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { FormatError, parseObj, parseOff, parsePly, parseStl, readBytes } from '@ebm/core';
+import { FormatError, InvalidOptionError } from '@ebm/core';
+import { parseObj, parseOff, parsePly, parseStl, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
 import { encodePly } from './ply';
@@ -15,6 +16,8 @@ export interface LoadCloudOptions {
   normalize?: Normalization;
   /** Seed of surface sampling and resampling; default 0. */
   seed?: number;
+  /** Which file axis points up; 'z' (common for STL and scans) is turned into y, as `voxelizeMesh` does. Default 'y'. */
+  up?: 'y' | 'z';
 }
 
 /**
@@ -22,7 +25,7 @@ export interface LoadCloudOptions {
  * faces) by area-weighted surface sampling.
  * @throws FormatError (PointCloudFormatError) naming the file and the problem.
  */
-export async function loadPointCloud(path: string, options: LoadCloudOptions = {}): Promise<PointCloud> {
+export async function loadCloud(path: string, options: LoadCloudOptions = {}): Promise<PointCloud> {
   const ext = extname(path).toLowerCase();
   if (!CLOUD_EXTENSIONS.includes(ext)) throw new FormatError(path, `unsupported extension "${ext}" (${CLOUD_EXTENSIONS.join(', ')})`);
   const bytes = await readBytes(path);
@@ -33,14 +36,23 @@ export async function loadPointCloud(path: string, options: LoadCloudOptions = {
     const mesh = parse(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
   }
+  if (options.up === 'z') cloud = { points: zUpToYUp(cloud.points) };
+  else if (options.up !== undefined && options.up !== 'y') throw new InvalidOptionError('loadCloud', 'up', options.up, "'y' or 'z'");
   if (options.points !== undefined && cloud.points.length !== 3 * options.points) cloud = resample(cloud, options.points, options.seed ?? 0);
   return normalizeCloud(cloud, options.normalize ?? 'unit-sphere');
 }
 
 /** Writes a cloud as .ply (binary little endian) or .xyz text. */
-export async function savePointCloud(path: string, cloud: PointCloud): Promise<void> {
+export async function saveCloud(path: string, cloud: PointCloud): Promise<void> {
   const ext = extname(path).toLowerCase();
   if (ext === '.ply') await writeFile(path, encodePly(cloud));
   else if (ext === '.xyz') await writeFile(path, encodeXyz(cloud));
   else throw new FormatError(path, `unsupported extension "${ext}" (point files are written as .ply or .xyz)`);
+}
+
+/** (x, y, z) with z up → (x, z, −y) with y up: the same turn as `voxelizeMesh({ up: 'z' })`. */
+function zUpToYUp(p: Float32Array): Float32Array {
+  const out = new Float32Array(p.length);
+  for (let i = 0; i < p.length; i += 3) (out[i] = p[i]!), (out[i + 1] = p[i + 2]!), (out[i + 2] = -p[i + 1]!);
+  return out;
 }

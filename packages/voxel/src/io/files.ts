@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/core';
+import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
 import { decodeBinvox, encodeBinvox } from './binvox';
@@ -12,7 +12,7 @@ import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
  * are occupied; a leading axis of size 1 is dropped).
  * @throws VoxelFormatError naming the file and the problem.
  */
-export async function loadVoxels(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
+export async function loadGrid(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
   const ext = extname(path).toLowerCase();
   if (MESH_EXTENSIONS.includes(ext)) return voxelizeMesh(await loadMesh(path), options);
   const bytes = await readBytes(path);
@@ -36,7 +36,7 @@ export async function loadVoxels(path: string, options: VoxelizeOptions = {}): P
 }
 
 /** Writes a grid as .binvox or .npy (float grids keep their values in .npy; binvox stores occupancy). */
-export async function saveVoxels(path: string, grid: VoxelGrid): Promise<void> {
+export async function saveGrid(path: string, grid: VoxelGrid): Promise<void> {
   const ext = extname(path).toLowerCase();
   if (ext === '.binvox') await writeFile(path, encodeBinvox(grid));
   else if (ext === '.npy') await writeFile(path, encodeNpy(grid.data, grid.dims));

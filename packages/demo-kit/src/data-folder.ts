@@ -1,8 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
-import { EbmError } from '../errors';
-import { log } from '../log';
-import { InputError } from './cli';
+import { EbmError, log } from '@ebm/core';
+import { InputError } from './errors';
 
 export interface DataFolder<T> {
   /** What was read, in path order. */

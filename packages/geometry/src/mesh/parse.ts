@@ -7,8 +7,7 @@
  * file can hold before anything is allocated or looped over, so time and memory stay linear in the
  * file's size (a few tens of bytes per byte read), and a mesh holds at most 2^28 numbers (1 GiB).
  */
-import { FormatError } from '../errors';
-import { log } from '../log';
+import { FormatError, log } from '@ebm/core';
 
 export interface TriangleMesh {
   /** x, y, z per vertex. */

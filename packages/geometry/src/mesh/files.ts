@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { FormatError } from '../errors';
+import { FormatError } from '@ebm/core';
+import { encodeObj, encodeOff, encodePlyMesh, encodeStl } from './encode';
 import { parseObj, parseOff, parsePly, parseStl, type ParseMeshOptions, type TriangleMesh } from './parse';
 
 export const MESH_EXTENSIONS = ['.obj', '.stl', '.off', '.ply'];
@@ -21,4 +22,12 @@ export async function loadMesh(path: string, options: ParseMeshOptions = {}): Pr
   const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext];
   if (!parse) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
   return parse(bytes, path, options);
+}
+
+/** Writes a mesh as .obj, .stl (binary), .off or .ply (binary), by the path's extension. @throws FormatError for another extension. */
+export async function saveMesh(path: string, mesh: TriangleMesh): Promise<void> {
+  const ext = extname(path).toLowerCase();
+  const encode = { '.obj': encodeObj, '.stl': encodeStl, '.off': encodeOff, '.ply': encodePlyMesh }[ext];
+  if (!encode) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
+  await writeFile(path, encode(mesh));
 }

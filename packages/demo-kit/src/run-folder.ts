@@ -1,30 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { EbmError } from '../errors';
-
-/** A problem with the user's input (arguments, files): a demo prints it in one line and exits with 2. */
-export class InputError extends EbmError {}
-
-/**
- * Runs a demo's `main` with the command-line arguments and applies the demo contract's exit codes
- * (each demo's README): 0 on success; 2 with a one-line `name: message` for bad input (InputError,
- * any other EbmError, bad flags); 1 with the stack for anything unexpected.
- */
-export function runCli(name: string, main: (argv: string[]) => Promise<number>): void {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      if (e instanceof EbmError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        // One line: Node's argument errors span several ("--seed -1" is read as a missing value).
-        console.error(`${name}: ${String((e as Error).message).split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`);
-        process.exit(2);
-      }
-      console.error(e);
-      process.exit(1);
-    },
-  );
-}
+import { InputError } from './errors';
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
@@ -65,4 +42,14 @@ export async function prepareRunFolder(path: string, flag = '--out'): Promise<vo
     throw new InputError(`${flag} ${path}: cannot write in it (${code(e)})`);
   });
   await rm(probe, { force: true });
+}
+
+/**
+ * The run folder of a task: `--out` resolved against the directory the user ran the command from
+ * (pnpm runs scripts in the app's folder and passes the caller's in INIT_CWD), or
+ * runs/<task>-<timestamp> in the app's folder.
+ */
+export function resolveOut(out: string | undefined, task: string): string {
+  if (out !== undefined) return resolve(process.env.INIT_CWD ?? process.cwd(), out);
+  return resolve('runs', `${task}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 }

@@ -3,8 +3,9 @@
  * counts, overflowing coordinates) for every mesh format: each parse must return a valid mesh or
  * throw a FormatError naming the source, quickly — never another error, a hang or a huge allocation.
  */
-import { encodeObj, encodeStl, FormatError, parseObj, parseOff, parsePly, parseStl, type TriangleMesh } from '../src';
-import { fuzzReader } from './mutate';
+import { FormatError, setLogger } from '@ebm/core';
+import { encodeObj, encodeStl, parseObj, parseOff, parsePly, parseStl, type TriangleMesh } from '../src';
+import { fuzzReader } from '../../core/test/mutate';
 
 const cube: TriangleMesh = {
   positions: Float32Array.of(0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1),
@@ -70,7 +71,6 @@ it.each([
 describe('OBJ elements that are not surfaces', () => {
   const text = 'v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 2 3\nl 1 4\nf 3 4\nf 1 2 4\n';
   it('are skipped with a count through the logger; strict refuses them', async () => {
-    const { setLogger } = await import('../src');
     const said: string[] = [];
     setLogger((_, m) => said.push(m));
     const m = parseObj(enc(text), 'chair.obj');

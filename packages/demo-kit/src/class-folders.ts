@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from './cli';
+import { InputError } from './errors';
 
 export interface ClassSplit<T> {
   classes: string[];

@@ -29,3 +29,32 @@ export function encodeStl(mesh: TriangleMesh, header = 'ebm mesh'): Uint8Array {
   }
   return out;
 }
+
+/** OFF text of a mesh (Object File Format: counts, vertices, then faces as "3 a b c"). */
+export function encodeOff(mesh: TriangleMesh): string {
+  const nv = mesh.positions.length / 3;
+  const nt = mesh.triangles.length / 3;
+  const lines = ['OFF', `${nv} ${nt} 0`];
+  for (let i = 0; i < mesh.positions.length; i += 3) lines.push(`${mesh.positions[i]} ${mesh.positions[i + 1]} ${mesh.positions[i + 2]}`);
+  for (let i = 0; i < mesh.triangles.length; i += 3) lines.push(`3 ${mesh.triangles[i]} ${mesh.triangles[i + 1]} ${mesh.triangles[i + 2]}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Binary little-endian PLY bytes of a mesh (float vertices, uchar-counted int faces). */
+export function encodePlyMesh(mesh: TriangleMesh): Uint8Array {
+  const nv = mesh.positions.length / 3;
+  const nt = mesh.triangles.length / 3;
+  const header = new TextEncoder().encode(
+    `ply\nformat binary_little_endian 1.0\ncomment ebm mesh\nelement vertex ${nv}\nproperty float x\nproperty float y\nproperty float z\nelement face ${nt}\nproperty list uchar int vertex_indices\nend_header\n`,
+  );
+  const out = new Uint8Array(header.length + 12 * nv + 13 * nt);
+  out.set(header);
+  const v = new DataView(out.buffer);
+  let o = header.length;
+  for (let i = 0; i < mesh.positions.length; i++, o += 4) v.setFloat32(o, mesh.positions[i]!, true);
+  for (let t = 0; t < nt; t++) {
+    v.setUint8(o++, 3);
+    for (let k = 0; k < 3; k++, o += 4) v.setInt32(o, mesh.triangles[3 * t + k]!, true);
+  }
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * The demo contract's command line, defined once: `<demo> <task> [--data] [--out] [--quick|--smoke]
+ * [--seed N] [--strict] [--category NAME] [--help]`, with its exit codes (0; 2 with one line for bad
+ * input; 1 with the stack for a bug), the run folder checked before any work, the metrics printed
+ * as JSON and the report's absolute path as the last line. Each demo gives only its tasks, its data
+ * and its settings.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { initBackend, type Metrics } from '@ebm/core';
+import { InputError } from './errors';
+import { runCli } from './run-cli';
+import { prepareRunFolder, resolveOut } from './run-folder';
+
+export type Mode = 'smoke' | 'quick' | 'full';
+
+/** What every task gets from the command line. */
+export interface RunContext {
+  task: string;
+  mode: Mode;
+  seed: number;
+  /** The run folder (absolute, created). */
+  out: string;
+  /** --data, when given. */
+  data?: string;
+  /** --category, or the demo's default (demos with categories). */
+  category: string;
+  /** --strict: stop at the first --data file that cannot be read instead of skipping it. */
+  strict: boolean;
+  /** The tfjs backend in use. */
+  backend: string;
+}
+
+export interface TaskResult {
+  /** Absolute path of report.html. */
+  html: string;
+  metrics: Metrics;
+}
+
+export interface DemoDefinition {
+  /** The command's name, the prefix of its one-line errors: `demo-voxel`. */
+  name: string;
+  tasks: Record<string, { help: string; run: (ctx: RunContext) => Promise<TaskResult> }>;
+  /** --data: its argument (`DIR`, `FILE`) and help (lines after the first are indented). */
+  data: { arg: string; help: string };
+  /** --category, for demos with built-in categories. */
+  category?: { values: readonly string[]; default: string; help: string; notFor?: readonly string[] };
+  /** Help of --quick and of a full run (without --quick or --smoke). */
+  modes: { quick: string; full: string };
+  /** Offer --strict (demos that read folders of files); default true. */
+  strict?: boolean;
+}
+
+const COL = 17;
+const opt = (flag: string, help: string) => `  ${flag.padEnd(COL)}${help.split('\n').join(`\n${' '.repeat(COL + 2)}`)}`;
+
+/** The --help text of a demo. */
+export function helpText(d: DemoDefinition): string {
+  const width = Math.max(...Object.keys(d.tasks).map((t) => t.length)) + 3;
+  const lines = [
+    `Usage: ${d.name} <task> [options]`,
+    '',
+    'Tasks:',
+    ...Object.entries(d.tasks).map(([t, { help }]) => `  ${t.padEnd(width)}${help}`),
+    '',
+    'Options:',
+    opt(`--data ${d.data.arg}`, d.data.help),
+    ...(d.category ? [opt('--category NAME', `${d.category.help}: ${d.category.values.join(', ')} (default ${d.category.default})`)] : []),
+    opt('--out DIR', 'run folder; default runs/<task>-<timestamp>; a relative path is taken from where you run the command'),
+    opt('--quick', d.modes.quick),
+    opt('--smoke', 'a few updates, to check the pipeline (seconds)'),
+    opt('--seed N', 'seed of every random choice; default 0'),
+    ...(d.strict === false ? [] : [opt('--strict', 'stop at the first --data file that cannot be read (default: skip it with a warning)')]),
+    opt('--help', 'this text'),
+    `Without --quick or --smoke ${d.modes.full}`,
+  ];
+  return lines.join('\n');
+}
+
+/** Parses the command line into a run context (creating the run folder), or returns undefined for --help. */
+export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<RunContext | undefined> {
+  const options: ParseArgsConfig['options'] = { data: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } };
+  if (d.category) options.category = { type: 'string' };
+  if (d.strict !== false) options.strict = { type: 'boolean' };
+  const { values, positionals } = parseArgs({
+    // `pnpm start -- synthesize --quick` forwards the separator itself.
+    args: argv[0] === '--' ? argv.slice(1) : argv,
+    allowPositionals: true,
+    options,
+  });
+  const v = values as Record<string, string | boolean | undefined>;
+  if (v.help) {
+    console.log(helpText(d));
+    return undefined;
+  }
+  const names = Object.keys(d.tasks).join(', ');
+  const task = positionals[0];
+  if (task === undefined || !(task in d.tasks)) throw new InputError(task ? `unknown task "${task}" (tasks: ${names}; see --help)` : `no task given (tasks: ${names}; see --help)`);
+  if (positionals.length > 1) throw new InputError(`unexpected argument "${positionals[1]}" (see --help)`);
+  const seed = v.seed === undefined ? 0 : Number(v.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new InputError(`--seed must be a non-negative integer, got "${v.seed}"`);
+  if (v.quick && v.smoke) throw new InputError('--quick and --smoke exclude each other');
+  const category = v.category as string | undefined;
+  if (d.category && category !== undefined) {
+    if (d.category.notFor?.includes(task)) throw new InputError(`--category does not apply to ${task} (it uses every category, or the classes of --data)`);
+    if (!d.category.values.includes(category)) throw new InputError(`unknown --category "${category}" (${d.category.values.join(', ')})`);
+  }
+  const out = resolveOut(v.out as string | undefined, task);
+  // A bad --out fails now, in one line, not after training.
+  await prepareRunFolder(out);
+  const backend = await initBackend();
+  return { task, mode: v.smoke ? 'smoke' : v.quick ? 'quick' : 'full', seed, out, data: v.data as string | undefined, category: category ?? d.category?.default ?? '', strict: Boolean(v.strict), backend: backend.backend };
+}
+
+/** A demo's main: runs the task, prints the metrics as JSON and, last, where the report is. */
+export function demoMain(d: DemoDefinition): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    const ctx = await parseDemoArgs(d, argv);
+    if (!ctx) return 0;
+    const { html, metrics } = await d.tasks[ctx.task]!.run(ctx);
+    console.log(JSON.stringify(metrics));
+    // The last line: where the report is, as an absolute path to open.
+    console.error(`report: ${html}`);
+    return 0;
+  };
+}
+
+/** Runs a demo from the process's arguments with the contract's exit codes. */
+export function startDemo(d: DemoDefinition): void {
+  runCli(d.name, demoMain(d));
+}

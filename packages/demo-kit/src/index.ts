@@ -1,0 +1,15 @@
+/**
+ * @ebm/demo-kit (private, never published): what every apps/demo-* shares — the demo contract's
+ * command line, the run folder, training with a report, data folders, class folders, held-out
+ * splits and seed offsets, and classifier selection by validation. The CLI test harness is the
+ * `@ebm/demo-kit/testing` entry.
+ */
+export { InputError } from './errors';
+export { runCli } from './run-cli';
+export { prepareRunFolder, resolveOut } from './run-folder';
+export { startDemo, demoMain, parseDemoArgs, helpText, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
+export { readDataFolder, describeFolder, type DataFolder, type ReadDataFolderOptions } from './data-folder';
+export { readClassFolders, type ClassSplit } from './class-folders';
+export { holdOut, SEED_OFFSET } from './split';
+export { followTraining, trainWithReport, type TrainJob } from './train';
+export { selectClassifier, type FeatureCandidate, type FeatureRows, type SelectedClassifier } from './classifier';

@@ -1,0 +1,46 @@
+import { createNet, netEnergy, Progress, trainMle, type Energy, type Net, type NetSpec, type RunReport, type Tensor, type TrainEvent, type TrainMleOptions } from '@ebm/core';
+
+/**
+ * Drains a trainer's events into a run report (curves, metrics) and a progress bar (loss, energy
+ * gap, var(syn)), printing divergence rollbacks as they happen; stops the bar at the end, also when
+ * training throws.
+ */
+export async function followTraining(events: AsyncIterable<TrainEvent>, report: RunReport, progress: Progress): Promise<void> {
+  try {
+    for await (const e of events) {
+      report.record(e);
+      if (e.type === 'step') progress.update(e.iteration, { loss: e.loss, gap: e.gap, var: e.sampleVar });
+      if (e.type === 'diverged') progress.log(`diverged at ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo}`);
+    }
+  } finally {
+    progress.stop();
+  }
+}
+
+export interface TrainJob {
+  /** The progress bar's label. */
+  label: string;
+  spec: NetSpec;
+  data: Tensor;
+  /** trainMle's options; the seed also initialises the net. */
+  train: TrainMleOptions & { iterations: number; seed: number };
+  /** Default 'onnx' (the fast CPU path). */
+  runtime?: string;
+}
+
+/**
+ * Training with a report: a net from `spec` on the onnx runtime, trained by maximum likelihood
+ * with `trainMle`, its events recorded in the report and shown as a progress bar. The caller owns
+ * the returned net.
+ */
+export async function trainWithReport(job: TrainJob, report: RunReport): Promise<{ net: Net; energy: Energy }> {
+  const net = createNet(job.spec, { seed: job.train.seed, runtime: job.runtime ?? 'onnx' });
+  const energy = netEnergy(net);
+  try {
+    await followTraining(trainMle(energy, job.data, job.train), report, new Progress({ total: job.train.iterations, label: job.label }));
+  } catch (e) {
+    net.dispose();
+    throw e;
+  }
+  return { net, energy };
+}

@@ -1,0 +1,113 @@
+/**
+ * The kit's pieces in-process: the CLI definition (help text, argument errors, run context), held-out
+ * splits, classifier selection by validation, and the data folder reader on user layouts.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EbmError, setLogger } from '@ebm/core';
+import { helpText, holdOut, InputError, parseDemoArgs, readDataFolder, selectClassifier, type DemoDefinition } from '../src';
+
+let dir: string;
+beforeAll(async () => {
+  setLogger(() => {});
+  dir = await mkdtemp(join(tmpdir(), 'ebm-kit-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const demo: DemoDefinition = {
+  name: 'demo-x',
+  tasks: { make: { help: 'makes things', run: async () => ({ html: '', metrics: {} }) }, sort: { help: 'sorts them', run: async () => ({ html: '', metrics: {} }) } },
+  data: { arg: 'DIR', help: 'a folder\nof files' },
+  category: { values: ['a', 'b'], default: 'a', help: 'built-in set', notFor: ['sort'] },
+  modes: { quick: 'five minutes', full: 'a long run.' },
+};
+
+describe('the demo CLI definition', () => {
+  it('writes one help text with every task and option', () => {
+    const h = helpText(demo);
+    expect(h).toContain('Usage: demo-x <task> [options]');
+    expect(h).toMatch(/\n {2}make {3}makes things\n {2}sort {3}sorts them\n/);
+    expect(h).toContain('--data DIR       a folder\n                   of files');
+    expect(h).toContain('--category NAME  built-in set: a, b (default a)');
+    expect(h).toContain('--strict');
+    expect(h.split('\n').pop()).toBe('Without --quick or --smoke a long run.');
+    expect(helpText({ ...demo, strict: false })).not.toContain('--strict');
+  });
+
+  it.each<[string[], RegExp]>([
+    [['nope'], /^unknown task "nope" \(tasks: make, sort; see --help\)$/],
+    [[], /^no task given/],
+    [['make', 'more'], /^unexpected argument "more"/],
+    [['make', '--seed', '1.5'], /^--seed must be a non-negative integer, got "1.5"$/],
+    [['make', '--quick', '--smoke'], /^--quick and --smoke exclude each other$/],
+    [['make', '--category', 'c'], /^unknown --category "c" \(a, b\)$/],
+    [['sort', '--category', 'a'], /^--category does not apply to sort/],
+  ])('%j is an InputError: %s', async (argv, msg) => {
+    const p = parseDemoArgs(demo, argv);
+    await expect(p).rejects.toThrow(InputError);
+    await expect(parseDemoArgs(demo, argv)).rejects.toThrow(msg);
+  });
+
+  it('builds the run context: mode, seed, category default, --out from the caller directory, folder created', async () => {
+    const prev = process.env.INIT_CWD;
+    process.env.INIT_CWD = dir;
+    try {
+      const ctx = await parseDemoArgs(demo, ['--', 'make', '--quick', '--seed', '7', '--out', 'runs/one', '--strict']);
+      expect(ctx).toMatchObject({ task: 'make', mode: 'quick', seed: 7, out: join(dir, 'runs', 'one'), category: 'a', strict: true });
+      expect(typeof ctx!.backend).toBe('string');
+    } finally {
+      if (prev === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = prev;
+    }
+  });
+});
+
+describe('data helpers', () => {
+  it('holdOut keeps the last quarter (at least one) for testing', () => {
+    expect(holdOut([1, 2, 3, 4, 5, 6, 7, 8])).toEqual({ train: [1, 2, 3, 4, 5, 6], held: [7, 8] });
+    expect(holdOut([1, 2])).toEqual({ train: [1], held: [2] });
+  });
+
+  it('readDataFolder: ShapeNet-like model folders, one file per model, a damaged file skipped and counted', async () => {
+    const root = join(dir, 'chairs');
+    for (const id of ['m1', 'm2']) {
+      await mkdir(join(root, id, 'models'), { recursive: true });
+      await writeFile(join(root, id, 'models', 'model_normalized.obj'), 'obj');
+      await writeFile(join(root, id, 'models', 'model_normalized.solid.binvox'), 'binvox');
+      await writeFile(join(root, id, 'models', 'model_normalized.mtl'), 'mtl');
+    }
+    await writeFile(join(root, 'bad.obj'), 'bad');
+    class Refused extends EbmError {}
+    const d = await readDataFolder(root, ['.binvox', '.obj'], async (f) => {
+      if (f.endsWith('bad.obj')) throw new Refused(`${f}: not a mesh`);
+      return f.slice(root.length + 1);
+    });
+    expect(d.items).toEqual(['m1/models/model_normalized.solid.binvox', 'm2/models/model_normalized.solid.binvox']);
+    expect(d.skipped).toEqual([{ file: join(root, 'bad.obj'), reason: 'not a mesh' }]);
+    await expect(readDataFolder(root, ['.obj'], async (f) => (f.endsWith('bad.obj') ? Promise.reject(new Refused(`${f}: not a mesh`)) : f), { strict: true })).rejects.toThrow(/bad\.obj: not a mesh/);
+  });
+});
+
+describe('selectClassifier', () => {
+  it('chooses the feature set and L2 penalty on validation data, then scores on test', () => {
+    // Two classes separable along feature 0; candidate "noise" holds only an uninformative feature.
+    const rows = (xs: number[][]) => ({ features: Float32Array.from(xs.flat()), numFeatures: xs[0]!.length });
+    const informative = (n: number) => Array.from({ length: n }, (_, i) => [i % 2 === 0 ? -1 - (i % 3) * 0.1 : 1 + (i % 3) * 0.1, 0.5]);
+    const noise = (n: number) => Array.from({ length: n }, (_, i) => [((i * 7) % 5) / 5]);
+    const labels = (n: number) => Array.from({ length: n }, (_, i) => i % 2);
+    const split = { trainLabels: labels(20), valLabels: labels(8), testLabels: labels(8) };
+    const best = selectClassifier(
+      [
+        { name: 'noise', train: rows(noise(20)), val: rows(noise(8)), test: rows(noise(8)) },
+        { name: 'informative', train: rows(informative(20)), val: rows(informative(8)), test: rows(informative(8)) },
+      ],
+      split,
+      [1e-3, 1e-2],
+    );
+    expect(best.name).toBe('informative');
+    expect(best.accuracyVal).toBe(1);
+    expect(best.accuracy).toBe(1);
+    expect(Array.from(best.predicted)).toEqual(split.testLabels);
+  });
+});

@@ -1,0 +1,9 @@
+/**
+ * @ebm/geometry: 3-D geometry shared by @ebm/voxel and @ebm/pointcloud — triangle mesh reading and
+ * writing (OBJ, STL, OFF, PLY), the procedural shapes, and the camera every 3-D render uses.
+ */
+export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
+export { encodeObj, encodeStl, encodeOff, encodePlyMesh } from './mesh/encode';
+export { loadMesh, saveMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';
+export { shapeMesh, MeshBuilder, SHAPE_CATEGORIES, type ShapeCategory } from './shapes';
+export { viewFrom, DEFAULT_VIEW, normalize, cross, dot, type View, type Vec3 } from './camera';
