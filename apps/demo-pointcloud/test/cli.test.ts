@@ -27,7 +27,7 @@ it('generate --smoke on the bunny writes the whole run folder', async () => {
   expect(r.stderr).toContain('the Stanford bunny (stl-models)');
   const m = await metricsOf(out);
   expect(m).toMatchObject({ task: 'generate', points: 64, generated: 4, references: 4 });
-  for (const k of ['mmdCD', 'covCD', 'nna', 'mmdCDNoise', 'covCDNoise', 'mmdCDTrain']) expect(typeof m[k]).toBe('number');
+  for (const k of ['mmdCD', 'covCD', 'mmdEMD', 'covEMD', 'nna', 'mmdCDNoise', 'covCDNoise', 'mmdEMDNoise', 'mmdCDTrain', 'mmdEMDTrain']) expect(typeof m[k]).toBe('number');
   await expectFiles(out, ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.ply', 'checkpoint/checkpoint.json']);
 });
 

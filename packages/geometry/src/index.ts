@@ -5,5 +5,5 @@
 export { parseObj, parseStl, parseOff, parsePly, type TriangleMesh, type ParseMeshOptions } from './mesh/parse';
 export { encodeObj, encodeStl, encodeOff, encodePlyMesh } from './mesh/encode';
 export { loadMesh, saveMesh, readBytes, MESH_EXTENSIONS } from './mesh/files';
-export { shapeMesh, MeshBuilder, SHAPE_CATEGORIES, type ShapeCategory } from './shapes';
+export { proceduralShape, shapeMesh, SHAPE_CATEGORIES, type ProceduralShape, type ShapeCategory } from './shapes';
 export { viewFrom, DEFAULT_VIEW, normalize, cross, dot, type View, type Vec3 } from './camera';

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, InvalidOptionError } from '@ebm/core';
-import { DEFAULT_VIEW, dot, loadMesh, MESH_EXTENSIONS, saveMesh, SHAPE_CATEGORIES, shapeMesh, viewFrom, type TriangleMesh } from '../src';
+import { DEFAULT_VIEW, dot, loadMesh, MESH_EXTENSIONS, proceduralShape, saveMesh, SHAPE_CATEGORIES, shapeMesh, viewFrom, type TriangleMesh } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -45,6 +45,26 @@ describe('procedural shapes', () => {
     // Centred on the y axis in z (the cup's handle makes x asymmetric on purpose).
     expect(Math.abs(Math.max(...zs) + Math.min(...zs))).toBeLessThan(1e-5);
     expect(Math.max(...a.triangles)).toBeLessThan(a.positions.length / 3);
+  });
+
+  it.each(SHAPE_CATEGORIES)('%s: the mesh bounds the solid (every face has the inside on one side, the outside far away)', (c) => {
+    const { mesh, contains } = proceduralShape(c, 5);
+    const p = mesh.positions;
+    const t = mesh.triangles;
+    for (let f = 0; f < t.length; f += 3) {
+      const [a, b, d] = [3 * t[f]!, 3 * t[f + 1]!, 3 * t[f + 2]!];
+      const u = [p[b]! - p[a]!, p[b + 1]! - p[a + 1]!, p[b + 2]! - p[a + 2]!];
+      const v = [p[d]! - p[a]!, p[d + 1]! - p[a + 1]!, p[d + 2]! - p[a + 2]!];
+      const n = [u[1]! * v[2]! - u[2]! * v[1]!, u[2]! * v[0]! - u[0]! * v[2]!, u[0]! * v[1]! - u[1]! * v[0]!];
+      const len = Math.hypot(n[0]!, n[1]!, n[2]!);
+      if (len < 1e-9) continue; // degenerate quads at the poles of surfaces of revolution
+      const centre = [0, 1, 2].map((k) => (p[a + k]! + p[b + k]! + p[d + k]!) / 3);
+      const side = (s: number) => contains(centre[0]! + (s * n[0]!) / len, centre[1]! + (s * n[1]!) / len, centre[2]! + (s * n[2]!) / len);
+      // 5e-3: more than the sagitta of the tessellated curved surfaces (under 2e-3), less than any part is thick.
+      expect(side(5e-3) || side(-5e-3)).toBe(true);
+    }
+    expect(contains(0, -0.01, 0)).toBe(false);
+    expect(contains(2, 0.5, 0)).toBe(false);
   });
 
   it('refuses an unknown category', () => {

@@ -5,11 +5,11 @@ export { sampleSurface } from './sample';
 export { parseXyz, encodeXyz } from './io/xyz';
 export { encodePly } from './io/ply';
 export { loadCloud, saveCloud, CLOUD_EXTENSIONS, type LoadCloudOptions } from './io/files';
-export { chamfer, chamferMatrix, emd, mmdCov, nna, type EmdOptions } from './metrics';
+export { chamfer, chamferMatrix, emd, emdMatrix, mmdCov, nna, type EmdOptions } from './metrics';
 export { gpointnetPaper, gpointnetCpu, gpointnetReconstruction, presets, type PointNetOptions } from './nets';
 export { pointFeatures, localFeatureLayer } from './features';
 export { reconstructCloud, type ReconstructOptions } from './reconstruct';
 export { renderCloud, renderClouds, type CloudRenderOptions } from './render';
 export { makeClouds } from './shapes';
 // 3-D geometry lives in @ebm/geometry (shared with @ebm/voxel); re-exported for point-cloud users.
-export { loadMesh, saveMesh, parseObj, parseStl, parseOff, parsePly, encodeObj, encodeStl, encodeOff, encodePlyMesh, shapeMesh, SHAPE_CATEGORIES, MESH_EXTENSIONS, viewFrom, DEFAULT_VIEW, type ShapeCategory, type TriangleMesh, type View } from '@ebm/geometry';
+export { loadMesh, saveMesh, parseObj, parseStl, parseOff, parsePly, encodeObj, encodeStl, encodeOff, encodePlyMesh, proceduralShape, shapeMesh, SHAPE_CATEGORIES, MESH_EXTENSIONS, viewFrom, DEFAULT_VIEW, type ProceduralShape, type ShapeCategory, type TriangleMesh, type View } from '@ebm/geometry';

@@ -45,63 +45,101 @@ export function chamferMatrix(rows: readonly PointCloud[], cols: readonly PointC
 }
 
 export interface EmdOptions {
-  /** Entropic regularisation ε, in distance units; default 0.01. */
+  /**
+   * Accuracy in distance units: the result is at most `epsilon` above the exact EMD (the mean
+   * matched distance of an optimal matching) and never below it; default 1e-3 (0.1% of the unit
+   * ball's radius, where normalised clouds live).
+   */
   epsilon?: number;
-  /** Most Sinkhorn iterations; default 500. */
-  iterations?: number;
-  /** Stop when every column marginal is within this of 1/n (relative); default 1e-4. */
-  tolerance?: number;
 }
 
+/** EMD between every row cloud and every column cloud, row-major [rows × cols] (see `emd`). */
+export function emdMatrix(rows: readonly PointCloud[], cols: readonly PointCloud[], options: EmdOptions = {}): Float64Array {
+  const m = new Float64Array(rows.length * cols.length);
+  rows.forEach((r, i) => cols.forEach((c, j) => (m[i * cols.length + j] = emd(r, c, options))));
+  return m;
+}
+
+/** ε shrinks by this factor per phase (3 to 12 measured alike on 2048-point clouds). */
+const SCALE = 5;
+
 /**
- * Earth mover's distance between two clouds of equal size, approximated by log-domain Sinkhorn
- * iterations (Cuturi, 2013): the mean Euclidean distance ⟨P, C⟩ under the entropic transport plan
- * P. Its error against the exact matching is at most 2ε·ln n for the converged plan (the entropy
- * of a coupling of two uniform n-point measures is at most 2 ln n), and it is never below the
- * exact EMD up to the marginal tolerance; tests compare it with brute force on small sets.
+ * Earth mover's distance between two clouds of equal size: the mean Euclidean distance of an
+ * optimal one-to-one matching of their points, by Bertsekas' auction algorithm with ε-scaling
+ * (Bertsekas 1988; Bertsekas & Castañon 1989). Each point of `a` bids for its best point of `b`,
+ * raising that point's price by the margin over its second best plus ε; ε shrinks ×1/SCALE per phase,
+ * prices carried over. A complete assignment at ε is within n·ε of the optimal total (ε-complementary
+ * slackness), so the mean is within ε of the exact EMD and never below it (it is a matching).
+ * Two 2048-point clouds take about 0.9 s on one core (docs/performance.md); tests compare the
+ * result with brute force and with the Hungarian algorithm.
  */
 export function emd(a: PointCloud, b: PointCloud, options: EmdOptions = {}): number {
   const n = pointCount(a);
   if (pointCount(b) !== n) throw new ShapeMismatchError(`emd: clouds must have equal sizes, got ${n} and ${pointCount(b)}`);
   if (n === 0) throw new InvalidOptionError('emd', 'clouds', 'empty', 'at least one point each');
-  const eps = options.epsilon ?? 0.01;
-  if (!(eps > 0)) throw new InvalidOptionError('emd', 'epsilon', eps, 'a positive number');
-  const iterations = options.iterations ?? 500;
-  const tol = options.tolerance ?? 1e-4;
+  const target = options.epsilon ?? 1e-3;
+  if (!(target > 0)) throw new InvalidOptionError('emd', 'epsilon', target, 'a positive number');
+  // Costs as float64 negated benefits would double the memory; float32 distances lose < 1e-7 relative.
   const C = new Float32Array(n * n);
-  for (let i = 0; i < n; i++)
+  let maxC = 0;
+  const pa = a.points;
+  const pb = b.points;
+  for (let i = 0; i < n; i++) {
+    const [x, y, z] = [pa[3 * i]!, pa[3 * i + 1]!, pa[3 * i + 2]!];
     for (let j = 0; j < n; j++) {
-      const dx = a.points[3 * i]! - b.points[3 * j]!;
-      const dy = a.points[3 * i + 1]! - b.points[3 * j + 1]!;
-      const dz = a.points[3 * i + 2]! - b.points[3 * j + 2]!;
-      C[i * n + j] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      const dx = x - pb[3 * j]!;
+      const dy = y - pb[3 * j + 1]!;
+      const dz = z - pb[3 * j + 2]!;
+      const c = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      C[i * n + j] = c;
+      if (c > maxC) maxC = c;
     }
-  // Potentials f, g with P_ij = exp((f_i + g_j − C_ij)/ε) and marginals 1/n.
-  const f = new Float64Array(n);
-  const g = new Float64Array(n);
-  const logMarg = -Math.log(n);
-  const col = new Float64Array(n);
-  for (let it = 0; it < iterations; it++) {
-    for (let i = 0; i < n; i++) f[i] = eps * (logMarg - logSumExp(n, (j) => (g[j]! - C[i * n + j]!) / eps));
-    let worst = 0;
-    for (let j = 0; j < n; j++) {
-      col[j] = logSumExp(n, (i) => (f[i]! - C[i * n + j]!) / eps);
-      worst = Math.max(worst, Math.abs(Math.exp(col[j]! + g[j]! / eps - logMarg) - 1));
-    }
-    if (worst < tol) break;
-    for (let j = 0; j < n; j++) g[j] = eps * (logMarg - col[j]!);
   }
-  let cost = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cost += Math.exp((f[i]! + g[j]! - C[i * n + j]!) / eps) * C[i * n + j]!;
-  return cost;
-}
-
-function logSumExp(n: number, term: (k: number) => number): number {
-  let m = -Infinity;
-  for (let k = 0; k < n; k++) m = Math.max(m, term(k));
-  let s = 0;
-  for (let k = 0; k < n; k++) s += Math.exp(term(k) - m);
-  return m + Math.log(s);
+  if (n === 1) return C[0]!;
+  if (maxC === 0) return 0;
+  const price = new Float64Array(n);
+  const owner = new Int32Array(n); // object j → person, −1 when free
+  const assigned = new Int32Array(n); // person i → object, −1 when unassigned
+  const queue = new Int32Array(n);
+  // Phases at ε = maxC/SCALE, /SCALE², … down to `target`: the last one leaves a total error ≤ n·ε.
+  for (let eps = Math.max(target, maxC / SCALE); ; eps = Math.max(target, eps / SCALE)) {
+    owner.fill(-1);
+    assigned.fill(-1);
+    for (let i = 0; i < n; i++) queue[i] = i;
+    let head = 0;
+    let count = n;
+    while (count > 0) {
+      const i = queue[head]!;
+      head = (head + 1) % n;
+      count--;
+      // Best and second best value −C_ij − p_j over all objects.
+      let best = -1;
+      let v1 = -Infinity;
+      let v2 = -Infinity;
+      const row = i * n;
+      for (let j = 0; j < n; j++) {
+        const v = -C[row + j]! - price[j]!;
+        if (v > v1) {
+          v2 = v1;
+          v1 = v;
+          best = j;
+        } else if (v > v2) v2 = v;
+      }
+      price[best] = price[best]! + (v1 - v2) + eps;
+      const prev = owner[best]!;
+      owner[best] = i;
+      assigned[i] = best;
+      if (prev >= 0) {
+        assigned[prev] = -1;
+        queue[(head + count) % n] = prev;
+        count++;
+      }
+    }
+    if (eps <= target) break;
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) total += C[i * n + assigned[i]!]!;
+  return total / n;
 }
 
 /**

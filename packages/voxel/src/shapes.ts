@@ -1,22 +1,22 @@
 /**
- * Procedural voxel shapes: @ebm/geometry's procedural meshes (chair- and table-like box
- * assemblies, tori, cups with handles, seeded random proportions) voxelized, so the package and its
- * demo run offline on data they make themselves and the point-cloud package sees the same shapes.
- * y is up; shapes stand on y = 0 and are centred in x and z.
+ * Procedural voxel shapes: @ebm/geometry's procedural shapes (chair- and table-like box
+ * assemblies, tori, cups with handles, seeded random proportions) on a grid, so the package and
+ * its demo run offline on data they make themselves and the point-cloud package sees the same
+ * shapes. A voxel is occupied when its centre is inside the shape. y is up; shapes stand on y = 0
+ * and are centred in x and z.
  */
 import { InvalidOptionError, mulberry32 } from '@ebm/core';
-import { shapeMesh, SHAPE_CATEGORIES, type ShapeCategory, type TriangleMesh } from '@ebm/geometry';
-import type { VoxelGrid } from './grid';
+import { proceduralShape, SHAPE_CATEGORIES, type ProceduralShape, type ShapeCategory } from '@ebm/geometry';
+import { voxelIndex, type VoxelGrid } from './grid';
 import { boundingBox, rotateY90, translate } from './transform';
-import { voxelizeMesh } from './voxelize';
 
-/**
- * A procedural mesh (about one unit across) on a size³ grid at one unit = size voxels, standing on
- * the floor, centred in x and z. The meshes are closed, so no hole closing is needed.
- */
-function voxelizeShape(mesh: TriangleMesh, size: number): VoxelGrid {
-  const p = Float32Array.from(mesh.positions, (v, i) => v * size + (i % 3 === 1 ? 0 : size / 2));
-  return voxelizeMesh({ positions: p, triangles: mesh.triangles }, { size, fit: 'none', close: 0 });
+/** A shape (about one unit across) on a size³ grid at one unit = size voxels, centred in x and z. */
+function fill(shape: ProceduralShape, size: number): VoxelGrid {
+  const g: VoxelGrid = { dims: [size, size, size], data: new Uint8Array(size ** 3) };
+  for (let x = 0; x < size; x++)
+    for (let y = 0; y < size; y++)
+      for (let z = 0; z < size; z++) if (shape.contains((x + 0.5) / size - 0.5, (y + 0.5) / size, (z + 0.5) / size - 0.5)) g.data[voxelIndex(g.dims, x, y, z)] = 1;
+  return g;
 }
 
 /**
@@ -34,7 +34,7 @@ export function makeGrids(category: ShapeCategory, n: number, options: { size?: 
   const rand = mulberry32(options.seed ?? 0);
   const r = (lo: number, hi: number) => lo + (hi - lo) * rand();
   return Array.from({ length: n }, () => {
-    const g = voxelizeShape(shapeMesh(category, Math.floor(rand() * 2 ** 31)), size);
+    const g = fill(proceduralShape(category, Math.floor(rand() * 2 ** 31)), size);
     if (pose === 'canonical') return g;
     const turned = rotateY90(g, Math.floor(r(0, 4)));
     const box = boundingBox(turned)!;
