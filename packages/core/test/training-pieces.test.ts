@@ -199,6 +199,8 @@ describe('sampler settings are data', () => {
     await expect(run()).rejects.toThrow(InvalidOptionError);
     await expect(run()).rejects.toThrow(/trainMle: sampler\.project must be a named projection such as \{ kind: 'blockMeans', factor: 2 \} when checkpointing/);
     expect(steps).toEqual([]);
+    const badName = trainMle(netEnergy(net), data, { ...opts({ kind: 'blockMeans', factor: 2 }), checkpoint: { dir: join(dir, 'ck'), name: '../up' } });
+    await expect(badName.next()).rejects.toThrow(/checkpoint\.name must be a letter, then up to 63 letters/);
     await drain(trainMle(netEnergy(net), data, opts({ kind: 'blockMeans', factor: 2 })));
     const ck = await loadCheckpoint(join(dir, 'ck'));
     expect(ck.sampler).toEqual({ numSteps: 2, stepSize: 0.1, project: { kind: 'blockMeans', factor: 2 } });

@@ -64,6 +64,9 @@ export interface CheckpointData {
 const FORMAT = 'ebm.checkpoint';
 const MODEL_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
+/** Whether `name` can name a model in a checkpoint (it names files: a letter, then letters, digits, _ or -). */
+export const isModelName = (name: string): boolean => MODEL_NAME.test(name);
+
 /**
  * Writes a checkpoint folder atomically: a complete save, the previous one or (for an instant,
  * recovered by the next load) a complete temporary sibling is always there.

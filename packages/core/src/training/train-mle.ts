@@ -1,5 +1,5 @@
 import { samplerData } from '../checkpoint/sampler-data';
-import type { CheckpointData } from '../checkpoint/checkpoint';
+import { isModelName, type CheckpointData } from '../checkpoint/checkpoint';
 import type { Energy } from '../energy/energy';
 import { InvalidOptionError } from '../errors';
 import type { NetSpec } from '../netspec/types';
@@ -113,6 +113,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   // The variance bound belongs to the guard: with `guard: false` only non-finite values stop training.
   const guard = resolveGuard(options.guard, sampler.refSigma, FN);
   const c = options.checkpoint;
+  if (c?.name !== undefined && !isModelName(c.name)) throw new InvalidOptionError(FN, 'checkpoint.name', c.name, 'a letter, then up to 63 letters, digits, _ or - (it names files)');
   // Checked now, not at the first save an hour in: a checkpoint keeps the sampler as data.
   const checkpoint = c && { dir: c.dir, every: positiveInt(FN, 'checkpoint.every', c.every ?? 100), sampler: samplerData(options.sampler, FN), preprocessing: c.preprocessing, meta: c.meta };
   const batches = observedBatches(data, { batchSize, seed, dataNoise });
