@@ -51,3 +51,17 @@ export function fuzzReader<T>(valid: Uint8Array, read: (bytes: Uint8Array, name:
     o.validate(result);
   }
 }
+
+/**
+ * Runs a reader that must refuse its input and times the call alone (not Jest's matchers):
+ * "cheaply" means no work proportional to the sizes a damaged header claims.
+ */
+export function refusal(read: () => unknown): { error: unknown; ms: number } {
+  const t = performance.now();
+  try {
+    read();
+  } catch (error) {
+    return { error, ms: performance.now() - t };
+  }
+  return { error: undefined, ms: performance.now() - t };
+}

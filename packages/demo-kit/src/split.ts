@@ -13,3 +13,6 @@ export function holdOut<T>(items: T[], fraction = 1 / 4): { train: T[]; held: T[
   const held = Math.max(1, Math.floor(items.length * fraction));
   return { train: items.slice(0, items.length - held), held: items.slice(items.length - held) };
 }
+
+/** The mean of a non-empty list. */
+export const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

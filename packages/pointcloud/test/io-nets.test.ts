@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createNet, initBackend, paramCount, setLogger, tf } from '@ebm/core';
 import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
+import { presetContract } from '../../core/test/preset-contract';
 
 let dir: string;
 beforeAll(async () => {
@@ -141,18 +142,4 @@ describe('PointNet energies', () => {
   });
 });
 
-describe('presets', () => {
-  it.each(Object.entries(presets))('%s is data that trainMle and chainInit take as it is', async (_, p) => {
-    const { chainInit, functionEnergy, parseNetSpec, tf, trainMle } = await import('@ebm/core');
-    expect(parseNetSpec(JSON.parse(JSON.stringify(p.net)))).toEqual(p.net);
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
-    const shape = p.net.input;
-    const data = tf.zeros([p.train.batchSize, ...shape]);
-    const energy = functionEnergy((x) => tf.sum(tf.square(tf.reshape(x, [x.shape[0]!, -1])), 1) as never);
-    // iterations 0: every option is validated, no step is taken.
-    const events = [];
-    for await (const e of trainMle(energy, data, { ...p.train, iterations: 0, sampler: p.sampler, init: chainInit(shape, p.init) })) events.push(e.type);
-    expect(events).toEqual(['done']);
-    data.dispose();
-  });
-});
+presetContract(() => import('@ebm/core'), presets);

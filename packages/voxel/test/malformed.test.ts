@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, loadGrid, makeGrids, VoxelFormatError } from '../src';
-import { fuzzReader } from '../../core/test/mutate';
+import { fuzzReader, refusal } from '../../core/test/mutate';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -13,15 +13,7 @@ it.each([
   ['binvox dim 1024³ with 60 bytes of data', () => decodeBinvox(new Uint8Array([...enc('#binvox 1\ndim 1024 1024 1024\ndata\n'), ...new Array(60).fill(1)]), 'f'), /1024×1024×1024 grid needs 1073741824 voxels but its 60 data bytes hold at most 7650 \(truncated\)/],
   ['binvox translate NaN inf', () => decodeBinvox(new Uint8Array([...enc('#binvox 1\ndim 2 2 2\ntranslate NaN inf 0\nscale 1\ndata\n'), 0, 8]), 'f'), /bad "translate" line/],
 ])('refuses %s', (_, f, msg) => {
-  // Times the decode alone (not Jest's matchers): "cheaply" means no work in the declared sizes.
-  let error: unknown;
-  const t = performance.now();
-  try {
-    f();
-  } catch (e) {
-    error = e;
-  }
-  const ms = performance.now() - t;
+  const { error, ms } = refusal(f);
   expect(error).toBeInstanceOf(VoxelFormatError);
   expect((error as Error).message).toMatch(msg);
   expect(ms).toBeLessThan(100);

@@ -1,5 +1,6 @@
 import { createNet, initBackend, InvalidOptionError, paramCount, setLogger, tf } from '@ebm/core';
 import { SHAPE_CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeGrids, occupancy, presets, tensorToGrids, threshold } from '../src';
+import { presetContract } from '../../core/test/preset-contract';
 
 beforeAll(async () => {
   setLogger(() => {});
@@ -83,18 +84,4 @@ describe('meanNearestIou', () => {
   });
 });
 
-describe('presets', () => {
-  it.each(Object.entries(presets))('%s is data that trainMle and chainInit take as it is', async (_, p) => {
-    const { chainInit, functionEnergy, parseNetSpec, tf, trainMle } = await import('@ebm/core');
-    expect(parseNetSpec(JSON.parse(JSON.stringify(p.net)))).toEqual(p.net);
-    expect(JSON.parse(JSON.stringify(p))).toEqual(p);
-    const shape = p.net.input;
-    const data = tf.zeros([p.train.batchSize, ...shape]);
-    const energy = functionEnergy((x) => tf.sum(tf.square(tf.reshape(x, [x.shape[0]!, -1])), 1) as never);
-    // iterations 0: every option is validated, no step is taken.
-    const events = [];
-    for await (const e of trainMle(energy, data, { ...p.train, iterations: 0, sampler: p.sampler, init: chainInit(shape, p.init) })) events.push(e.type);
-    expect(events).toEqual(['done']);
-    data.dispose();
-  });
-});
+presetContract(() => import('@ebm/core'), presets);
