@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/main.ts', 'src/emd.ts'],
+  entry: ['src/main.ts', 'src/emd.ts', 'src/real-meshes.ts'],
   format: ['esm'],
   sourcemap: true,
   clean: true,

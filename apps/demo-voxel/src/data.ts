@@ -1,7 +1,7 @@
 import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
-import { SHAPE_CATEGORIES, loadGrid, makeGrids, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
-const EXTENSIONS = ['.binvox', '.npy', '.obj', '.stl', '.off', '.ply'];
+const EXTENSIONS = ['.binvox', '.npy', ...MESH_EXTENSIONS];
 
 /** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */
 export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, strict = false): Promise<{ grids: VoxelGrid[]; source: string }> {

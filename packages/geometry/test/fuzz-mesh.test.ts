@@ -4,7 +4,7 @@
  * throw a FormatError naming the source, quickly — never another error, a hang or a huge allocation.
  */
 import { FormatError, setLogger } from '@ebm/core';
-import { encodeObj, encodeStl, parseObj, parseOff, parsePly, parseStl, type TriangleMesh } from '../src';
+import { encodeObj, encodeStl, parseAc3d, parseObj, parseOff, parsePly, parseStl, type TriangleMesh } from '../src';
 import { fuzzReader, refusal } from '../../core/test/mutate';
 
 // The OBJ reader reports skipped elements through the logger: printing each under Jest costs more
@@ -32,6 +32,9 @@ function plyBinary(): Uint8Array {
   return out;
 }
 
+// The cube as an AC3D world with one object moved by `loc`, its 12 triangles as SURF blocks.
+const ac = () => enc(`AC3Db\nOBJECT world\nkids 1\nOBJECT poly\nname "cube"\nloc 0 0 0\nnumvert 8\n${Array.from({ length: 8 }, (_, i) => Array.from(cube.positions.subarray(3 * i, 3 * i + 3)).join(' ')).join('\n')}\nnumsurf 12\n${Array.from({ length: 12 }, (_, t) => `SURF 0x10\nmat 0\nrefs 3\n${[0, 1, 2].map((k) => `${cube.triangles[3 * t + k]} 0 0`).join('\n')}`).join('\n')}\nkids 0\n`);
+
 const FORMATS: [string, (b: Uint8Array, n: string) => TriangleMesh, () => Uint8Array][] = [
   ['obj', parseObj, () => enc(encodeObj(cube))],
   ['stl binary', parseStl, () => encodeStl(cube)],
@@ -39,6 +42,7 @@ const FORMATS: [string, (b: Uint8Array, n: string) => TriangleMesh, () => Uint8A
   ['off', parseOff, off],
   ['ply ascii', parsePly, plyAscii],
   ['ply binary', parsePly, plyBinary],
+  ['ac3d', parseAc3d, ac],
 ];
 
 describe.each(FORMATS)('%s reader under 300 seeded mutations', (format, parse, make) => {

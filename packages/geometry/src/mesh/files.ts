@@ -2,9 +2,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { FormatError } from '@ebm/core';
 import { encodeObj, encodeOff, encodePlyMesh, encodeStl } from './encode';
+import { parseAc3d } from './ac3d';
 import { parseObj, parseOff, parsePly, parseStl, type ParseMeshOptions, type TriangleMesh } from './parse';
 
-export const MESH_EXTENSIONS = ['.obj', '.stl', '.off', '.ply'];
+const PARSERS: Record<string, (bytes: Uint8Array, name: string, options: ParseMeshOptions) => TriangleMesh> = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly, '.ac': parseAc3d };
+
+export const MESH_EXTENSIONS = Object.keys(PARSERS);
 
 /** The bytes of a file. @throws FormatError naming the file when it cannot be read. */
 export async function readBytes(path: string): Promise<Uint8Array> {
@@ -15,13 +18,19 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Reads a triangle mesh from .obj, .stl, .off or .ply. @throws FormatError naming the file. */
-export async function loadMesh(path: string, options: ParseMeshOptions = {}): Promise<TriangleMesh> {
-  const bytes = await readBytes(path);
+/** Parses mesh bytes by the extension of `path` (.obj, .stl, .off, .ply, .ac). @throws FormatError naming `path`. */
+export function parseMesh(bytes: Uint8Array, path: string, options: ParseMeshOptions = {}): TriangleMesh {
   const ext = extname(path).toLowerCase();
-  const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext];
+  const parse = PARSERS[ext];
   if (!parse) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
   return parse(bytes, path, options);
+}
+
+/** Reads a triangle mesh from .obj, .stl, .off, .ply or .ac (AC3D). @throws FormatError naming the file. */
+export async function loadMesh(path: string, options: ParseMeshOptions = {}): Promise<TriangleMesh> {
+  const ext = extname(path).toLowerCase();
+  if (!PARSERS[ext]) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
+  return parseMesh(await readBytes(path), path, options);
 }
 
 /** Writes a mesh as .obj, .stl (binary), .off or .ply (binary), by the path's extension. @throws FormatError for another extension. */

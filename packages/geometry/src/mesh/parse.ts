@@ -27,12 +27,12 @@ export interface ParseMeshOptions {
   strict?: boolean;
 }
 
-const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
+export const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(bytes);
 
 /** A bound on the numbers a parsed mesh may hold (2^28 ≈ 268 M: 1 GiB as float32). */
 const MAX_VALUES = 2 ** 28;
 
-function finish(name: string, pos: number[], tri: number[], o: ParseMeshOptions): TriangleMesh {
+export function finish(name: string, pos: number[], tri: number[], o: ParseMeshOptions): TriangleMesh {
   const nv = pos.length / 3;
   if (nv === 0) throw new FormatError(name, 'has no vertices');
   if (tri.length === 0 && (o.faces ?? 'required') === 'required') throw new FormatError(name, 'has no triangles');
@@ -45,7 +45,7 @@ function finish(name: string, pos: number[], tri: number[], o: ParseMeshOptions)
   return { positions: Float32Array.from(pos), triangles: Uint32Array.from(tri) };
 }
 
-function fan(tri: number[], face: number[]): void {
+export function fan(tri: number[], face: number[]): void {
   for (let k = 1; k + 1 < face.length; k++) tri.push(face[0]!, face[k]!, face[k + 1]!);
 }
 
@@ -106,29 +106,39 @@ export function parseStl(bytes: Uint8Array, name = 'stl data', options: ParseMes
   return finish(name, pos, Array.from({ length: pos.length / 3 }, (_, i) => i), options);
 }
 
-/** OFF: `OFF`, then `nv nf ne`, nv lines `x y z`, nf lines `k i1 ... ik` (no per-face colours). */
+/**
+ * OFF and its variants COFF, NOFF, CNOFF, STOFF…: a header line, `nv nf ne`, nv vertex lines
+ * `x y z [normal] [colour]` and nf face lines `k i1 … ik [colour]`. Read a line per element, as
+ * Geomview's reader does, so the optional per-vertex and per-face values are ignored whatever
+ * their count (CGAL's sample meshes are COFF with RGBA on every vertex).
+ */
 export function parseOff(bytes: Uint8Array, name = 'off data', options: ParseMeshOptions = {}): TriangleMesh {
-  const tokens = text(bytes).replace(/#[^\n]*/g, ' ').trim().split(/\s+/);
+  const lines = text(bytes).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').map((l) => l.split(/\s+/));
   let k = 0;
-  const head = tokens[k++] ?? '';
-  if (!/^(C|N|CN)?OFF$/.test(head)) throw new FormatError(name, `not an OFF file (starts with "${head.slice(0, 12)}")`);
-  const nv = Number(tokens[k++]);
-  const nf = Number(tokens[k++]);
-  k++; // edge count
-  if (!Number.isInteger(nv) || !Number.isInteger(nf) || nv < 0 || nf < 0) throw new FormatError(name, `bad vertex/face counts "${tokens[1]} ${tokens[2]}"`);
-  // Counts are checked against what the file can hold before anything is allocated or looped over:
-  // a vertex takes 3 numbers, a face at least 4.
-  if (3 * nv + 4 * nf > tokens.length - k) throw new FormatError(name, `declares ${nv} vertices and ${nf} faces but holds only ${tokens.length - k} numbers (truncated or damaged)`);
+  const head = lines[k]?.[0] ?? '';
+  if (!/^(ST)?C?N?OFF$/.test(head)) throw new FormatError(name, `not an OFF file (starts with "${head.slice(0, 12)}")`);
+  // The counts may follow the keyword on its line or stand on the next.
+  const counts = lines[k]!.length > 1 ? lines[k++]!.slice(1) : (k++, lines[k++] ?? []);
+  const nv = Number(counts[0]);
+  const nf = Number(counts[1]);
+  if (!Number.isInteger(nv) || !Number.isInteger(nf) || nv < 0 || nf < 0) throw new FormatError(name, `bad vertex/face counts "${counts.slice(0, 2).join(' ')}"`);
+  // Counts are checked against what the file can hold before anything is allocated or looped over.
+  if (nv + nf > lines.length - k) throw new FormatError(name, `declares ${nv} vertices and ${nf} faces but holds only ${lines.length - k} lines (truncated or damaged)`);
   const pos: number[] = [];
-  for (let i = 0; i < nv * 3; i++) pos.push(Number(tokens[k++]));
-  const tri: number[] = [];
-  for (let f = 0; f < nf; f++) {
-    const n = Number(tokens[k++]);
-    if (!Number.isInteger(n) || n < 3) throw new FormatError(name, `face ${f + 1} has a bad vertex count`);
-    fan(tri, tokens.slice(k, k + n).map(Number));
-    k += n;
+  for (let i = 0; i < nv; i++, k++) {
+    const l = lines[k]!;
+    if (l.length < 3) throw new FormatError(name, `vertex ${i + 1} has ${l.length} numbers, needs x y z`);
+    pos.push(Number(l[0]), Number(l[1]), Number(l[2]));
   }
-  if (k > tokens.length) throw new FormatError(name, 'ends early (truncated)');
+  const tri: number[] = [];
+  for (let f = 0; f < nf; f++, k++) {
+    const l = lines[k]!;
+    const n = Number(l[0]);
+    if (!Number.isInteger(n) || n < 3 || n > l.length - 1) throw new FormatError(name, `face ${f + 1} has a bad vertex count "${l[0]}"`);
+    const face = l.slice(1, n + 1).map(Number);
+    if (face.some((v) => !Number.isInteger(v))) throw new FormatError(name, `face ${f + 1} has an index that is not an integer`);
+    fan(tri, face);
+  }
   return finish(name, pos, tri, options);
 }
 

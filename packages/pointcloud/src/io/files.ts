@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { FormatError, InvalidOptionError } from '@ebm/core';
-import { parseObj, parseOff, parsePly, parseStl, readBytes } from '@ebm/geometry';
+import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
 import { encodePly } from './ply';
 import { encodeXyz, parseXyz } from './xyz';
 
-export const CLOUD_EXTENSIONS = ['.ply', '.off', '.xyz', '.txt', '.pts', '.obj', '.stl'];
+export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
 
 export interface LoadCloudOptions {
   /** Points in the result: meshes are sampled with this many points, point files resampled to it. Default: meshes 2048, point files as they are. */
@@ -21,7 +21,7 @@ export interface LoadCloudOptions {
 }
 
 /**
- * Reads a point cloud: PLY/OFF/XYZ point files as they are, and meshes (OBJ, STL, or PLY/OFF with
+ * Reads a point cloud: PLY/OFF/XYZ point files as they are, and meshes (OBJ, STL, AC3D, or PLY/OFF with
  * faces) by area-weighted surface sampling.
  * @throws FormatError (PointCloudFormatError) naming the file and the problem.
  */
@@ -32,8 +32,7 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   let cloud: PointCloud;
   if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
   else {
-    const parse = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly }[ext]!;
-    const mesh = parse(bytes, path, { faces: 'optional' });
+    const mesh = parseMesh(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
   }
   if (options.up === 'z') cloud = { points: zUpToYUp(cloud.points) };

@@ -1,0 +1,108 @@
+/**
+ * AC3D models (nested objects with loc/rot, polygon and line surfaces) and the OFF variants with
+ * per-vertex and per-face extras (COFF as CGAL ships it).
+ */
+import { FormatError } from '@ebm/core';
+import { parseAc3d, parseMesh, parseOff } from '../src';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+// A parent translated by (10, 0, 0) holding a triangle and a child rotated 90° about z and moved by
+// (0, 1, 0) holding a quad; a line surface that must be skipped; a `data` block whose text looks
+// like fields.
+const model = `AC3Db
+MATERIAL "m" rgb 1 1 1  amb 0.2 0.2 0.2  emis 0 0 0  spec 0 0 0  shi 10  trans 0
+OBJECT world
+kids 1
+OBJECT poly
+name "body"
+data 14
+numvert 99
+kids
+loc 10 0 0
+numvert 3
+0 0 0
+1 0 0
+0 1 0
+numsurf 2
+SURF 0x10
+mat 0
+refs 3
+0 0 0
+1 0 0
+2 0 0
+SURF 0x12
+mat 0
+refs 2
+0 0 0
+1 0 0
+kids 1
+OBJECT poly
+name "wing"
+rot 0 -1 0 1 0 0 0 0 1
+loc 0 1 0
+numvert 4
+1 0 0
+2 0 0
+2 0 1
+1 0 1
+numsurf 1
+SURF 0x00
+mat 0
+refs 4
+0 0 0
+1 0 0
+2 0 0
+3 0 0
+kids 0
+`;
+
+describe('AC3D', () => {
+  it('places every object by its loc/rot chain, fans polygons and skips lines', () => {
+    const m = parseAc3d(enc(model), 'plane.ac');
+    // Parent vertices moved by (10, 0, 0); the child's (x, 0, z) turned to (0, x, z), then + (0, 1, 0), then + (10, 0, 0).
+    expect(Array.from(m.positions)).toEqual([10, 0, 0, 11, 0, 0, 10, 1, 0, 10, 2, 0, 10, 3, 0, 10, 3, 1, 10, 2, 1]);
+    expect(Array.from(m.triangles)).toEqual([0, 1, 2, 3, 4, 5, 3, 5, 6]);
+  });
+
+  it('strict refuses line surfaces', () => {
+    expect(() => parseAc3d(enc(model), 'plane.ac', { strict: true })).toThrow(/plane\.ac: has 1 line or degenerate surfaces/);
+  });
+
+  it('is chosen by parseMesh for .ac', () => {
+    expect(parseMesh(enc(model), 'x/PLANE.AC').triangles.length).toBe(9);
+  });
+
+  it.each([
+    ['another format', 'OFF\n3 1 0\n', /not an AC3D file/],
+    ['a vertex count larger than the file', model.replace('numvert 3', 'numvert 3000000'), /line 11: declares 3000000 vertices but only \d+ lines follow/],
+    ['a surface index out of range', model.replace('refs 3\n0 0 0\n1 0 0\n2 0 0', 'refs 3\n0 0 0\n1 0 0\n7 0 0'), /surface refers to vertex 7, but the object has 3/],
+    ['a bad vertex', model.replace('1 0 0\n0 1 0', '1 zero 0\n0 1 0'), /bad vertex/],
+    ['fewer kids than declared', model.replace('kids 1\nOBJECT poly\nname "wing"', 'kids 2\nOBJECT poly\nname "wing"'), /ends before all "kids" objects/],
+    ['an unknown field', model.replace('name "wing"', 'wingspan 3'), /unknown object field "wingspan"/],
+    ['a file cut inside an object', model.slice(0, model.indexOf('kids 1\nOBJECT poly\nname "wing"') - 5), /truncated/],
+  ])('refuses %s with a FormatError naming the file', (_, text, why) => {
+    const run = () => parseAc3d(enc(text as string), 'bad.ac');
+    expect(run).toThrow(FormatError);
+    expect(run).toThrow(why as RegExp);
+  });
+});
+
+describe('OFF variants', () => {
+  it('reads COFF with RGBA per vertex and a colour per face, counts on the keyword line or the next', () => {
+    const coff = 'COFF\n# a comment\n4 2 0\n0 0 0 192 192 192 255\n1 0 0 192 192 192 255\n1 1 0 1 2 3 4\n0 1 0 5 6 7 8\n3 0 1 2 255 0 0\n3 0 2 3\n';
+    const m = parseOff(enc(coff), 'c.off');
+    expect(Array.from(m.positions)).toEqual([0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0]);
+    expect(Array.from(m.triangles)).toEqual([0, 1, 2, 0, 2, 3]);
+    expect(parseOff(enc('OFF 3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n')).triangles.length).toBe(3);
+    expect(parseOff(enc('NOFF\n3 1 0\n0 0 0 0 0 1\n1 0 0 0 0 1\n0 1 0 0 0 1\n4 0 1 2 0 0\n')).triangles.length).toBe(6);
+  });
+
+  it.each([
+    ['a face longer than its line', 'OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n4 0 1 2\n', /face 1 has a bad vertex count "4"/],
+    ['a vertex with two numbers', 'OFF\n3 1 0\n0 0\n1 0 0\n0 1 0\n3 0 1 2\n', /vertex 1 has 2 numbers/],
+    ['a fractional index', 'OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1.5 2\n', /not an integer/],
+  ])('refuses %s', (_, text, why) => {
+    expect(() => parseOff(enc(text as string), 'bad.off')).toThrow(why as RegExp);
+  });
+});
