@@ -25,24 +25,48 @@ export function occupancy(g: VoxelGrid): number {
  * Stacks grids into a [N, D, H, W, 1] float tensor (the layout of the voxel NetSpecs), optionally
  * subtracting a mean (the 3D DescriptorNet subtracts the mean voxel value). Owned by the caller.
  */
-export function gridsToTensor(grids: readonly VoxelGrid[], mean = 0): Tensor {
+export function gridsToTensor(grids: readonly VoxelGrid[], scaling: number | VoxelScaling = 0): Tensor {
+  const { mean, scale } = typeof scaling === 'number' ? { mean: scaling, scale: 1 } : scaling;
   if (grids.length === 0) throw new ShapeMismatchError('gridsToTensor: no grids given');
   const [d, h, w] = grids[0]!.dims;
   const n = d * h * w;
   const out = new Float32Array(grids.length * n);
   grids.forEach((g, i) => {
     if (g.dims[0] !== d || g.dims[1] !== h || g.dims[2] !== w) throw new ShapeMismatchError(`gridsToTensor: grid ${i} is ${g.dims.join('×')}, grid 0 is ${d}×${h}×${w}`);
-    for (let j = 0; j < n; j++) out[i * n + j] = g.data[j]! - mean;
+    for (let j = 0; j < n; j++) out[i * n + j] = (g.data[j]! - mean) * scale;
   });
   return tf.tensor(out, [grids.length, d, h, w, 1]);
 }
 
-/** Splits a [N, D, H, W, 1] (or [N, D, H, W]) tensor into float grids, adding `mean` back. */
-export async function tensorToGrids(t: Tensor, mean = 0): Promise<VoxelGrid[]> {
+/** Splits a [N, D, H, W, 1] (or [N, D, H, W]) tensor into float grids, undoing `gridsToTensor`'s scaling (or adding a `mean` back). */
+export async function tensorToGrids(t: Tensor, scaling: number | VoxelScaling = 0): Promise<VoxelGrid[]> {
+  const { mean, scale } = typeof scaling === 'number' ? { mean: scaling, scale: 1 } : scaling;
   const [n, d, h, w] = t.shape as number[];
   const all = (await t.data()) as Float32Array;
   const size = d! * h! * w!;
-  return Array.from({ length: n! }, (_, i) => ({ dims: [d!, h!, w!] as [number, number, number], data: all.slice(i * size, (i + 1) * size).map((v) => v + mean) }));
+  return Array.from({ length: n! }, (_, i) => ({ dims: [d!, h!, w!] as [number, number, number], data: all.slice(i * size, (i + 1) * size).map((v) => v / scale + mean) }));
+}
+
+/** Voxel values v in a model's units: x = (v − mean) · scale. */
+export interface VoxelScaling {
+  mean: number;
+  scale: number;
+}
+
+/**
+ * The data-dependent scaling of voxel training data, by a fixed rule: subtract the mean
+ * occupancy m (3D DescriptorNet subtracts the mean voxel value) and scale so the voxels' standard
+ * deviation √(m(1 − m)) equals the Langevin reference σ. The sampler's N(0, σ²) reference and its
+ * noise then match the data whatever its occupancy: at m = 0.5 the scale is 2σ (1 for the paper's
+ * σ = 0.5); thin shapes (aircraft at 16³: m ≈ 0.04, std 0.2) are scaled up ×2.5 instead of being
+ * drowned by chain noise of std 0.5, which the energy then learns to reject faster than the
+ * chains move. Empty or full data sets keep scale 1.
+ */
+export function voxelScaling(grids: readonly VoxelGrid[], refSigma: number): VoxelScaling {
+  if (grids.length === 0) throw new ShapeMismatchError('voxelScaling: no grids given');
+  const mean = grids.reduce((a, g) => a + occupancy(g), 0) / grids.length;
+  const std = Math.sqrt(mean * (1 - mean));
+  return { mean, scale: std > 0 ? refSigma / std : 1 };
 }
 
 /** 0/1 grid from a float grid. */

@@ -1,6 +1,6 @@
 /** @ebm/voxel: 3D descriptor nets for voxel shapes on @ebm/core. */
 export { VoxelFormatError } from './errors';
-export { type VoxelGrid, voxelCount, voxelIndex, occupancy, gridsToTensor, tensorToGrids, threshold, iou, meanNearestIou } from './grid';
+export { type VoxelGrid, voxelCount, voxelIndex, occupancy, gridsToTensor, tensorToGrids, voxelScaling, type VoxelScaling, threshold, iou, meanNearestIou } from './grid';
 export { decodeBinvox, encodeBinvox, type BinvoxMeta } from './io/binvox';
 export { decodeNpy, encodeNpy, type NpyArray } from './io/npy';
 export { loadGrid, saveGrid } from './io/files';

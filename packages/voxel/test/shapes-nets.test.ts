@@ -1,5 +1,5 @@
 import { createNet, initBackend, InvalidOptionError, paramCount, setLogger, tf } from '@ebm/core';
-import { SHAPE_CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeGrids, occupancy, presets, tensorToGrids, threshold } from '../src';
+import { SHAPE_CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeGrids, occupancy, presets, tensorToGrids, threshold, voxelScaling } from '../src';
 import { presetContract } from '../../core/test/preset-contract';
 
 beforeAll(async () => {
@@ -42,6 +42,27 @@ describe('procedural shapes', () => {
     const back = await tensorToGrids(t, 0.1);
     back.forEach((g, i) => expect(iou(threshold(g), grids[i]!)).toBe(1));
     t.dispose();
+  });
+
+  it('voxelScaling gives the data the reference σ as its spread, whatever the occupancy, and round-trips', async () => {
+    for (const [category, size] of [['cup', 32], ['chair', 16]] as const) {
+      const grids = makeGrids(category, 4, { size, seed: 3 });
+      const m = grids.reduce((a, g) => a + occupancy(g), 0) / grids.length;
+      const scaling = voxelScaling(grids, 0.5);
+      expect(scaling.mean).toBeCloseTo(m, 12);
+      const t = gridsToTensor(grids, scaling);
+      const { mean, variance } = tf.moments(t);
+      expect((await mean.data())[0]).toBeCloseTo(0, 5);
+      expect(Math.sqrt((await variance.data())[0]!)).toBeCloseTo(0.5, 4);
+      const back = await tensorToGrids(t, scaling);
+      back.forEach((g, i) => expect(iou(threshold(g), grids[i]!)).toBe(1));
+      [t, mean, variance].forEach((x) => x.dispose());
+    }
+    // Half-full data keeps the paper's units (scale 1 at σ = 0.5); empty data is not rescaled.
+    const half = { dims: [2, 1, 1] as [number, number, number], data: Uint8Array.of(1, 0) };
+    expect(voxelScaling([half], 0.5)).toEqual({ mean: 0.5, scale: 1 });
+    expect(voxelScaling([{ dims: [2, 1, 1], data: Uint8Array.of(0, 0) }], 0.5)).toEqual({ mean: 0, scale: 1 });
+    expect(() => voxelScaling([], 0.5)).toThrow('voxelScaling: no grids given');
   });
 });
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Tensor } from '@ebm/core';
-import { descriptor3dCpu, gridsToTensor, occupancy, renderGrids, tensorToGrids, threshold, type VoxelGrid } from '@ebm/voxel';
+import { descriptor3dCpu, gridsToTensor, renderGrids, tensorToGrids, threshold, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -19,13 +19,13 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const s = RECOVER[ctx.mode];
   const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel recover: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const mean = avg(train.map(occupancy));
   const spec = descriptor3dCpu(s.size);
   const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0 };
+  const scaling = voxelScaling(train, sampler.refSigma);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: recover', task: 'recover', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'recover'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
-  const trainSet = incomplete(train, mean, s.observed, ctx.seed + 7);
-  const data = gridsToTensor(train, mean);
+  const trainSet = incomplete(train, scaling, s.observed, ctx.seed + 7);
+  const data = gridsToTensor(train, scaling);
   const { net, energy } = await trainDescriptor(
     {
       label: 'recover',
@@ -38,7 +38,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: mean, size: s.size, observed: s.observed },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, observed: s.observed },
       meta: { task: 'recover', source },
       seed: ctx.seed,
     },
@@ -46,9 +46,9 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   );
   [data, trainSet.start, trainSet.mask].forEach((t) => t.dispose());
 
-  const testSet = incomplete(test, mean, s.observed, ctx.seed + 8);
+  const testSet = incomplete(test, scaling, s.observed, ctx.seed + 8);
   const { x: filled } = await langevin(energy, testSet.start, { ...sampler, mask: testSet.mask });
-  const rec = (await tensorToGrids(filled, mean)).map((g) => threshold(g));
+  const rec = (await tensorToGrids(filled, scaling)).map((g) => threshold(g));
   const observedMask = (await testSet.mask.data()) as Float32Array;
   [filled, testSet.start, testSet.mask].forEach((t) => t.dispose());
   net.dispose();
@@ -86,10 +86,10 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
 
 /**
  * Masked copies of shapes, as in rec_exp.py: a random `observed` fraction of the voxels kept (mask
- * 1), the rest set to the shape's observed occupancy rate; values mean-subtracted.
+ * 1), the rest set to the shape's observed occupancy rate; values in the model's units (`scaling`).
  */
-function incomplete(grids: VoxelGrid[], mean: number, observed: number, seed: number): { start: Tensor; mask: Tensor; rates: number[] } {
-  const x = gridsToTensor(grids, mean);
+function incomplete(grids: VoxelGrid[], scaling: VoxelScaling, observed: number, seed: number): { start: Tensor; mask: Tensor; rates: number[] } {
+  const x = gridsToTensor(grids, scaling);
   const mask = tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', seed), observed), 'float32'));
   const m = mask.dataSync();
   const n = grids[0]!.data.length;
@@ -100,7 +100,7 @@ function incomplete(grids: VoxelGrid[], mean: number, observed: number, seed: nu
     return seen ? on / seen : 0;
   });
   const start = tf.tidy(() => {
-    const fill = tf.reshape(tf.tensor1d(rates.map((r) => r - mean)), [grids.length, 1, 1, 1, 1]);
+    const fill = tf.reshape(tf.tensor1d(rates.map((r) => (r - scaling.mean) * scaling.scale)), [grids.length, 1, 1, 1, 1]);
     return tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), fill));
   });
   x.dispose();

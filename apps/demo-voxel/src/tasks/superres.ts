@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf } from '@ebm/core';
-import { blockMean, descriptor3dCpu, gridsToTensor, iou, occupancy, renderGrids, tensorToGrids, threshold, upsampleNearest, type VoxelGrid } from '@ebm/voxel';
+import { blockMean, descriptor3dCpu, gridsToTensor, iou, renderGrids, tensorToGrids, threshold, upsampleNearest, voxelScaling, type VoxelGrid } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -20,13 +20,13 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const low = s.size / s.factor;
   const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel superres: ${source}, ${low}³ → ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const mean = avg(train.map(occupancy));
   const spec = descriptor3dCpu(s.size);
   // A named projection (not a function): the checkpoint keeps it as data.
   const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0, project: { kind: 'blockMeans', factor: s.factor } as const };
+  const scaling = voxelScaling(train, sampler.refSigma);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'superres'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
-  const data = gridsToTensor(train, mean);
+  const data = gridsToTensor(train, scaling);
   const starts = tf.tidy(() => upsampleNearest(blockMean(data, s.factor), s.factor));
   const { net, energy } = await trainDescriptor(
     {
@@ -40,7 +40,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: mean, size: s.size, factor: s.factor },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, factor: s.factor },
       meta: { task: 'superres', source },
       seed: ctx.seed,
     },
@@ -48,12 +48,12 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   );
   [data, starts].forEach((t) => t.dispose());
 
-  const truth = gridsToTensor(test, mean);
+  const truth = gridsToTensor(test, scaling);
   const lowRes = blockMean(truth, s.factor);
   const up = upsampleNearest(lowRes, s.factor);
   const { x } = await langevin(energy, up, sampler);
-  const sr = (await tensorToGrids(x, mean)).map((g) => threshold(g));
-  const nearest = (await tensorToGrids(up, mean)).map((g) => threshold(g));
+  const sr = (await tensorToGrids(x, scaling)).map((g) => threshold(g));
+  const nearest = (await tensorToGrids(up, scaling)).map((g) => threshold(g));
   [truth, lowRes, up, x].forEach((t) => t.dispose());
   net.dispose();
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { persistentChains, RunReport, tf } from '@ebm/core';
-import { descriptor3dCpu, encodeObj, gridsToTensor, iou, meanNearestIou, occupancy, renderGrids, tensorToGrids, threshold, voxelsToMesh } from '@ebm/voxel';
+import { descriptor3dCpu, encodeObj, gridsToTensor, iou, meanNearestIou, occupancy, renderGrids, tensorToGrids, threshold, voxelScaling, voxelsToMesh } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -17,15 +17,16 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { grids: train, source } = await loadShapes(ctx.data, ctx.category, s.shapes, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel synthesize: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  // The 3D DescriptorNet subtracts the mean voxel value from the data (jianwen-xie/3DDescriptorNet, train.py).
-  const mean = avg(train.map(occupancy));
-  const data = gridsToTensor(train, mean);
+  // The 3D DescriptorNet subtracts the mean voxel value (jianwen-xie/3DDescriptorNet, train.py); the
+  // scale matches the voxels' spread to the sampler's reference σ whatever the occupancy (voxelScaling).
+  const scaling = voxelScaling(train, SAMPLER.refSigma);
+  const data = gridsToTensor(train, scaling);
   const spec = descriptor3dCpu(s.size);
   const shape = [s.size, s.size, s.size, 1];
   const chains = persistentChains(shape, s.chains, CPU.init.noise);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: synthesize', task: 'synthesize', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'synthesize'), config: { mode: ctx.mode, data: source, net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
   const { net } = await trainDescriptor(
-    { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: mean, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed },
+    { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed },
     report,
   );
   data.dispose();
@@ -34,9 +35,9 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   // The persistent chains are the synthesized shapes; noise thresholded the same way is the baseline.
   const n = s.chains;
   const syn = tf.tensor(chains.state()!, [n, ...shape]);
-  const samples = (await tensorToGrids(syn, mean)).map((g) => threshold(g));
+  const samples = (await tensorToGrids(syn, scaling)).map((g) => threshold(g));
   const noise = tf.randomNormal([n, ...shape], 0, SAMPLER.refSigma, 'float32', ctx.seed + 1);
-  const noiseGrids = (await tensorToGrids(noise, mean)).map((g) => threshold(g));
+  const noiseGrids = (await tensorToGrids(noise, scaling)).map((g) => threshold(g));
   [syn, noise].forEach((t) => t.dispose());
   const metrics = {
     iouNearestTrain: meanNearestIou(samples, train),

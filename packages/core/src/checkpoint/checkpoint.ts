@@ -44,6 +44,8 @@ export interface TrainState {
   stepSize: number;
   /** The divergence guard's accumulated shrink of every learning rate; default 1. */
   learningRateScale?: number;
+  /** The training watch's accumulated multiplier of the chains' Langevin steps; default 1. */
+  chainStepsScale?: number;
   /** Persistent chains / replay buffer bank, when the initialiser keeps one. */
   chains?: Float32Array;
 }
@@ -189,6 +191,7 @@ async function readTrain(dir: string, t: Record<string, unknown>, where: string,
   if (seed >= 2 ** 32) throw new CheckpointError(where, `seed must be below 2^32, got ${seed}`);
   const train: TrainState = { iteration: count('iteration'), epoch: count('epoch'), seed, stepSize: positiveNumber(t.stepSize, 'stepSize', where) };
   if (t.learningRateScale !== undefined) train.learningRateScale = positiveNumber(t.learningRateScale, 'learningRateScale', where);
+  if (t.chainStepsScale !== undefined) train.chainStepsScale = positiveNumber(t.chainStepsScale, 'chainStepsScale', where);
   if (t.chains !== undefined) train.chains = await readBlob(dir, t.chains, owner);
   return train;
 }

@@ -94,6 +94,18 @@ export function curvePanels(steps: StepEvent[]): CurvePanel[] {
         ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: steps.map(() => bound), color: [120, 120, 120] as Rgb }] : []),
       ],
     },
+    ...(steps.some((e) => Number.isFinite(e.nearestDataRatio))
+      ? [
+          {
+            title: "chains' nearest-data distance / data's own",
+            unicodeTitle: 'chains’ nearest-data distance ÷ the data’s own',
+            series: [
+              { label: 'ratio', xs, ys: steps.map((e) => e.nearestDataRatio ?? NaN), color: [23, 190, 207] as Rgb },
+              { label: 'among the data (1)', xs, ys: steps.map(() => 1), color: [120, 120, 120] as Rgb },
+            ],
+          },
+        ]
+      : []),
   ];
 }
 
@@ -110,4 +122,5 @@ figure{margin:1rem 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.25rem .6rem;text-align:left;vertical-align:top}th{background:#f6f6f6;font-weight:600}
 td.num{font-variant-numeric:tabular-nums;white-space:nowrap}tr.worse td{background:#fff1f0}.bad{color:#b42318;font-weight:600}.good{color:#067647}.even{color:#93370d}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:.5rem}.charts svg{max-width:100%;height:auto}
-pre{background:#f6f6f6;padding:.75rem;overflow:auto}.mode{background:#f0f6ff;border-left:4px solid #2e90fa;padding:.5rem .8rem}`;
+pre{background:#f6f6f6;padding:.75rem;overflow:auto}.mode{background:#f0f6ff;border-left:4px solid #2e90fa;padding:.5rem .8rem}
+.warn{background:#fff1f0;border-left:4px solid #b42318;padding:.5rem .8rem}`;

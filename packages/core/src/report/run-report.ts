@@ -37,6 +37,8 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 export class RunReport {
   readonly steps: StepEvent[] = [];
   readonly notes: string[] = [];
+  /** The training watch's warnings ("chains are not reaching the data: …"), with their iteration. */
+  readonly warnings: string[] = [];
   private readonly t0 = performance.now();
 
   constructor(
@@ -47,6 +49,7 @@ export class RunReport {
   /** Records what the report needs from a training event. */
   record(e: TrainEvent): void {
     if (e.type === 'step') this.steps.push(e);
+    if (e.type === 'step' && e.warning) this.warnings.push(`Iteration ${e.iteration}: ${e.warning}.`);
     if (e.type === 'diverged') this.notes.push(`Iteration ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo} with learning rate ${e.learningRate.toPrecision(3)} and step size ${e.stepSize.toPrecision(3)}.`);
   }
 
@@ -64,11 +67,12 @@ export class RunReport {
 
   /** `curves.png`: loss, energy gap, gradient norms and sample variance against the iteration. */
   async writeCurves(name = 'curves.png'): Promise<string> {
+    const panels = curvePanels(this.steps);
     const W = 900;
-    const H = 560;
+    const H = 280 * Math.ceil(panels.length / 2);
     const r = new Raster(W, H);
-    curvePanels(this.steps).forEach((p, i) => {
-      const rect = { x: (i % 2) * (W / 2), y: Math.floor(i / 2) * (H / 2), w: W / 2, h: H / 2 };
+    panels.forEach((p, i) => {
+      const rect = { x: (i % 2) * (W / 2), y: Math.floor(i / 2) * 280, w: W / 2, h: 280 };
       linePanel(r, rect, { title: p.title, xLabel: 'iteration', series: p.series.map((q) => ({ label: q.label, xs: q.xs, ys: q.ys, color: q.color })) });
     });
     return this.writePng(name, r);
@@ -101,6 +105,7 @@ export class RunReport {
 ${mode ? `<p class="mode">This is ${esc(MODE_WORDS[mode] ?? mode)}.</p>` : ''}
 <p>Task <b>${esc(this.info.task)}</b>, seed ${this.info.seed}; ${this.steps.length} parameter updates${last ? ` in ${last.seconds.toFixed(1)} s of training` : ''}, ${typeof metrics.seconds === 'number' ? `${metrics.seconds.toFixed(1)} s in all` : ''}.</p>
 ${this.info.summary ? `<p>${esc(this.info.summary)}</p>` : ''}
+${this.warnings.length ? `<div class="warn"><b>Training did not go well.</b><ul>${this.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>The samples below may not look like the data; see the training curves.</div>` : ''}
 ${figs}
 <h2>Metrics</h2>
 <p>Each number is measured in this run; its baseline is measured in the same run, on the same data.</p>

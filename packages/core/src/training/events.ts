@@ -18,6 +18,12 @@ export interface StepEvent {
   chainGradNorm: number;
   /** Variance of the synthesized values (all elements). */
   sampleVar: number;
+  /**
+   * Mean distance of the chains to their nearest observed example over the observed examples'
+   * distance to their nearest neighbour (same batch): about 1 when the chains are among the
+   * data, far above when they are not reaching it. NaN when undefined (one observed example).
+   */
+  nearestDataRatio?: number;
   /** The divergence guard's bound on `sampleVar` (σ² + 0.1 by default when refSigma is set). */
   varianceBound?: number;
   /** MALA acceptance rate of the synthesis chains. */
@@ -26,6 +32,11 @@ export interface StepEvent {
   stepSize: number;
   /** Seconds since training started. */
   seconds: number;
+  /**
+   * Set on the update where the training watch finds the chains are not reaching the data
+   * ("chains are not reaching the data: …"), with what the watch did about it (`TrainMleOptions.watch`).
+   */
+  warning?: string;
   /** The anatomy probe's long run, on the iterations it ran (`TrainMleOptions.probe`). */
   probe?: ProbeStats;
 }

@@ -15,6 +15,7 @@ import type { StepEvent, TrainEvent } from './events';
 import { Guard, type ResolvedGuard } from './guard';
 import type { Optimizer } from './optimizer';
 import { scheduleFactor, type Schedule } from './schedule';
+import { MAX_STEPS_SCALE, Watch, type ResolvedWatch } from './watch';
 
 /** A model a trainer updates: its energy (parameters and state), optimizer and, for checkpoints, NetSpec. */
 export interface TrainedModel {
@@ -32,10 +33,12 @@ export interface IterationContext {
   epoch: number;
   /** The Langevin step size, after any shrinks of the guard. */
   stepSize: number;
+  /** Multiplier of the chains' Langevin steps set by the watch's 'adapt' action (1 until it acts). */
+  stepsScale: number;
 }
 
 /** The statistics a step reports; the loop adds iteration, epoch, learning rate, step size and time. */
-export type StepStats = Omit<StepEvent, 'type' | 'iteration' | 'epoch' | 'learningRate' | 'stepSize' | 'seconds'>;
+export type StepStats = Omit<StepEvent, 'type' | 'iteration' | 'epoch' | 'learningRate' | 'stepSize' | 'seconds' | 'warning'>;
 
 /**
  * One iteration's outcome. `ok`: the models were updated; `samples` (owned by the loop) are the
@@ -56,6 +59,8 @@ export interface LoopOptions {
   stepSize: number;
   learningRateSchedule: Schedule;
   guard?: ResolvedGuard;
+  /** The training watch (see `Watch`): says when the chains are not reaching the data, and may adapt. */
+  watch?: ResolvedWatch;
   samplesEvery: number;
   checkpoint?: { dir: string; every: number; sampler?: SamplerData; preprocessing?: Record<string, unknown>; meta?: Record<string, unknown> };
   resume?: string | CheckpointData;
@@ -73,13 +78,15 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
   // The guard's shrinks multiply this; the learning rate of iteration t is base · scale · schedule(t).
   let learningRateScale = 1;
   let stepSize = o.stepSize;
+  let stepsScale = 1;
   let iteration = 0;
   const setRates = (t: number) => o.models.forEach((m, i) => (m.optimizer.learningRate = baseRates[i]! * learningRateScale * scheduleFactor(o.learningRateSchedule, t)));
 
-  if (o.resume !== undefined) ({ learningRateScale, stepSize, iteration } = await resumeFrom(o, baseRates));
+  if (o.resume !== undefined) ({ learningRateScale, stepSize, stepsScale, iteration } = await resumeFrom(o, baseRates));
   const t0 = performance.now();
   const guard = o.guard && new Guard(o.guard, o.models, o.chains);
   await guard?.snapshot(iteration);
+  const watch = o.watch && new Watch(o.watch);
   let aborted = false;
   while (iteration < o.iterations) {
     if (o.signal?.aborted) {
@@ -90,7 +97,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     setRates(iteration);
     let result: IterationResult;
     try {
-      result = await o.step({ iteration, epoch, stepSize });
+      result = await o.step({ iteration, epoch, stepSize, stepsScale });
     } catch (e) {
       if (o.signal?.aborted && (e as Error).name === 'AbortError') {
         aborted = true;
@@ -111,8 +118,17 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     }
     iteration++;
     const { samples } = result;
+    const learningRate = o.models[0]!.optimizer.learningRate;
+    let warning = watch?.observe(result.stats);
+    if (warning && o.watch!.action === 'adapt') {
+      if (stepsScale < MAX_STEPS_SCALE) {
+        learningRateScale *= 0.5;
+        stepsScale = Math.min(MAX_STEPS_SCALE, 2 * stepsScale);
+        warning += `; adapting: learning rate halved, chain steps ×${stepsScale}`;
+      } else warning += `; the watch has adapted as far as it goes (chain steps ×${MAX_STEPS_SCALE})`;
+    }
     try {
-      yield { type: 'step', iteration, epoch, ...result.stats, learningRate: o.models[0]!.optimizer.learningRate, stepSize, seconds: (performance.now() - t0) / 1000 };
+      yield { type: 'step', iteration, epoch, ...result.stats, learningRate, stepSize, seconds: (performance.now() - t0) / 1000, ...(warning ? { warning } : {}) };
       if (o.samplesEvery > 0 && samples && (iteration % o.samplesEvery === 0 || iteration === o.iterations)) yield { type: 'samples', iteration, x: samples };
     } finally {
       samples?.dispose();
@@ -120,21 +136,21 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     if (guard && iteration % guard.options.snapshotEvery === 0) await guard.snapshot(iteration);
     const c = o.checkpoint;
     if (c && (iteration % c.every === 0 || iteration === o.iterations)) {
-      await save(o, c, { iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize });
+      await save(o, c, { iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize, ...(stepsScale !== 1 ? { chainStepsScale: stepsScale } : {}) });
       yield { type: 'checkpoint', iteration, dir: c.dir };
     }
   }
   yield { type: 'done', iteration, seconds: (performance.now() - t0) / 1000, aborted };
 }
 
-async function save(o: LoopOptions, c: NonNullable<LoopOptions['checkpoint']>, t: { iteration: number; epoch: number; learningRateScale: number; stepSize: number }): Promise<void> {
+async function save(o: LoopOptions, c: NonNullable<LoopOptions['checkpoint']>, t: { iteration: number; epoch: number; learningRateScale: number; stepSize: number; chainStepsScale?: number }): Promise<void> {
   const models: Record<string, ModelState> = {};
   for (const m of o.models) models[m.name] = { netSpec: m.netSpec, params: await snapshotParams(m.energy), optimizer: await m.optimizer.getState(), learningRate: m.optimizer.learningRate };
   await saveCheckpoint(c.dir, { models, sampler: c.sampler, preprocessing: c.preprocessing, meta: c.meta, train: { ...t, seed: o.seed, chains: o.chains?.state()?.slice() } });
 }
 
 /** Restores every model (by name), its optimizer, the chains and the loop's counters from a checkpoint. */
-async function resumeFrom(o: LoopOptions, baseRates: number[]): Promise<{ learningRateScale: number; stepSize: number; iteration: number }> {
+async function resumeFrom(o: LoopOptions, baseRates: number[]): Promise<{ learningRateScale: number; stepSize: number; stepsScale: number; iteration: number }> {
   const ck = typeof o.resume === 'string' ? await loadCheckpoint(o.resume) : o.resume!;
   const where = typeof o.resume === 'string' ? o.resume : 'checkpoint';
   if (!ck.train) throw new InvalidOptionError(o.fn, 'resume', where, `a checkpoint saved by a trainer (it has no training state)`);
@@ -151,5 +167,5 @@ async function resumeFrom(o: LoopOptions, baseRates: number[]): Promise<{ learni
     if (i === 0 && learningRateScale === undefined && state.learningRate !== undefined) learningRateScale = state.learningRate / baseRates[0]!;
   }
   if (ck.train.chains) o.chains?.setState(ck.train.chains);
-  return { learningRateScale: learningRateScale ?? 1, stepSize: ck.train.stepSize, iteration: ck.train.iteration };
+  return { learningRateScale: learningRateScale ?? 1, stepSize: ck.train.stepSize, stepsScale: ck.train.chainStepsScale ?? 1, iteration: ck.train.iteration };
 }

@@ -15,6 +15,7 @@ import type { ProbeStats } from './events';
 import type { IterationContext, IterationResult } from './loop';
 import { GradAccumulator, mleGradients, type MleStats } from './mle';
 import type { Optimizer } from './optimizer';
+import { nearestDataRatio } from './reach';
 import { noiseFactor, type NoiseAnneal } from './schedule';
 
 export interface MleIterationOptions {
@@ -35,15 +36,15 @@ export interface MleIterationOptions {
   signal?: AbortSignal;
 }
 
-type Sums = Record<'loss' | 'energyObs' | 'energySyn' | 'gradNorm' | 'chainGradNorm' | 'sampleVar' | 'accept', number>;
+type Sums = Record<'loss' | 'energyObs' | 'energySyn' | 'gradNorm' | 'chainGradNorm' | 'sampleVar' | 'accept' | 'reach', number>;
 
 /** The MLE iteration as a step function for `trainLoop`. */
 export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) => Promise<IterationResult> {
   const { energy, seed } = o;
-  return async ({ iteration, epoch, stepSize }) => {
+  return async ({ iteration, epoch, stepSize, stepsScale }) => {
     const batches = o.batchesOf(iteration);
     const acc = new GradAccumulator();
-    const sums: Sums = { loss: 0, energyObs: 0, energySyn: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, accept: 0 };
+    const sums: Sums = { loss: 0, energyObs: 0, energySyn: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, accept: 0, reach: 0 };
     let lastSyn: Tensor | undefined;
     try {
       for (const b of batches) {
@@ -55,6 +56,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
           res = await langevin(energy, start.x, {
             ...o.sampler,
             stepSize,
+            numSteps: Math.round(o.sampler.numSteps * stepsScale),
             noiseScale: (o.sampler.noiseScale ?? 1) * noiseFactor(o.noiseAnneal, iteration),
             seed: deriveSeed(seed, 0x5a3, iteration, b),
             signal: o.signal,
@@ -71,6 +73,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
         let g;
         try {
           g = await mleGradients(energy, obs, res.x, { energyL2: o.energyL2 });
+          sums.reach += await takeScalar(nearestDataRatio(obs, res.x));
         } finally {
           obs.dispose();
         }
@@ -101,6 +104,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
           gradNorm: sums.gradNorm / k,
           chainGradNorm: sums.chainGradNorm / k,
           sampleVar: sums.sampleVar / k,
+          nearestDataRatio: sums.reach / k,
           ...(o.varianceBound !== undefined ? { varianceBound: o.varianceBound } : {}),
           ...(o.sampler.method === 'mala' ? { acceptRate: sums.accept / k } : {}),
           ...(probe ? { probe } : {}),

@@ -10,12 +10,14 @@ import type { TrainEvent } from './events';
 import { observedBatches } from './batching';
 import { resolveGuard, type GuardOptions } from './guard';
 import { trainLoop } from './loop';
+import { resolveWatch, type WatchOptions } from './watch';
 import { mleIteration } from './mle-iteration';
 import { createOptimizer, type OptimizerOptions } from './optimizer';
 import { checkNoiseAnneal, checkSchedule, type NoiseAnneal, type Schedule } from './schedule';
 import type { Tensor } from '../tf';
 
 export type { GuardOptions } from './guard';
+export type { WatchOptions } from './watch';
 
 export interface TrainMleOptions {
   /**
@@ -59,6 +61,12 @@ export interface TrainMleOptions {
   probe?: { every: number; numSteps: number; sampler?: Partial<Omit<LangevinOptions, 'seed' | 'signal' | 'numSteps'>> };
   /** Divergence guard; `false` turns it off. */
   guard?: GuardOptions | false;
+  /**
+   * Training watch (on by default, 'warn'): a `warning` on the step event when the chains are not
+   * reaching the data for `window` updates; `action: 'adapt'` also halves the learning rate and
+   * doubles the chain steps. `false` turns it off. See `Watch` for the rule.
+   */
+  watch?: WatchOptions | false;
   /** Emit a `samples` event every this many iterations (0: never); default 0. */
   samplesEvery?: number;
   /**
@@ -74,7 +82,7 @@ export interface TrainMleOptions {
   signal?: AbortSignal;
 }
 
-const TRAIN_KEYS = ['sampler', 'init', 'batchSize', 'numSynthesized', 'iterations', 'accumulate', 'optimizer', 'learningRateSchedule', 'energyL2', 'dataNoise', 'noiseAnneal', 'probe', 'guard', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
+const TRAIN_KEYS = ['sampler', 'init', 'batchSize', 'numSynthesized', 'iterations', 'accumulate', 'optimizer', 'learningRateSchedule', 'energyL2', 'dataNoise', 'noiseAnneal', 'probe', 'guard', 'watch', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
 const FN = 'trainMle';
 
 /**
@@ -112,6 +120,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   const init = options.init ?? noiseInit(data.shape.slice(1));
   // The variance bound belongs to the guard: with `guard: false` only non-finite values stop training.
   const guard = resolveGuard(options.guard, sampler.refSigma, FN);
+  const watch = resolveWatch(options.watch, FN);
   const c = options.checkpoint;
   if (c?.name !== undefined && !isModelName(c.name)) throw new InvalidOptionError(FN, 'checkpoint.name', c.name, 'a letter, then up to 63 letters, digits, _ or - (it names files)');
   // Checked now, not at the first save an hour in: a checkpoint keeps the sampler as data.
@@ -146,6 +155,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
       stepSize: sampler.stepSize,
       learningRateSchedule: schedule,
       guard,
+      watch,
       samplesEvery,
       checkpoint,
       resume: options.resume,
