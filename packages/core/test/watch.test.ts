@@ -64,13 +64,15 @@ describe('the watch rule', () => {
     const w = watch({ maxRatio: 3 });
     const said = Array.from({ length: 25 }, (_, i) => w.observe({ gap: i % 2 ? 5 : -5, nearestDataRatio: 4 + (i % 3) }));
     expect(said.map((s, i) => (s ? i + 1 : 0)).filter(Boolean)).toEqual([10, 20]);
-    expect(said[9]).toBe("chains are not reaching the data: their nearest-data distance stayed 4.00–6.00× the data's own for 10 updates (limit 3×)");
+    expect(said[9]).toBe("chains are not reaching the data: their nearest-data distance stayed 4.00–6.00× the data's own for 10 updates (limit 3×; energy gap U(syn) − U(obs) now 5.00)");
   });
 
-  it('speaks when the energy gap stays positive and grows, not when it oscillates about 0 or holds steady', () => {
+  it('stays quiet while the chains are among the data, whatever the energy gap does (its plateau is normal for the 3D descriptor)', () => {
     const grow = watch();
-    const said = Array.from({ length: 10 }, (_, i) => grow.observe({ gap: 10 * (i + 1), nearestDataRatio: 1.2 }));
-    expect(said[9]).toBe('chains are not reaching the data: the energy gap U(syn) − U(obs) grew from 30.0 to 80.0 over 10 updates');
+    expect(Array.from({ length: 40 }, (_, i) => grow.observe({ gap: 10 * (i + 1), nearestDataRatio: 1.2 })).filter(Boolean)).toEqual([]);
+    const dips = watch();
+    // One update back among the data restarts the count.
+    expect(Array.from({ length: 40 }, (_, i) => dips.observe({ gap: 1000, nearestDataRatio: i % 9 === 0 ? 2 : 5 })).filter(Boolean)).toEqual([]);
     const healthy = watch();
     expect(Array.from({ length: 40 }, (_, i) => healthy.observe({ gap: 3 * Math.sin(i), nearestDataRatio: 1.1 })).filter(Boolean)).toEqual([]);
     const steady = watch();

@@ -2,13 +2,16 @@
  * The training watch: notices when maximum likelihood is not learning because the synthesis
  * chains do not reach the data, and says why, instead of finishing silently with blobs.
  *
- * Rule (checked on every update, over the last `window` updates; fires at most once a window):
- * - chains far from the data: the chains' nearest-data distance stayed above `maxRatio` times the
- *   data's own nearest-neighbour distance on every update (`StepEvent.nearestDataRatio`);
- * - or the energy gap keeps growing: U(syn) − U(obs) stayed positive on every update and its mean
- *   over the window's second half is more than twice that over its first half (the energy is
- *   learning to reject the chains faster than they move; Nijkamp et al. 2020, §3: a healthy
- *   MLE run keeps the gap oscillating about 0).
+ * Rule (checked on every update; fires at most once a window): the chains' nearest-data distance
+ * stayed above `maxRatio` times the data's own nearest-neighbour distance on every one of the
+ * last `window` updates (`StepEvent.nearestDataRatio`).
+ *
+ * The energy gap alone is not the signal. A growing gap was the first candidate (a healthy
+ * short-run MLE keeps it oscillating about 0, Nijkamp et al. 2020), but 3D DescriptorNet runs
+ * that learn their shapes well (persistent chains, noise annealed, the energy-magnitude penalty)
+ * show the same curve as runs that fail: the gap rises to its penalty-bounded plateau (~1000)
+ * within 150 updates and stays there. Where the chains are tells the two apart; the gap is quoted
+ * in the warning for context.
  */
 import { checkKeys, oneOf, positive, positiveInt } from '../options';
 import type { StepStats } from './loop';
@@ -39,7 +42,6 @@ export function resolveWatch(w: WatchOptions | false | undefined, fn: string): R
 export const MAX_STEPS_SCALE = 4;
 
 export class Watch {
-  private gaps: number[] = [];
   private ratios: number[] = [];
 
   constructor(readonly options: ResolvedWatch) {}
@@ -47,20 +49,13 @@ export class Watch {
   /** Records one update; returns what is wrong when a condition has held for a full window. */
   observe(s: Pick<StepStats, 'gap' | 'nearestDataRatio'>): string | undefined {
     const w = this.options.window;
-    this.gaps.push(s.gap);
     this.ratios.push(s.nearestDataRatio ?? NaN);
-    if (this.gaps.length > w) (this.gaps.shift(), this.ratios.shift());
-    if (this.gaps.length < w) return undefined;
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    const half = Math.floor(w / 2);
-    const [early, late] = [mean(this.gaps.slice(0, half)), mean(this.gaps.slice(half))];
-    let why: string | undefined;
-    if (this.ratios.every((r) => r > this.options.maxRatio)) why = `their nearest-data distance stayed ${fmt(Math.min(...this.ratios))}–${fmt(Math.max(...this.ratios))}× the data's own for ${w} updates (limit ${this.options.maxRatio}×)`;
-    else if (this.gaps.every((g) => g > 0) && late > 2 * early) why = `the energy gap U(syn) − U(obs) grew from ${fmt(early)} to ${fmt(late)} over ${w} updates`;
-    if (!why) return undefined;
-    this.gaps = [];
+    if (this.ratios.length > w) this.ratios.shift();
+    // NaN (no scale to compare with) never counts as far.
+    if (this.ratios.length < w || !this.ratios.every((r) => r > this.options.maxRatio)) return undefined;
+    const [lo, hi] = [Math.min(...this.ratios), Math.max(...this.ratios)];
     this.ratios = [];
-    return `chains are not reaching the data: ${why}`;
+    return `chains are not reaching the data: their nearest-data distance stayed ${fmt(lo)}–${fmt(hi)}× the data's own for ${w} updates (limit ${this.options.maxRatio}×; energy gap U(syn) − U(obs) now ${fmt(s.gap)})`;
   }
 }
 
