@@ -30,7 +30,7 @@ describe('nearestDataRatio', () => {
     const far = tf.add(like, 6);
     const before = numTensors();
     const rows = async (t: tf.Tensor) => {
-      const flat = t.reshape([t.shape[0]!, -1]);
+      const flat = tf.reshape(t, [t.shape[0]!, -1]);
       const out = (await flat.array()) as number[][];
       flat.dispose();
       return out;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Tensor } from '@ebm/core';
 import { descriptor3dCpu, gridsToTensor, renderGrids, tensorToGrids, threshold, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
-import { avg, type TaskContext, type TaskResult } from '../context';
+import type { TaskContext, TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
