@@ -87,7 +87,9 @@ describe('the watch rule', () => {
     expect(() => resolveWatch({ action: 'panic' as 'warn' }, 'trainMle')).toThrow(/watch\.action/);
     expect(() => resolveWatch({ windows: 3 } as object, 'trainMle')).toThrow(/windows/);
     expect(resolveWatch(false, 'trainMle')).toBeUndefined();
-    expect(resolveWatch(undefined, 'trainMle')).toEqual({ window: 50, maxRatio: 3, action: 'warn' });
+    expect(resolveWatch(undefined, 'trainMle')).toEqual({ window: 50, maxRatio: 3, from: 0, action: 'warn' });
+    expect(resolveWatch({}, 'trainMle', 280).from).toBe(280);
+    expect(() => resolveWatch({ from: -1 }, 'trainMle')).toThrow(/watch\.from/);
   });
 });
 
@@ -140,6 +142,9 @@ describe('trainMle with the watch', () => {
     expect(ev.every((e) => e.nearestDataRatio! > 5)).toBe(true);
     expect(ev.filter((e) => e.warning).map((e) => e.iteration)).toEqual([5, 10]);
     expect(ev[4]!.warning).toMatch(/^chains are not reaching the data: their nearest-data distance stayed/);
+    // With noise annealed off at 6, the watch starts there: its first full window ends at 11.
+    const annealed = await steps(trainMle(energy, data, { sampler: { numSteps: 1, stepSize: 0.01 }, iterations: 12, noiseAnneal: { kind: 'step', until: 6 }, watch: { window: 5 }, seed: 1 }));
+    expect(annealed.filter((e) => e.warning).map((e) => e.iteration)).toEqual([11]);
     energy.dispose();
     data.dispose();
   });

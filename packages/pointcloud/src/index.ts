@@ -9,6 +9,7 @@ export { chamfer, chamferMatrix, emd, emdMatrix, mmdCov, nna, type EmdOptions } 
 export { gpointnetPaper, gpointnetCpu, gpointnetReconstruction, presets, type PointNetOptions } from './nets';
 export { pointFeatures, localFeatureLayer } from './features';
 export { reconstructCloud, type ReconstructOptions } from './reconstruct';
+export { completeClouds, cutCloud, type CompleteOptions } from './complete';
 export { renderCloud, renderClouds, type CloudRenderOptions } from './render';
 export { makeClouds } from './shapes';
 // 3-D geometry lives in @ebm/geometry (shared with @ebm/voxel); re-exported for point-cloud users.

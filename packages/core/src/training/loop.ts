@@ -119,7 +119,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     iteration++;
     const { samples } = result;
     const learningRate = o.models[0]!.optimizer.learningRate;
-    let warning = watch?.observe(result.stats);
+    let warning = watch && iteration > o.watch!.from ? watch.observe(result.stats) : undefined;
     if (warning && o.watch!.action === 'adapt') {
       if (stepsScale < MAX_STEPS_SCALE) {
         learningRateScale *= 0.5;

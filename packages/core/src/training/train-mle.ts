@@ -63,8 +63,9 @@ export interface TrainMleOptions {
   guard?: GuardOptions | false;
   /**
    * Training watch (on by default, 'warn'): a `warning` on the step event when the chains are not
-   * reaching the data for `window` updates; `action: 'adapt'` also halves the learning rate and
-   * doubles the chain steps. `false` turns it off. See `Watch` for the rule.
+   * reaching the data for `window` updates, watched from the end of `noiseAnneal` on; `action:
+   * 'adapt'` also halves the learning rate and doubles the chain steps. `false` turns it off. See
+   * `Watch` for the rule.
    */
   watch?: WatchOptions | false;
   /** Emit a `samples` event every this many iterations (0: never); default 0. */
@@ -120,7 +121,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
   const init = options.init ?? noiseInit(data.shape.slice(1));
   // The variance bound belongs to the guard: with `guard: false` only non-finite values stop training.
   const guard = resolveGuard(options.guard, sampler.refSigma, FN);
-  const watch = resolveWatch(options.watch, FN);
+  const watch = resolveWatch(options.watch, FN, noiseAnneal?.until ?? 0);
   const c = options.checkpoint;
   if (c?.name !== undefined && !isModelName(c.name)) throw new InvalidOptionError(FN, 'checkpoint.name', c.name, 'a letter, then up to 63 letters, digits, _ or - (it names files)');
   // Checked now, not at the first save an hour in: a checkpoint keeps the sampler as data.
