@@ -4,7 +4,8 @@
  * aerobatic planes, a biplane and flying wings). The packages are fetched with `apt-get download`
  * at pinned versions, checked against pinned SHA-256 sums, unpacked, and each chosen model is
  * turned to y up and written as OFF into `<repo>/.cache/real-meshes/<category>/`, one file per
- * model, with a manifest (source, licence, checksum of every file) and a contact sheet.
+ * model, with a manifest (source, licence, checksum of every file) and a contact sheet. The
+ * packages themselves stay in `<repo>/.cache/debian/`.
  *
  *   pnpm real-meshes            # then: demo-voxel synthesize --quick --data .cache/real-meshes/airplanes
  */
@@ -64,7 +65,10 @@ const CATALOGUE: Record<string, { from: keyof typeof PACKAGES; dir: string; mode
 };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The catalogue: one folder per category (also a class-folder set for `classify --data`). */
 const cache = join(root, '.cache', 'real-meshes');
+/** Downloaded packages and their unpacked trees, kept apart so the catalogue holds categories only. */
+const sources = join(root, '.cache', 'debian');
 
 function sh(cmd: string, args: string[], cwd: string): void {
   try {
@@ -80,7 +84,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 /** The package's unpacked tree, downloaded and checked once. */
 async function unpack(p: Package): Promise<string> {
-  const debs = join(cache, 'debs');
+  const debs = join(sources, 'debs');
   await mkdir(debs, { recursive: true });
   const deb = join(debs, `${p.name}_${p.version}_all.deb`);
   if (!existsSync(deb)) {
@@ -89,7 +93,7 @@ async function unpack(p: Package): Promise<string> {
   }
   const sum = sha256(await readFile(deb));
   if (sum !== p.sha256) throw new Error(`${deb}: SHA-256 ${sum} is not the pinned ${p.sha256} (delete it and run again; if it persists the archive changed)`);
-  const tree = join(cache, 'tree', p.name);
+  const tree = join(sources, 'tree', p.name);
   if (!existsSync(tree)) {
     await mkdir(tree, { recursive: true });
     sh('dpkg-deb', ['-x', deb, tree], root);

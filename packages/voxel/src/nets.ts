@@ -73,6 +73,6 @@ export const presets = {
       noiseAnneal: { kind: 'step', until: 280 },
     },
     source:
-      'Scaled down from descriptor3d for 2 CPU cores (about 9 minutes on an AMD EPYC 2-core machine): 16³ grids and the ~90k-parameter descriptor3dCpu net instead of the 65M-parameter paper net at 32³; one full batch of 16 shapes per update for 700 updates instead of 3000 accumulated epochs; learning rate 1e-3 instead of 0.01 and an energy-magnitude penalty 1e-3, which kept the energies from running away in these short runs; chains from N(0, 0.3²); noise on for the first 40% of the run, as the paper keeps it for its first 100 epochs. Same Langevin settings.',
+      'Scaled down from descriptor3d for 2 CPU cores (about 9 minutes on an AMD EPYC 2-core machine): 16³ grids and the ~90k-parameter descriptor3dCpu net instead of the 65M-parameter paper net at 32³; one full batch of 16 shapes per update for 700 updates instead of 3000 accumulated epochs; learning rate 1e-3 instead of 0.01 and an energy-magnitude penalty 1e-3, which kept the energies from running away in these short runs; chains from N(0, 0.3²); noise on for the first 40% of the run, as the paper keeps it for its first 100 epochs; the data scaled by voxelScaling (mean occupancy subtracted, spread matched to σ), which is the paper\'s units at half occupancy and keeps thin shapes from drowning in chain noise. Same Langevin settings.',
   },
 } as const satisfies Record<string, Preset>;
