@@ -1,7 +1,7 @@
 /**
  * Builds the real-mesh evaluation catalogue from Debian packages (DATA.md): CGAL's sample meshes
- * (scanned and modelled animals) and CRRCSim's RC aircraft (AC3D models of gliders, trainers,
- * aerobatic planes, a biplane and flying wings). The packages are fetched with `apt-get download`
+ * (scanned and modelled animals), CRRCSim's RC aircraft (AC3D models of gliders, trainers,
+ * aerobatic planes, a biplane and flying wings) and GL-117's jets (3DS). The packages are fetched with `apt-get download`
  * at pinned versions, checked against pinned SHA-256 sums, unpacked, and each chosen model is
  * turned to y up and written as OFF into `<repo>/.cache/real-meshes/<category>/`, one file per
  * model, with a manifest (source, licence, checksum of every file) and a contact sheet. The
@@ -25,9 +25,10 @@ interface Package {
   licence: string;
 }
 
-const PACKAGES: Record<'cgal' | 'crrcsim', Package> = {
+const PACKAGES: Record<'cgal' | 'crrcsim' | 'gl117', Package> = {
   cgal: { name: 'libcgal-demo', version: '5.5.1-2', sha256: '78b09b23d4d6d1bf15552a1060b419ab3fc09918486462faed197e5fc6ac3735', licence: 'GPL-3+ / LGPL-3+ (CGAL)' },
   crrcsim: { name: 'crrcsim-data', version: '0.9.13-3.2', sha256: '3a40a549636e6bf35b3244fa42e579cf28c7fd5a853a83682d0f902543b748d7', licence: 'GPL-2' },
+  gl117: { name: 'gl-117-data', version: '1.3.2-3.1', sha256: 'cec52ed03364ecc3efe98a462ee7e20865ccef3dc6c514dca721be0e2c25340f', licence: 'GPL-2' },
 };
 
 /** New (x, y, z) as signed old axes: ['x', 'z', '-y'] turns z-up into y-up. */
@@ -46,6 +47,14 @@ const CATALOGUE: Record<string, { from: keyof typeof PACKAGES; dir: string; mode
     from: 'crrcsim',
     dir: 'usr/share/games/crrcsim/objects',
     models: ['Angel_S30E', 'Crossfire', 'Erwin', 'Fireworks_C', 'PilatusB4', 'PilatusB4_26', 'Skorpion', 'allegro', 'apogee', 'biplane2', 'flexifly_xlm', 'gap65', 'k2', 'mav', 'melyan_01', 'outrage', 'quickie01', 'sovereign', 'sport', 'supra', 'wasabi_wr', 'zagi-xs', 'zagi', 'zipper'].map((m) => ({ file: `${m}.ac` })),
+  },
+  // Jet fighters and transports of the GL-117 flight game (3DS, z up, nose along −y): another
+  // style of aircraft than the RC models, turned to the same frame (wings along x, nose along z).
+  // The game's logo object and a repainted duplicate (transp2) are left out.
+  jets: {
+    from: 'gl117',
+    dir: 'usr/share/games/gl-117/models',
+    models: ['gl-14', 'gl-14b', 'gl-14c', 'gl-14d', 'gl-15', 'gl-16', 'gl-21', 'gl-21b', 'gl-29', 'transp1', 'transp4'].map((m) => ({ file: `${m}.3ds`, axes: ['x', 'z', '-y'] as Axes })),
   },
   // Four-legged animals, side on; CGAL's files come in several frames, each turned to y up here.
   // Its teddy bear, lion head, pig and the 'elk' toy are not four-legged animals and are left out.

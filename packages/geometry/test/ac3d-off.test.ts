@@ -1,9 +1,10 @@
 /**
- * AC3D models (nested objects with loc/rot, polygon and line surfaces) and the OFF variants with
- * per-vertex and per-face extras (COFF as CGAL ships it).
+ * AC3D models (nested objects with loc/rot, polygon and line surfaces), 3DS chunks, and the OFF
+ * variants with per-vertex and per-face extras (COFF as CGAL ships it).
  */
 import { FormatError } from '@ebm/core';
-import { parseAc3d, parseMesh, parseOff } from '../src';
+import { parse3ds, parseAc3d, parseMesh, parseOff } from '../src';
+import { tds } from './tds-fixture';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -104,5 +105,28 @@ describe('OFF variants', () => {
     ['a fractional index', 'OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1.5 2\n', /not an integer/],
   ])('refuses %s', (_, text, why) => {
     expect(() => parseOff(enc(text as string), 'bad.off')).toThrow(why as RegExp);
+  });
+});
+
+describe('3DS', () => {
+  const twoObjects = () => tds([{ name: 'wing', vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0], faces: [0, 1, 2, 2, 1, 3] }, { name: 'tail', vertices: [5, 5, 5, 6, 5, 5, 5, 6, 5], faces: [0, 1, 2] }]);
+
+  it('concatenates the meshes of every object, skipping chunks that are not geometry', () => {
+    const m = parse3ds(twoObjects(), 'jet.3ds');
+    expect(Array.from(m.positions)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 0, 5, 5, 5, 6, 5, 5, 5, 6, 5]);
+    expect(Array.from(m.triangles)).toEqual([0, 1, 2, 2, 1, 3, 4, 5, 6]);
+    expect(parseMesh(twoObjects(), 'x/JET.3DS').triangles.length).toBe(9);
+  });
+
+  it.each([
+    ['another format', () => new TextEncoder().encode('OFF\n3 1 0\n'), /not a 3DS file/],
+    ['a cut file', () => twoObjects().slice(0, 60), /truncated or damaged/],
+    ['a vertex count larger than its chunk', () => tds([{ name: 'a', vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0], faces: [0, 1, 2], vertexCount: 900 }]), /declares 900 vertices but holds 3/],
+    ['a face index past the mesh', () => tds([{ name: 'a', vertices: [0, 0, 0, 1, 0, 0, 0, 1, 0], faces: [0, 1, 3] }]), /face 1 of the mesh at byte \d+ refers to vertex 3, but the mesh has 3/],
+    ['no geometry', () => tds([]), /has no vertices/],
+  ])('refuses %s with a FormatError naming the file', (_, make, why) => {
+    const run = () => parse3ds((make as () => Uint8Array)(), 'bad.3ds');
+    expect(run).toThrow(FormatError);
+    expect(run).toThrow(why as RegExp);
   });
 });

@@ -4,8 +4,9 @@
  * throw a FormatError naming the source, quickly — never another error, a hang or a huge allocation.
  */
 import { FormatError, setLogger } from '@ebm/core';
-import { encodeObj, encodeStl, parseAc3d, parseObj, parseOff, parsePly, parseStl, type TriangleMesh } from '../src';
+import { encodeObj, encodeStl, parse3ds, parseAc3d, parseObj, parseOff, parsePly, parseStl, type TriangleMesh } from '../src';
 import { fuzzReader, refusal } from '../../core/test/mutate';
+import { tds } from './tds-fixture';
 
 // The OBJ reader reports skipped elements through the logger: printing each under Jest costs more
 // than the parse the time bound is about.
@@ -43,6 +44,7 @@ const FORMATS: [string, (b: Uint8Array, n: string) => TriangleMesh, () => Uint8A
   ['ply ascii', parsePly, plyAscii],
   ['ply binary', parsePly, plyBinary],
   ['ac3d', parseAc3d, ac],
+  ['3ds', parse3ds, () => tds([{ name: 'cube', vertices: Array.from(cube.positions), faces: Array.from(cube.triangles) }])],
 ];
 
 describe.each(FORMATS)('%s reader under 300 seeded mutations', (format, parse, make) => {
