@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { noiseInit, type Energy, type Net, type RunReport } from '@ebm/core';
 import { cloudsToTensor, gpointnetCpu, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext } from './context';
-import { BETA1, DATA_NOISE, INIT_STD, SAMPLER, SETTINGS } from './settings';
+import { BETA1, DATA_NOISE, INIT_STD, SAMPLER, SETTINGS, WATCH } from './settings';
 import { trainWithReport } from '@ebm/demo-kit';
 
 /**
@@ -28,6 +28,7 @@ export async function trainPointNet(ctx: TaskContext, train: PointCloud[], repor
           optimizer: { learningRate: s.learningRate, beta1: BETA1 },
           energyL2: 0,
           dataNoise: DATA_NOISE,
+          watch: WATCH,
           checkpoint: { dir: join(ctx.out, 'checkpoint'), every: Math.max(1, Math.floor(s.iterations / 4)), name: 'descriptor', netSpec: spec, preprocessing: { points: s.points, normalize: 'unit-sphere', initStd: INIT_STD }, meta: { task, source } },
           seed: ctx.seed,
         },

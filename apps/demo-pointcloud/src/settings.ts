@@ -41,6 +41,8 @@ export const SAMPLER = { ...CPU.sampler, clamp: [...CPU.sampler.clamp] as [numbe
 
 /** GPointNet's data noise and Adam β1. */
 export const DATA_NOISE = CPU.train.dataNoise;
+/** The training watch compares clouds as point sets (the preset's `watch`). */
+export const WATCH = CPU.train.watch;
 export const BETA1 = CPU.train.optimizer.beta1;
 /** Chains start from N(0, 0.3²), the paper's initial distribution. */
 export const INIT_STD = CPU.init.noise.std;

@@ -62,7 +62,7 @@ export { mleIteration, type MleIterationOptions } from './training/mle-iteration
 export { observedBatches, type Batches } from './training/batching';
 export { Guard, resolveGuard, type GuardOptions, type ResolvedGuard } from './training/guard';
 export { Watch, resolveWatch, MAX_STEPS_SCALE, type WatchOptions, type ResolvedWatch } from './training/watch';
-export { nearestDataRatio } from './training/reach';
+export { nearestDataRatio, type ExampleOrder } from './training/reach';
 export type { TrainEvent, ProbeStats, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
 
 export { saveCheckpoint, loadCheckpoint, type CheckpointData, type ModelState, type ParamValues, type TrainState } from './checkpoint/checkpoint';

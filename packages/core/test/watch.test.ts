@@ -49,6 +49,20 @@ describe('nearestDataRatio', () => {
     [obs, like, far].forEach((t) => t.dispose());
   });
 
+  it("'unordered' compares point sets whatever their numbering: a renumbered cloud is at distance 0", async () => {
+    const obs = tf.randomNormal([6, 50, 3], 0, 1, 'float32', 5);
+    const order = tf.tensor1d(Array.from({ length: 50 }, (_, i) => (i * 17) % 50), 'int32');
+    const renumbered = tf.gather(obs, order, 1);
+    const fixed = (await nearestDataRatio(obs, renumbered).data())[0]!;
+    const unordered = (await nearestDataRatio(obs, renumbered, 'unordered').data())[0]!;
+    expect(fixed).toBeGreaterThan(0.9);
+    expect(unordered).toBeCloseTo(0, 5);
+    // Spread-out noise is far from unit-Gaussian clouds either way.
+    const wide = tf.randomNormal([6, 50, 3], 0, 4, 'float32', 6);
+    expect((await nearestDataRatio(obs, wide, 'unordered').data())[0]).toBeGreaterThan(5);
+    [obs, order, renumbered, wide].forEach((t) => t.dispose());
+  });
+
   it('is NaN with one observed example or identical ones (no scale to compare with)', async () => {
     const one = tf.ones([1, 4]);
     const same = tf.ones([3, 4]);
@@ -87,8 +101,8 @@ describe('the watch rule', () => {
     expect(() => resolveWatch({ action: 'panic' as 'warn' }, 'trainMle')).toThrow(/watch\.action/);
     expect(() => resolveWatch({ windows: 3 } as object, 'trainMle')).toThrow(/windows/);
     expect(resolveWatch(false, 'trainMle')).toBeUndefined();
-    expect(resolveWatch(undefined, 'trainMle')).toEqual({ window: 50, maxRatio: 3, from: 0, action: 'warn' });
-    expect(resolveWatch({}, 'trainMle', 280).from).toBe(280);
+    expect(resolveWatch(undefined, 'trainMle')).toEqual({ window: 50, maxRatio: 3, order: 'fixed', from: 0, action: 'warn' });
+    expect(resolveWatch({}, 'trainMle', 280)!.from).toBe(280);
     expect(() => resolveWatch({ from: -1 }, 'trainMle')).toThrow(/watch\.from/);
   });
 });

@@ -15,7 +15,7 @@ import type { ProbeStats } from './events';
 import type { IterationContext, IterationResult } from './loop';
 import { GradAccumulator, mleGradients, type MleStats } from './mle';
 import type { Optimizer } from './optimizer';
-import { nearestDataRatio } from './reach';
+import { nearestDataRatio, type ExampleOrder } from './reach';
 import { noiseFactor, type NoiseAnneal } from './schedule';
 
 export interface MleIterationOptions {
@@ -32,6 +32,8 @@ export interface MleIterationOptions {
   varianceBound?: number;
   energyL2?: number;
   probe?: { every: number; numSteps: number; sampler: Partial<LangevinOptions> };
+  /** How the chains' nearest-data ratio compares examples (`ExampleOrder`); default 'fixed'. */
+  order?: ExampleOrder;
   seed: number;
   signal?: AbortSignal;
 }
@@ -73,7 +75,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
         let g;
         try {
           g = await mleGradients(energy, obs, res.x, { energyL2: o.energyL2 });
-          sums.reach += await takeScalar(nearestDataRatio(obs, res.x));
+          sums.reach += await takeScalar(nearestDataRatio(obs, res.x, o.order));
         } finally {
           obs.dispose();
         }

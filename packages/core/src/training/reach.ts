@@ -16,15 +16,34 @@ function squaredDistances(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
- * mean over chains of ‖syn − nearest obs‖ / mean over observed of ‖obs − nearest other obs‖.
- * NaN with fewer than two observed examples or when they are all identical. Cost: one (n+m)×n×D product.
+ * How examples are compared. 'fixed': element by element (images, voxels, anything whose entries
+ * have fixed places). 'unordered': each example is a set of rows, [P, C] (a point cloud), whose
+ * order means nothing: every column's values are sorted before comparing, which makes the L2
+ * distance the sliced 1-D Wasserstein distance along each coordinate axis — blind to how the
+ * points are numbered, unlike flat L2, which finds two random orderings of one cloud far apart.
  */
-export function nearestDataRatio(obs: Tensor, syn: Tensor): Tensor {
+export type ExampleOrder = 'fixed' | 'unordered';
+
+/** [N, …] → [N, D] rows to compare, as `order` says. */
+function rows(x: Tensor, order: ExampleOrder): Tensor {
+  const n = x.shape[0]!;
+  if (order === 'fixed' || x.rank < 3) return tf.reshape(x, [n, -1]);
+  const p = x.shape[1]!;
+  const byColumn = tf.transpose(tf.reshape(x, [n, p, -1]), [0, 2, 1]);
+  return tf.reshape(tf.topk(byColumn, p).values, [n, -1]);
+}
+
+/**
+ * mean over chains of ‖syn − nearest obs‖ / mean over observed of ‖obs − nearest other obs‖.
+ * NaN with fewer than two observed examples or when they are all identical. Cost: one (n+m)×n×D
+ * product (and a sort of each column for 'unordered' examples).
+ */
+export function nearestDataRatio(obs: Tensor, syn: Tensor, order: ExampleOrder = 'fixed'): Tensor {
   return tf.tidy(() => {
     const n = obs.shape[0]!;
     if (n < 2) return tf.scalar(NaN);
-    const a = tf.reshape(obs, [n, -1]);
-    const s = tf.reshape(syn, [syn.shape[0]!, -1]);
+    const a = rows(obs, order);
+    const s = rows(syn, order);
     const synToObs = tf.mean(tf.sqrt(tf.min(squaredDistances(s, a), 1)));
     // Each observed example's own distance (0) is masked out by a huge value on the diagonal.
     const own = tf.add(squaredDistances(a, a), tf.mul(tf.eye(n), 1e30));

@@ -148,6 +148,7 @@ export async function* trainMle(energy: Energy, data: Tensor, options: TrainMleO
         varianceBound: guard?.varianceBound,
         energyL2: options.energyL2,
         probe,
+        order: watch?.order,
         seed,
         signal: options.signal,
       }),

@@ -15,12 +15,18 @@
  */
 import { checkKeys, nonNegativeInt, oneOf, positive, positiveInt } from '../options';
 import type { StepStats } from './loop';
+import type { ExampleOrder } from './reach';
 
 export interface WatchOptions {
   /** Updates a condition must hold for before the watch speaks; default 50. */
   window?: number;
   /** `nearestDataRatio` above which the chains count as far from the data; default 3. */
   maxRatio?: number;
+  /**
+   * How `nearestDataRatio` compares examples: 'fixed' (default) element by element; 'unordered'
+   * for sets of rows such as point clouds ([P, 3]: sorted per coordinate, see `ExampleOrder`).
+   */
+  order?: ExampleOrder;
   /**
    * First update watched. `trainMle` defaults it to the end of its noise annealing
    * (`noiseAnneal.until`): while the chains carry the Langevin noise, their distance to the data
@@ -40,11 +46,12 @@ export type ResolvedWatch = Required<WatchOptions>;
 
 export function resolveWatch(w: WatchOptions | false | undefined, fn: string, defaultFrom = 0): ResolvedWatch | undefined {
   if (w === false) return undefined;
-  checkKeys(fn, 'watch', w, ['window', 'maxRatio', 'from', 'action']);
+  checkKeys(fn, 'watch', w, ['window', 'maxRatio', 'order', 'from', 'action']);
   const o = w ?? {};
   return {
     window: positiveInt(fn, 'watch.window', o.window ?? 50),
     maxRatio: positive(fn, 'watch.maxRatio', o.maxRatio ?? 3),
+    order: oneOf(fn, 'watch.order', o.order ?? 'fixed', ['fixed', 'unordered']),
     from: nonNegativeInt(fn, 'watch.from', o.from ?? defaultFrom),
     action: oneOf(fn, 'watch.action', o.action ?? 'warn', ['warn', 'adapt']),
   };
