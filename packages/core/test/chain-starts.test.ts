@@ -1,5 +1,5 @@
 /** Async chain starts that run a net: from a generator (CoopNets) and from a coarser grid (multigrid). */
-import { createNet, fromCoarser, fromGenerator, gaussianArray, netEnergy, netSpec, tf, trainMle } from '../src';
+import { createNet, fromCoarser, fromGenerator, gaussianArray, InvalidOptionError, netEnergy, netSpec, sampleNoise, tf, trainMle } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -39,4 +39,19 @@ it('trainMle runs with a generator start, with a flat tensor count', async () =>
   expect(numTensors()).toBe(before);
   tf.dispose(data);
   [gen, net].forEach((n) => n.dispose());
+});
+
+describe('per-channel Gaussian starts', () => {
+  it('draw each entry of the last axis with its own mean and std, and refuse a wrong count', async () => {
+    const x = sampleNoise(4000, [2, 3], { dist: 'gaussian', mean: [1, -2, 0], std: [0.5, 2, 0] }, 7);
+    const { mean, variance } = tf.moments(x, [0, 1]);
+    const [m, v] = [Array.from(await mean.data()), Array.from(await variance.data())];
+    [1, -2, 0].forEach((mu, k) => expect(m[k]).toBeCloseTo(mu, 1));
+    [0.25, 4, 0].forEach((s2, k) => expect(Math.abs(v[k]! - s2)).toBeLessThan(0.05 * s2 + 1e-6));
+    [x, mean, variance].forEach((t) => t.dispose());
+    // A scalar std with per-channel means is fine; two values for three channels is not.
+    sampleNoise(2, [3], { dist: 'gaussian', mean: [0, 1, 2], std: 1 }, 1).dispose();
+    expect(() => sampleNoise(2, [3], { dist: 'gaussian', std: [1, 2] }, 1)).toThrow(/noise\.std must be one or one per entry of the last axis \(3\)/);
+    expect(() => sampleNoise(2, [3], { dist: 'gaussian', std: [1, -1, 1] }, 1)).toThrow(InvalidOptionError);
+  });
 });

@@ -5,7 +5,7 @@
  * reconstruction by inferring the chain's initial noise, which any chain that barely moves can
  * pass, the missing points here only land on the missing part if the energy knows the shape.
  */
-import { gaussianArray, InvalidOptionError, langevin, tf, tfSeed, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
+import { gaussianArray, InvalidOptionError, langevin, sampleNoise, tf, tfSeed, type Energy, type LangevinOptions, type NoiseSpec, type Tensor } from '@ebm/core';
 import { pointCount, type PointCloud } from './cloud';
 
 /**
@@ -30,7 +30,9 @@ export function cutCloud(cloud: PointCloud, keep = 0.5, seed = 0): Uint8Array {
 export interface CompleteOptions {
   /** The model's chain (noise as in training); `mask` is set here. */
   sampler: Omit<LangevinOptions, 'seed' | 'signal' | 'mask'>;
-  /** Std of the missing points' starting noise; default the sampler's refSigma, else 0.3 (GPointNet's start). */
+  /** Where the missing points start (`momentNoise(trainingClouds)` for the demo's chains); default N(0, initStd²). */
+  noise?: NoiseSpec;
+  /** Std of the missing points' starting noise when `noise` is not given; default the sampler's refSigma, else 0.3 (GPointNet's start). */
   initStd?: number;
   seed?: number;
 }
@@ -47,7 +49,7 @@ export async function completeClouds(energy: Energy, x: Tensor, observed: Uint8A
   const seed = options.seed ?? 0;
   const mask = tf.tidy(() => tf.reshape(tf.tensor1d(Float32Array.from(observed)), [n!, p!, 1]));
   const start = tf.tidy(() => {
-    const noise = tf.randomNormal(x.shape, 0, options.initStd ?? options.sampler.refSigma ?? 0.3, 'float32', tfSeed(seed));
+    const noise = options.noise ? sampleNoise(n!, [p!, 3], options.noise, seed) : tf.randomNormal(x.shape, 0, options.initStd ?? options.sampler.refSigma ?? 0.3, 'float32', tfSeed(seed));
     return tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), noise));
   });
   try {

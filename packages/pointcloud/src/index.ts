@@ -1,6 +1,6 @@
 /** @ebm/pointcloud: Generative PointNet energies for point clouds on @ebm/core. */
 export { PointCloudFormatError } from './errors';
-export { type PointCloud, pointCount, cloudsToTensor, tensorToClouds, normalizeCloud, resample, rotateY, type Normalization } from './cloud';
+export { type PointCloud, pointCount, cloudsToTensor, tensorToClouds, normalizeCloud, momentNoise, resample, rotateY, type Normalization } from './cloud';
 export { sampleSurface } from './sample';
 export { parseXyz, encodeXyz } from './io/xyz';
 export { encodePly } from './io/ply';

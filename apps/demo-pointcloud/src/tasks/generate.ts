@@ -1,12 +1,12 @@
-import { langevin, RunReport, tf } from '@ebm/core';
-import { chamfer, chamferMatrix, emdMatrix, mmdCov, nna, renderClouds, saveCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
+import { langevin, RunReport, sampleNoise } from '@ebm/core';
+import { chamfer, chamferMatrix, emdMatrix, mmdCov, momentNoise, nna, renderClouds, saveCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
 import { join } from 'node:path';
 import type { TaskContext, TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { runConfig, trainPointNet } from '../model';
-import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
+import { SAMPLER, SETTINGS } from '../settings';
 
 /**
  * Generation (GPointNet §5.1): Langevin chains from noise under the learned energy, scored against
@@ -17,13 +17,14 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { train, held, source } = await loadSplit(ctx.data, ctx.category, s.clouds, s.heldOut, s.points, ctx.seed, ctx.strict);
   console.error(`demo-pointcloud generate: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: generate', task: 'generate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'generate'), config: runConfig(ctx, source) });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: generate', task: 'generate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'generate'), config: runConfig(ctx, source, train) });
   const { net, energy } = await trainPointNet(ctx, train, report, 'generate', source);
 
-  const x0 = tf.randomNormal([s.generated, s.points, 3], 0, INIT_STD, 'float32', ctx.seed + 1);
+  const start = momentNoise(train);
+  const x0 = sampleNoise(s.generated, [s.points, 3], start, ctx.seed + 1);
   const { x } = await langevin(energy, x0, { ...SAMPLER, seed: ctx.seed + 2 });
   const generated = await tensorToClouds(x);
-  const z = tf.randomNormal([s.generated, s.points, 3], 0, INIT_STD, 'float32', ctx.seed + 3);
+  const z = sampleNoise(s.generated, [s.points, 3], start, ctx.seed + 3);
   const noise = await tensorToClouds(z);
   [x0, x, z].forEach((t) => t.dispose());
   net.dispose();
@@ -66,7 +67,7 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(
     [
-      { file: 'samples.png', caption: `${generated.length} generated clouds (Langevin from N(0, ${INIT_STD}²) noise), each with its Chamfer distance to the nearest held-out cloud.` },
+      { file: 'samples.png', caption: `${generated.length} generated clouds (Langevin from Gaussian noise with the training clouds' per-axis mean and spread), each with its Chamfer distance to the nearest held-out cloud.` },
       { file: 'training.png', caption: 'Training clouds.' },
       { file: 'curves.png', caption: 'Training curves. sample-0.ply holds the first generated cloud.' },
     ],

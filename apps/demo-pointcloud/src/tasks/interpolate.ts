@@ -1,11 +1,11 @@
-import { langevin, RunReport, tf } from '@ebm/core';
-import { chamfer, renderClouds, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
+import { langevin, RunReport, sampleNoise, tf } from '@ebm/core';
+import { chamfer, momentNoise, renderClouds, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { runConfig, trainPointNet } from '../model';
-import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
+import { SAMPLER, SETTINGS } from '../settings';
 
 const FRAMES = 8;
 
@@ -19,12 +19,12 @@ export async function interpolate(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { train, source } = await loadSplit(ctx.data, ctx.category, s.clouds, 0, s.points, ctx.seed, ctx.strict);
   console.error(`demo-pointcloud interpolate: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: interpolate', task: 'interpolate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'interpolate'), config: runConfig(ctx, source) });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: interpolate', task: 'interpolate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'interpolate'), config: runConfig(ctx, source, train) });
   const { net, energy } = await trainPointNet(ctx, train, report, 'interpolate', source);
 
   const z = tf.tidy(() => {
-    const z0 = tf.randomNormal([1, s.points, 3], 0, INIT_STD, 'float32', ctx.seed + 11);
-    const z1 = tf.randomNormal([1, s.points, 3], 0, INIT_STD, 'float32', ctx.seed + 12);
+    const z0 = sampleNoise(1, [s.points, 3], momentNoise(train), ctx.seed + 11);
+    const z1 = sampleNoise(1, [s.points, 3], momentNoise(train), ctx.seed + 12);
     const ts = Array.from({ length: FRAMES }, (_, i) => i / (FRAMES - 1));
     return tf.concat(ts.map((t) => tf.add(tf.mul(Math.cos((Math.PI * t) / 2), z0), tf.mul(Math.sin((Math.PI * t) / 2), z1))));
   });

@@ -1,5 +1,5 @@
-import { createNet, netEnergy, RunReport, tf, type Energy, type Tensor } from '@ebm/core';
-import { chamfer, cloudsToTensor, completeClouds, cutCloud, gpointnetCpu, gpointnetReconstruction, reconstructCloud, renderClouds, saveCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
+import { createNet, netEnergy, RunReport, sampleNoise, type Energy, type Tensor } from '@ebm/core';
+import { chamfer, cloudsToTensor, completeClouds, cutCloud, gpointnetCpu, momentNoise, gpointnetReconstruction, reconstructCloud, renderClouds, saveCloud, tensorToClouds, type PointCloud } from '@ebm/pointcloud';
 import { join } from 'node:path';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -25,7 +25,7 @@ export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const { train, held, source } = await loadSplit(ctx.data, ctx.category, s.clouds, s.heldOut, s.points, ctx.seed, ctx.strict);
   console.error(`demo-pointcloud reconstruct: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: reconstruct', task: 'reconstruct', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'reconstruct'), config: { ...runConfig(ctx, source), reconstruct: gpointnetReconstruction } });
+  const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: reconstruct', task: 'reconstruct', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'reconstruct'), config: { ...runConfig(ctx, source, train), reconstruct: gpointnetReconstruction } });
   const { net, energy } = await trainPointNet(ctx, train, report, 'reconstruct', source);
 
   const targets = held.slice(0, Math.min(8, held.length));
@@ -39,7 +39,7 @@ export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
   const observed = new Uint8Array(targets.length * s.points);
   targets.forEach((t, i) => observed.set(cutCloud(t, 0.5, ctx.seed + 100 + i), i * s.points));
   const complete = async (e: Energy) => {
-    const x = await completeClouds(e, target, observed, { sampler: SAMPLER, initStd: INIT_STD, seed: ctx.seed + 7 });
+    const x = await completeClouds(e, target, observed, { sampler: SAMPLER, noise: momentNoise(train), seed: ctx.seed + 7 });
     const clouds = await tensorToClouds(x);
     x.dispose();
     return clouds;
@@ -51,7 +51,7 @@ export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
   const completedUntrained = await complete(netEnergy(untrained));
   untrained.dispose();
   const halves: PointCloud[] = targets.map((t, i) => ({ points: t.points.filter((_, k) => observed[i * s.points + Math.floor(k / 3)] === 1) }));
-  const nz = tf.randomNormal(target.shape, 0, INIT_STD, 'float32', ctx.seed + 6);
+  const nz = sampleNoise(targets.length, [s.points, 3], momentNoise(train), ctx.seed + 6);
   const noise = await tensorToClouds(nz);
   [target, nz].forEach((t) => t.dispose());
   net.dispose();

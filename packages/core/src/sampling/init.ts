@@ -6,7 +6,12 @@ import { upsampleNearest } from '../netspec/layers/upsample';
 import { tf, type Tensor } from '../tf';
 
 /** Where fresh chains start. */
-export type NoiseSpec = { dist: 'uniform'; low?: number; high?: number } | { dist: 'gaussian'; mean?: number; std?: number };
+/**
+ * Where fresh chains start. A Gaussian's `mean` and `std` may be arrays, one value per entry of the
+ * last axis (per channel of an image, per coordinate of a point): chains that start with the
+ * data's per-channel moments only have to shape the data, not also move and rescale it.
+ */
+export type NoiseSpec = { dist: 'uniform'; low?: number; high?: number } | { dist: 'gaussian'; mean?: number | readonly number[]; std?: number | readonly number[] };
 
 /** Draws n fresh starting points of `shape` (without batch). Owned by the caller. */
 export function sampleNoise(n: number, shape: number[], noise: NoiseSpec, seed: number): Tensor {
@@ -16,7 +21,22 @@ export function sampleNoise(n: number, shape: number[], noise: NoiseSpec, seed: 
     if (!(lo < hi)) throw new InvalidOptionError('sampleNoise', 'noise', noise, 'low < high');
     return tf.randomUniform([n, ...shape], lo, hi, 'float32', tfSeed(seed));
   }
-  if (noise.dist === 'gaussian') return tf.randomNormal([n, ...shape], noise.mean ?? 0, nonNegative('sampleNoise', 'noise.std', noise.std ?? 1), 'float32', tfSeed(seed));
+  if (noise.dist === 'gaussian') {
+    const { mean = 0, std = 1 } = noise;
+    if (typeof mean === 'number' && typeof std === 'number') return tf.randomNormal([n, ...shape], mean, nonNegative('sampleNoise', 'noise.std', std), 'float32', tfSeed(seed));
+    const channels = shape[shape.length - 1];
+    const perChannel = (v: number | readonly number[], name: string) => {
+      const a = typeof v === 'number' ? [v] : Array.from(v);
+      if (a.length !== 1 && a.length !== channels) throw new InvalidOptionError('sampleNoise', name, `${a.length} values`, `one or one per entry of the last axis (${channels})`);
+      for (const x of a) {
+        if (name === 'noise.std') nonNegative('sampleNoise', name, x);
+        else if (!Number.isFinite(x)) throw new InvalidOptionError('sampleNoise', name, x, 'finite numbers');
+      }
+      return a;
+    };
+    const [m, s] = [perChannel(mean, 'noise.mean'), perChannel(std, 'noise.std')];
+    return tf.tidy(() => tf.add(tf.mul(tf.randomNormal([n, ...shape], 0, 1, 'float32', tfSeed(seed)), s), m));
+  }
   throw new InvalidOptionError('sampleNoise', 'noise.dist', (noise as { dist: unknown }).dist, "'uniform' or 'gaussian'");
 }
 
