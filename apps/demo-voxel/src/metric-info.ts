@@ -12,6 +12,8 @@ export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', Me
   recover: {
     errorRate: { means: 'Fraction of the hidden voxels of unseen shapes that the recovery gets wrong.', better: 'lower', baseline: 'errorRateBaseline' },
     errorRateBaseline: { means: "Baseline: the same error when every hidden voxel is set to the shape's observed occupancy rate, rounded." },
+    iouHidden: { means: 'IoU of the recovered and the true occupied voxels among the hidden ones (1 when both are empty): only the shape counts, not the empty space around it.', better: 'higher', baseline: 'iouHiddenNeighbours' },
+    iouHiddenNeighbours: { means: 'Baseline: the same IoU when each hidden voxel takes the majority of the observed voxels around it (3×3×3).' },
     hiddenFraction: { means: 'Fraction of voxels hidden from the recovery.' },
     shapes: { means: 'Unseen shapes recovered.' },
   },
