@@ -25,16 +25,16 @@ export function sampleNoise(n: number, shape: number[], noise: NoiseSpec, seed: 
     const { mean = 0, std = 1 } = noise;
     if (typeof mean === 'number' && typeof std === 'number') return tf.randomNormal([n, ...shape], mean, nonNegative('sampleNoise', 'noise.std', std), 'float32', tfSeed(seed));
     const channels = shape[shape.length - 1];
-    const perChannel = (v: number | readonly number[], name: string) => {
+    const perChannel = (v: number | readonly number[], name: string, check: (x: number) => void) => {
       const a = typeof v === 'number' ? [v] : Array.from(v);
       if (a.length !== 1 && a.length !== channels) throw new InvalidOptionError('sampleNoise', name, `${a.length} values`, `one or one per entry of the last axis (${channels})`);
-      for (const x of a) {
-        if (name === 'noise.std') nonNegative('sampleNoise', name, x);
-        else if (!Number.isFinite(x)) throw new InvalidOptionError('sampleNoise', name, x, 'finite numbers');
-      }
+      a.forEach(check);
       return a;
     };
-    const [m, s] = [perChannel(mean, 'noise.mean'), perChannel(std, 'noise.std')];
+    const m = perChannel(mean, 'noise.mean', (x) => {
+      if (!Number.isFinite(x)) throw new InvalidOptionError('sampleNoise', 'noise.mean', x, 'finite numbers');
+    });
+    const s = perChannel(std, 'noise.std', (x) => nonNegative('sampleNoise', 'noise.std', x));
     return tf.tidy(() => tf.add(tf.mul(tf.randomNormal([n, ...shape], 0, 1, 'float32', tfSeed(seed)), s), m));
   }
   throw new InvalidOptionError('sampleNoise', 'noise.dist', (noise as { dist: unknown }).dist, "'uniform' or 'gaussian'");

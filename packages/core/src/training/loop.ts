@@ -119,8 +119,8 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     iteration++;
     const { samples } = result;
     const learningRate = o.models[0]!.optimizer.learningRate;
-    let warning = watch && iteration > o.watch!.from ? watch.observe(result.stats) : undefined;
-    if (warning && o.watch!.action === 'adapt') {
+    let warning = watch && iteration > watch.options.from ? watch.observe(result.stats) : undefined;
+    if (warning && watch!.options.action === 'adapt') {
       if (stepsScale < MAX_STEPS_SCALE) {
         learningRateScale *= 0.5;
         stepsScale = Math.min(MAX_STEPS_SCALE, 2 * stepsScale);
