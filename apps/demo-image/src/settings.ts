@@ -1,0 +1,49 @@
+/**
+ * Run sizes per mode. Each task's preset (from @ebm/image, whose `source` says what it scales down
+ * from the paper) is sized here: --smoke checks the pipeline in seconds, --quick fits each task in
+ * about 5 minutes on 2 cores (measured, docs/image.md), a full run uses the paper's net where a
+ * CPU can afford it.
+ */
+import type { Mode } from '@ebm/demo-kit';
+
+export type { Mode };
+
+export const TEXTURE: Record<Mode, { size: number; iterations: number; paperNet: boolean }> = {
+  smoke: { size: 32, iterations: 4, paperNet: false },
+  quick: { size: 64, iterations: 600, paperNet: false },
+  full: { size: 224, iterations: 600, paperNet: true },
+};
+
+export const OBJECT: Record<Mode, { images: number; chains: number; iterations: number }> = {
+  smoke: { images: 8, chains: 8, iterations: 4 },
+  quick: { images: 32, chains: 16, iterations: 600 },
+  full: { images: 64, chains: 32, iterations: 2000 },
+};
+
+export const SHORTRUN: Record<Mode, { images: number; iterations: number; nf: number; steps: number; samples: number }> = {
+  smoke: { images: 64, iterations: 4, nf: 4, steps: 5, samples: 100 },
+  quick: { images: 4000, iterations: 800, nf: 8, steps: 30, samples: 500 },
+  full: { images: 20000, iterations: 6000, nf: 16, steps: 40, samples: 1000 },
+};
+
+export const MULTIGRID: Record<Mode, { images: number; iterations: number; steps: number; samples: number }> = {
+  smoke: { images: 64, iterations: 3, steps: 3, samples: 100 },
+  quick: { images: 2000, iterations: 150, steps: 30, samples: 500 },
+  full: { images: 10000, iterations: 1500, steps: 60, samples: 1000 },
+};
+
+export const RECOVER: Record<Mode, { images: number; tests: number; iterations: number; steps: number }> = {
+  smoke: { images: 16, tests: 16, iterations: 3, steps: 3 },
+  quick: { images: 256, tests: 100, iterations: 300, steps: 30 },
+  full: { images: 1024, tests: 500, iterations: 1500, steps: 60 },
+};
+
+/** The digit classifier that scores samples: training digits, passes, and the cache it is kept in. */
+export const CLASSIFIER: Record<Mode, { images: number; epochs: number }> = {
+  smoke: { images: 2000, epochs: 1 },
+  quick: { images: 20000, epochs: 2 },
+  full: { images: 60000, epochs: 3 },
+};
+
+/** Held-out MNIST digits for the Fréchet distances' real side. */
+export const FID_REFERENCE: Record<Mode, number> = { smoke: 200, quick: 1000, full: 5000 };
