@@ -22,20 +22,20 @@ export const OBJECT: Record<Mode, { images: number; chains: number; iterations: 
 
 export const SHORTRUN: Record<Mode, { images: number; iterations: number; nf: number; steps: number; samples: number }> = {
   smoke: { images: 64, iterations: 4, nf: 4, steps: 5, samples: 100 },
-  quick: { images: 4000, iterations: 800, nf: 8, steps: 30, samples: 500 },
+  quick: { images: 4000, iterations: 700, nf: 8, steps: 30, samples: 500 },
   full: { images: 20000, iterations: 6000, nf: 16, steps: 40, samples: 1000 },
 };
 
 export const MULTIGRID: Record<Mode, { images: number; iterations: number; steps: number; samples: number }> = {
   smoke: { images: 64, iterations: 3, steps: 3, samples: 100 },
-  quick: { images: 2000, iterations: 150, steps: 30, samples: 500 },
-  full: { images: 10000, iterations: 1500, steps: 60, samples: 1000 },
+  quick: { images: 4000, iterations: 350, steps: 20, samples: 500 },
+  full: { images: 20000, iterations: 3000, steps: 30, samples: 1000 },
 };
 
-export const RECOVER: Record<Mode, { images: number; tests: number; iterations: number; steps: number }> = {
-  smoke: { images: 16, tests: 16, iterations: 3, steps: 3 },
-  quick: { images: 256, tests: 100, iterations: 300, steps: 30 },
-  full: { images: 1024, tests: 500, iterations: 1500, steps: 60 },
+export const RECOVER: Record<Mode, { images: number; batch: number; tests: number; iterations: number; steps: number }> = {
+  smoke: { images: 32, batch: 16, tests: 16, iterations: 3, steps: 3 },
+  quick: { images: 2000, batch: 64, tests: 100, iterations: 300, steps: 20 },
+  full: { images: 10000, batch: 64, tests: 500, iterations: 3000, steps: 30 },
 };
 
 /** The digit classifier that scores samples: training digits, passes, and the cache it is kept in. */

@@ -186,4 +186,24 @@ describe('fixedStarts', () => {
     expect(tf.memory().numTensors).toBe(before);
     pts.dispose();
   });
+
+  it('starts minibatches from rows picked by the seed', async () => {
+    const { fixedStarts } = await import('../src');
+    const pts = tf.tensor2d([[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]);
+    const init = fixedStarts(pts);
+    pts.dispose();
+    const rowsOf = async (seed: number) => {
+      const s = await init.start(3, seed);
+      const v = (await s.x.array()) as number[][];
+      s.x.dispose();
+      v.forEach((r, i) => expect(r).toEqual([s.indices![i], s.indices![i]]));
+      return Array.from(s.indices!);
+    };
+    const a = await rowsOf(7);
+    expect(new Set(a).size).toBe(3);
+    expect(await rowsOf(7)).toEqual(a);
+    const seen = new Set<number>();
+    for (let k = 0; k < 20; k++) (await rowsOf(k)).forEach((r) => seen.add(r));
+    expect(seen.size).toBe(5);
+  });
 });

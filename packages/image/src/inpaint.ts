@@ -20,10 +20,9 @@ export interface InpaintOptions {
  */
 export async function inpaint(energy: Energy, damaged: Tensor, mask: Tensor, options: InpaintOptions): Promise<Tensor> {
   if (damaged.rank !== 4) throw new InvalidOptionError('inpaint', 'damaged', `[${damaged.shape}]`, 'images [N, H, W, C]');
-  const start = tf.tidy(() => {
+  const start = options.start === undefined || options.start === 'mean' ? meanFill(damaged, mask) : tf.tidy(() => {
     const m = tf.broadcastTo(mask, damaged.shape);
-    const fill = options.start === undefined || options.start === 'mean' ? tf.div(tf.sum(tf.mul(damaged, m), [1, 2], true), tf.maximum(tf.sum(m, [1, 2], true), 1)) : tf.scalar(options.start);
-    return tf.add(tf.mul(m, damaged), tf.mul(tf.sub(1, m), fill));
+    return tf.add(tf.mul(m, damaged), tf.mul(tf.sub(1, m), options.start as number));
   });
   const m = tf.tidy(() => tf.broadcastTo(mask, damaged.shape));
   try {
@@ -33,6 +32,19 @@ export async function inpaint(energy: Energy, damaged: Tensor, mask: Tensor, opt
     start.dispose();
     m.dispose();
   }
+}
+
+/**
+ * Images with their hidden pixels (mask 0) set to the mean of their observed pixels, per image
+ * and channel: the usual baseline of inpainting and where its chains start. Borrows both;
+ * owned by the caller.
+ */
+export function meanFill(x: Tensor, mask: Tensor): Tensor {
+  return tf.tidy(() => {
+    const m = tf.broadcastTo(mask, x.shape);
+    const mean = tf.div(tf.sum(tf.mul(x, m), [1, 2], true), tf.maximum(tf.sum(m, [1, 2], true), 1));
+    return tf.add(tf.mul(m, x), tf.mul(tf.sub(1, m), mean));
+  });
 }
 
 /** A mask hiding a centred square covering `fraction` of each image's area: [N, H, W, 1], 1 = observed. Owned by the caller. */

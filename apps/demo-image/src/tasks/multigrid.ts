@@ -1,5 +1,5 @@
 import { InputError } from '@ebm/demo-kit';
-import { multigridNet, multigridPresets, multigridTraining, type MultigridPreset } from '@ebm/image';
+import { multigridCpuNets, multigridPresets, multigridTraining, type MultigridPreset } from '@ebm/image';
 import { duration, newReport, train, writeGrid, type TaskContext, type TaskResult } from '../common';
 import { digitScorer, scoreSamples } from '../digits';
 import { INFO } from '../metric-info';
@@ -20,10 +20,10 @@ export async function multigrid(ctx: TaskContext): Promise<TaskResult> {
   // Grids 1 → size/4 → size: the paper's factor 4 between the finer grids.
   if (width % 4 !== 0) throw new InputError(`multigrid needs images whose size is divisible by 4, got ${width}×${width}`);
   const sizes = [1, width / 4, width];
-  const preset: MultigridPreset = { ...base, sizes, nets: sizes.map((g) => multigridNet(g, channels, 0.25)), sampler: { ...base.sampler, numSteps: s.steps } };
-  const single: MultigridPreset = { ...preset, sizes: [width], nets: [multigridNet(width, channels, 0.25)], sampler: { ...preset.sampler, numSteps: s.steps * sizes.length } };
+  const preset: MultigridPreset = { ...base, sizes, nets: multigridCpuNets(sizes, channels), sampler: { ...base.sampler, numSteps: s.steps } };
+  const single: MultigridPreset = { ...preset, sizes: [width], nets: multigridCpuNets([width], channels), sampler: { ...preset.sampler, numSteps: s.steps * sizes.length } };
   console.error(`demo-image multigrid: ${set.source}, grids ${sizes.join(' → ')}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const summary = `Data: ${set.source}. One descriptor per grid (${sizes.map((g) => `${g}×${g}`).join(', ')}; conv + batch norm + leaky-ReLU, a quarter of the paper's widths) learns the images shrunk to its grid by area averaging; every update, the 1×1 grid's chains start from the 1×1 versions of training images, and each finer grid's from the coarser grid's samples upsampled by replication; ${s.steps} noise-free Langevin steps of δ = ${base.sampler.stepSize} per grid in [0, 255], clipped; Adam ${base.train.optimizer.learningRate} (β1 ${base.train.optimizer.beta1}), batch ${base.train.batchSize}, ${s.iterations} updates. Baseline: the ${width}×${width} descriptor alone, chains from uniform noise with ${s.steps * sizes.length} steps, trained for the same time.`;
+  const summary = `Data: ${set.source}, in [−1, 1]. One descriptor per grid (${sizes.map((g) => `${g}×${g}`).join(', ')}: a dense score at 1×1, the short-run net with n_f 8 above) learns the images shrunk to its grid by area averaging; every update, the 1×1 grid's chains start from the 1×1 versions of training images and each finer grid's from the coarser grid's samples upsampled by replication, ${s.steps} steps per grid of the short-run rule (x += ∂f/∂x + 0.01·N, clamped); Adam ${base.train.optimizer.learningRate}, batch ${base.train.batchSize}, ${s.iterations} updates. Baseline: the ${width}×${width} descriptor alone, chains from uniform noise with ${s.steps * sizes.length} steps, trained for the same time. (multigridPresets.digits' source says why this differs from the paper's noise-free sampler.)`;
   const report = newReport(ctx, 'multigrid', summary, { data: set.source, sizes, nets: preset.nets, sampler: preset.sampler, ...s });
   const model = multigridTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed });
   let baseline: ReturnType<typeof multigridTraining> | undefined;

@@ -1,6 +1,6 @@
-import { createNet, fixedStarts, netEnergy, tf, trainMle, type Tensor } from '@ebm/core';
+import { createNet, fixedStarts, netEnergy, tf, trainMle } from '@ebm/core';
 import { holdOut, InputError } from '@ebm/demo-kit';
-import { centerSquareMask, fromNetRange, imagesToTensor, inpaint, objectNetCpu, SIGNED_RANGE, psnr, type Image } from '@ebm/image';
+import { centerSquareMask, fromNetRange, imagesToTensor, inpaint, meanFill, objectNetCpu, SIGNED_RANGE, psnr, type Image } from '@ebm/image';
 import { newReport, train, writeGrid, type TaskContext, type TaskResult } from '../common';
 import { mnist } from '../data';
 import { INFO } from '../metric-info';
@@ -38,20 +38,21 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const spec = objectNetCpu(width, channels);
   const sampler = { numSteps: s.steps, stepSize: 0.1, refSigma: 1, noiseScale: 0, clamp: [-1, 1] as [number, number] };
   console.error(`demo-image recover: ${source}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. A descriptor (objectNetCpu) learns to fill it in: every update its chains start from the training images with the square at their observed mean and run ${s.steps} noise-free Langevin steps of δ = ${sampler.stepSize} (σ = ${sampler.refSigma}, clamped to [−1, 1]) with the observed pixels held fixed, and maximum likelihood moves the completions toward the complete images; Adam 1e-3 (β1 0.5), ${s.iterations} updates on the onnx runtime.`;
+  const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. A descriptor (objectNetCpu) learns to fill it in: every update its chains start from the training images with the square at their observed mean and run ${s.steps} noise-free Langevin steps of δ = ${sampler.stepSize} (σ = ${sampler.refSigma}, clamped to [−1, 1]) with the observed pixels held fixed, and maximum likelihood moves the completions toward the complete images; Adam 1e-3 (β1 0.5), ${s.iterations} updates of ${Math.min(s.batch, train0.length)} images on the onnx runtime.`;
   const report = newReport(ctx, 'recover', summary, { data: source, net: spec, sampler, hidden: HIDDEN, ...s });
   const net = createNet(spec, { seed: ctx.seed, runtime: 'onnx' });
   const energy = netEnergy(net);
   const data = imagesToTensor(train0, SIGNED_RANGE);
-  const trainMask = centerSquareMask(train0.length, width, width, HIDDEN);
-  const starts = meanFilled(data, trainMask);
+  // One mask for every image: it broadcasts over a minibatch of chains of any size.
+  const trainMask = centerSquareMask(1, width, width, HIDDEN);
+  const starts = meanFill(data, trainMask);
   try {
-    const events = trainMle(energy, data, { sampler: { ...sampler, mask: trainMask }, init: fixedStarts(starts), batchSize: train0.length, numSynthesized: train0.length, iterations: s.iterations, optimizer: { learningRate: 1e-3, beta1: 0.5 }, watch: false, seed: ctx.seed });
+    const events = trainMle(energy, data, { sampler: { ...sampler, mask: trainMask }, init: fixedStarts(starts), batchSize: Math.min(s.batch, train0.length), numSynthesized: Math.min(s.batch, train0.length), iterations: s.iterations, optimizer: { learningRate: 1e-3, beta1: 0.5 }, watch: false, seed: ctx.seed });
     await train(events, report, 'recover', s.iterations);
     const truth = imagesToTensor(test, SIGNED_RANGE);
     const mask = centerSquareMask(test.length, width, width, HIDDEN);
     const recovered = await inpaint(energy, truth, mask, { sampler, seed: ctx.seed });
-    const baseline = meanFilled(truth, mask);
+    const baseline = meanFill(truth, mask);
     const hidden = tf.tidy(() => tf.sub(1, tf.broadcastTo(mask, truth.shape)));
     // PSNR on the hidden pixels (peak 2 in [−1, 1]): the observed ones are exact in both.
     const metrics = { psnr: await psnr(recovered, truth, { peak: 2, mask: hidden }), psnrBaseline: await psnr(baseline, truth, { peak: 2, mask: hidden }), hiddenFraction: HIDDEN, recovered: test.length };
@@ -76,13 +77,4 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
     [data, trainMask, starts].forEach((t) => t.dispose());
     net.dispose();
   }
-}
-
-/** Images with their hidden pixels set to the mean of their observed pixels (per image and channel). */
-function meanFilled(x: Tensor, mask: Tensor): Tensor {
-  return tf.tidy(() => {
-    const m = tf.broadcastTo(mask, x.shape);
-    const mean = tf.div(tf.sum(tf.mul(x, m), [1, 2], true), tf.maximum(tf.sum(m, [1, 2], true), 1));
-    return tf.add(tf.mul(m, x), tf.mul(tf.sub(1, m), mean));
-  });
 }

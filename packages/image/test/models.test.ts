@@ -1,0 +1,135 @@
+/**
+ * The models on tiny nets and data: each trains without leaking tensors and refuses data of the
+ * wrong size; the chains hold observed pixels fixed when inpainting; the classifier learns a
+ * separable problem; multigrid chains run coarse to fine.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createNet, netEnergy, netSpec, ShapeMismatchError, tf, type Preset } from '@ebm/core';
+import { cachedClassifier, imageModel, centerSquareMask, chainImages, inpaint, multigridNet, multigridTraining, objectNetCpu, objectSynthesis, presets, proceduralTexture, psnr, shortRunNet, shortRunSample, shortRunTraining, textureNetCpu, textureSynthesis, trainClassifier, type Image } from '../src';
+
+const numTensors = () => tf.memory().numTensors;
+const drain = async (it: AsyncIterable<{ type: string }>) => {
+  let steps = 0;
+  for await (const e of it) if (e.type === 'step') steps++;
+  return steps;
+};
+/** Digit-like 12×12 images: a bar at a class-dependent angle. */
+const bar = (cls: number, jitter: number): Image => {
+  const n = 12;
+  const data = new Float32Array(n * n);
+  const a = (cls * Math.PI) / 4 + jitter;
+  for (let t = -5; t <= 5; t += 0.25) {
+    const x = Math.round(5.5 + t * Math.cos(a));
+    const y = Math.round(5.5 + t * Math.sin(a));
+    if (x >= 0 && x < n && y >= 0 && y < n) data[y * n + x] = 1;
+  }
+  return { width: n, height: n, channels: 1, data };
+};
+
+describe('texture and object models', () => {
+  it('texture synthesis trains its persistent chains and returns them as images, without leaks', async () => {
+    const before = numTensors();
+    const preset: Preset = { ...presets.textureCpu, net: textureNetCpu(32, 3) };
+    const m = textureSynthesis(proceduralTexture('bricks', 48, 0), { preset, iterations: 3, runtime: 'onnx' });
+    expect(await drain(m.events)).toBe(3);
+    const syn = await chainImages(m);
+    expect(syn).toHaveLength(3);
+    expect(syn[0]).toMatchObject({ width: 32, height: 32, channels: 3 });
+    m.dispose();
+    expect(numTensors()).toBe(before);
+  });
+
+  it('object synthesis brings images to the net size; a model refuses images of another size', () => {
+    const imgs = [bar(0, 0), bar(0, 0.1)];
+    const m = objectSynthesis(imgs, { preset: { ...presets.objectCpu, net: objectNetCpu(24, 3) }, runtime: 'tfjs' });
+    expect(m.data.shape).toEqual([2, 24, 24, 3]);
+    m.dispose();
+    const preset = { ...presets.objectCpu, net: netSpec([24, 24, 1], [{ type: 'flatten' }, { type: 'dense', units: 1 }]) };
+    expect(() => imageModel('test', imgs, [0, 1], new Float32Array(1), { preset })).toThrow(ShapeMismatchError);
+  });
+});
+
+describe('short-run', () => {
+  it('trains from uniform noise and samples noise → K steps, in the pixel range', async () => {
+    const before = numTensors();
+    const preset: Preset = { ...presets.shortRunDigits, net: shortRunNet(12, 1, 2), sampler: { ...presets.shortRunDigits.sampler, numSteps: 3 }, train: { ...presets.shortRunDigits.train, batchSize: 4, numSynthesized: 4 } };
+    const m = shortRunTraining([0, 1, 2, 3].map((c) => bar(c, 0)), { preset, iterations: 2, runtime: 'tfjs' });
+    expect(await drain(m.events)).toBe(2);
+    const s = await shortRunSample(m.energy, preset, 5, 1, 2);
+    expect(s).toHaveLength(5);
+    expect(s.every((i) => i.data.every((v) => v >= 0 && v <= 1))).toBe(true);
+    m.dispose();
+    expect(numTensors()).toBe(before);
+  });
+});
+
+describe('inpaint', () => {
+  it('moves only hidden pixels, starting them at the observed mean', async () => {
+    const net = createNet(objectNetCpu(12, 1), { seed: 1, runtime: 'tfjs' });
+    const energy = netEnergy(net);
+    const x = tf.randomUniform([2, 12, 12, 1], -1, 1, 'float32', 3);
+    const mask = centerSquareMask(2, 12, 12, 0.25);
+    const out = await inpaint(energy, x, mask, { sampler: { numSteps: 3, stepSize: 0.1, refSigma: 1, noiseScale: 0 } });
+    const [xv, ov, mv] = await Promise.all([x.data(), out.data(), mask.data()]);
+    let moved = 0;
+    for (let i = 0; i < xv.length; i++) {
+      if (mv[i]) expect(ov[i]).toBe(xv[i]);
+      else if (Math.abs(ov[i]! - xv[i]!) > 1e-3) moved++;
+    }
+    expect(moved).toBeGreaterThan(0);
+    expect(Array.from(mv).filter((v) => v === 0).length).toBe(2 * 36);
+    expect(await psnr(x, x)).toBeGreaterThan(100);
+    tf.dispose([x, mask, out]);
+    net.dispose();
+  });
+});
+
+describe('classifier', () => {
+  it('learns a separable 4-class problem and caches itself on disk', async () => {
+    const imgs: Image[] = [];
+    const labels: number[] = [];
+    for (let k = 0; k < 160; k++) {
+      imgs.push(bar(k % 4, 0.15 * Math.sin(k)));
+      labels.push(k % 4);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'ebm-classifier-'));
+    try {
+      const { classifier, cached } = await cachedClassifier(imgs, labels, { cacheDir: dir, epochs: 8, batchSize: 16, runtime: 'onnx', learningRate: 5e-3 });
+      expect(cached).toBe(false);
+      const test = [0, 1, 2, 3].map((c) => bar(c, 0.05));
+      expect(await classifier.accuracy(test, [0, 1, 2, 3])).toBe(1);
+      expect((await classifier.features(test))[0]).toHaveLength(64);
+      const again = await cachedClassifier(imgs, labels, { cacheDir: dir, epochs: 8, batchSize: 16, runtime: 'onnx', learningRate: 5e-3 });
+      expect(again.cached).toBe(true);
+      expect(await again.classifier.predict(test)).toEqual(await classifier.predict(test));
+      // Other settings are another classifier: retrained, not read from the cache.
+      const other = await cachedClassifier(imgs, labels, { cacheDir: dir, epochs: 1, batchSize: 16, runtime: 'onnx' });
+      expect(other.cached).toBe(false);
+      [classifier, again.classifier, other.classifier].forEach((c) => c.dispose());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses labels that do not match the images', async () => {
+    await expect(trainClassifier([bar(0, 0)], [0, 1])).rejects.toThrow(/labels/);
+  });
+});
+
+describe('multigrid', () => {
+  it('trains every grid and samples coarse to fine', async () => {
+    const before = numTensors();
+    const sizes = [1, 3, 12];
+    const preset = { sizes, nets: sizes.map((s) => multigridNet(s, 1, 0.05)), sampler: { numSteps: 2, stepSize: 0.3, noiseScale: 0, clamp: [0, 255] as [number, number] }, range: [0, 255] as const, train: { batchSize: 4, iterations: 2, optimizer: { learningRate: 0.01 } }, source: 'test' };
+    const m = multigridTraining([0, 1, 2, 3].map((c) => bar(c, 0)), { preset, runtime: 'tfjs' });
+    expect(await drain(m.events)).toBe(2);
+    const s = await m.sample(3);
+    expect(s).toHaveLength(3);
+    expect(s[0]).toMatchObject({ width: 12, height: 12 });
+    m.dispose();
+    expect(numTensors()).toBe(before);
+    expect(() => multigridTraining([bar(0, 0)], { preset: { ...preset, sizes: [1, 5, 12], nets: [1, 5, 12].map((s) => multigridNet(s, 1, 0.05)) } })).toThrow(/divide/);
+  });
+});
