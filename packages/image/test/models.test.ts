@@ -81,7 +81,15 @@ describe('inpaint', () => {
     expect(moved).toBeGreaterThan(0);
     expect(Array.from(mv).filter((v) => v === 0).length).toBe(2 * 36);
     expect(await psnr(x, x)).toBeGreaterThan(100);
-    tf.dispose([x, mask, out]);
+    // The mean of noisy chains: observed pixels still exact, and the same seed gives the same mean.
+    const sampler = { numSteps: 3, stepSize: 0.1, refSigma: 1, noiseScale: 1 };
+    const avg = await inpaint(energy, x, mask, { sampler, average: 3, seed: 4 });
+    const again = await inpaint(energy, x, mask, { sampler, average: 3, seed: 4 });
+    const [av, gv] = await Promise.all([avg.data(), again.data()]);
+    for (let i = 0; i < xv.length; i++) if (mv[i]) expect(av[i]).toBeCloseTo(xv[i]!, 6);
+    expect(Array.from(gv)).toEqual(Array.from(av));
+    await expect(inpaint(energy, x, mask, { sampler, average: 0 })).rejects.toThrow(/average/);
+    tf.dispose([x, mask, out, avg, again]);
     net.dispose();
   });
 });
