@@ -41,9 +41,7 @@ export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'rec
     ...classifier,
   },
   recover: {
-    psnr: { means: 'PSNR (dB) of the recovered hidden pixels of unseen images against the truth; the recovery is the mean of several noisy chains (the conditional-mean estimate).', better: 'higher', baseline: ['psnrBaseline', 'psnrOneChain'] },
-    psnrOneChain: { means: 'The same PSNR for one noise-free chain: one sharp completion.' },
-    chainsAveraged: { means: 'Noisy recovery chains averaged per image.' },
+    psnr: { means: 'PSNR (dB) of the recovered hidden pixels of unseen images against the truth.', better: 'higher', baseline: 'psnrBaseline' },
     psnrBaseline: { means: "Baseline: the same PSNR when the hidden pixels are filled with the image's observed mean." },
     hiddenFraction: { means: 'Share of each image hidden (a centred square).' },
     recovered: { means: 'Unseen images recovered.' },

@@ -32,11 +32,10 @@ export const MULTIGRID: Record<Mode, { images: number; iterations: number; steps
   full: { images: 20000, iterations: 3000, steps: 30, samples: 1000 },
 };
 
-/** `average`: noisy recovery chains per image whose mean is the recovery (the conditional-mean estimate). */
-export const RECOVER: Record<Mode, { images: number; batch: number; tests: number; iterations: number; steps: number; average: number }> = {
-  smoke: { images: 32, batch: 16, tests: 16, iterations: 3, steps: 3, average: 2 },
-  quick: { images: 2000, batch: 64, tests: 100, iterations: 300, steps: 20, average: 8 },
-  full: { images: 10000, batch: 64, tests: 500, iterations: 3000, steps: 30, average: 16 },
+export const RECOVER: Record<Mode, { images: number; batch: number; tests: number; iterations: number; steps: number}> = {
+  smoke: { images: 32, batch: 16, tests: 16, iterations: 3, steps: 3 },
+  quick: { images: 2000, batch: 64, tests: 100, iterations: 300, steps: 20 },
+  full: { images: 10000, batch: 64, tests: 500, iterations: 3000, steps: 30 },
 };
 
 /** The digit classifier that scores samples: training digits, passes, and the cache it is kept in. */
