@@ -3,7 +3,7 @@
  * FormatError) naming the file, never a codec's internal error; a mutation fuzz over valid PNG,
  * JPEG, GIF and IDX bytes checks that no damage escapes as anything else.
  */
-import { FormatError, mulberry32 as rng } from '@ebm/core';
+import { FormatError, mulberry32 as rng, setLogger } from '@ebm/core';
 import { decodeGif, decodeIdx, decodeImage, encodeGif, encodeJpeg, encodePng, ImageFormatError, idxImages, idxLabels, proceduralTexture } from '../src';
 
 const tex = proceduralTexture('bricks', 16, 0);
@@ -54,6 +54,9 @@ describe('malformed image files', () => {
     ];
     const r = rng(11);
     let refused = 0;
+    // GIFs whose frame data is short decode with a warning; every warning must name its file.
+    const warnings: string[] = [];
+    setLogger((_, m) => warnings.push(m));
     for (let k = 0; k < 300; k++) {
       const [path, good, decode] = seeds[k % seeds.length]!;
       const b = good.slice();
@@ -75,6 +78,8 @@ describe('malformed image files', () => {
         refused++;
       }
     }
+    setLogger((level, m) => (level === 'warn' ? console.warn(`[ebm] ${m}`) : console.error(`[ebm] ${m}`)));
     expect(refused).toBeGreaterThan(50);
+    expect(warnings.every((w) => w.startsWith('f.gif: '))).toBe(true);
   });
 });
