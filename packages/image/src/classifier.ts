@@ -91,9 +91,10 @@ export class ImageClassifier {
       const y = await f(x);
       x.dispose();
       const v = (await y.data()) as Float32Array;
-      const k = y.size / y.shape[0]!;
+      const n = y.shape[0]!;
+      const k = y.size / n;
       y.dispose();
-      for (let r = 0; r < y.shape[0]!; r++) out.push(v.slice(r * k, (r + 1) * k));
+      for (let r = 0; r < n; r++) out.push(v.slice(r * k, (r + 1) * k));
     }
     return out;
   }
