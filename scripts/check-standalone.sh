@@ -7,13 +7,13 @@ cd "$(dirname "$0")/.."
 root=$PWD
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for pkg in core geometry voxel pointcloud image; do (cd "packages/$pkg" && pnpm pack --pack-destination "$tmp" >/dev/null); done
-for pkg in voxel pointcloud image; do
+for pkg in core geometry voxel pointcloud image video; do (cd "packages/$pkg" && pnpm pack --pack-destination "$tmp" >/dev/null); done
+for pkg in voxel pointcloud image video; do
   echo "=== @ebm/$pkg"
   mkdir "$tmp/app-$pkg"
   cd "$tmp/app-$pkg"
   npm init -y >/dev/null
-  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "$tmp"/ebm-core-*.tgz $([ "$pkg" = image ] || echo "$tmp"/ebm-geometry-*.tgz) "$tmp"/ebm-$pkg-*.tgz
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error "$tmp"/ebm-core-*.tgz $([ "$pkg" = image ] || [ "$pkg" = video ] || echo "$tmp"/ebm-geometry-*.tgz) "$tmp"/ebm-$pkg-*.tgz
   # The quick start, as written in the README (ESM, top-level await) ...
   node -e '
 const fs = require("fs");

@@ -143,7 +143,7 @@ const perExampleNorm = (g: Tensor): Tensor1D => tf.sqrt(sumPerExample(tf.square(
 export async function langevin(energy: Energy, x0: Tensor, options: LangevinOptions): Promise<LangevinResult> {
   const o = resolveLangevinOptions(options);
   // Runtimes that compile the whole step (onnx) take plain ULA steps in one call each.
-  if (energy.langevinStep && o.method === 'ula' && o.gradClip === undefined && !o.mask && !o.project) return fusedLangevin(energy, x0, o);
+  if (energy.langevinStep && o.method === 'ula' && o.gradClip === undefined && !o.project) return fusedLangevin(energy, x0, o);
   const d = o.stepSize;
   const free = o.mask ? tf.tidy(() => tf.sub(1, tf.broadcastTo(o.mask!, x0.shape))) : undefined;
   let s = await evaluate(energy, tf.clone(x0), o.refSigma);
@@ -216,9 +216,17 @@ export async function langevin(energy: Energy, x0: Tensor, options: LangevinOpti
   }
 }
 
-/** The same chain as the loop above, one `energy.langevinStep` call per step. */
+/**
+ * The same chain as the loop above, one `energy.langevinStep` call per step. With a mask, every
+ * step moves all of x and the observed part is then put back: the hidden part's move depends only
+ * on the state before the step, so the chain is the masked one (observed values are taken as
+ * they are, where the loop would also clamp them).
+ */
 async function fusedLangevin(energy: Energy, x0: Tensor, o: Resolved): Promise<LangevinResult> {
   let x = tf.clone(x0);
+  const fixed = o.mask ? tf.tidy(() => tf.broadcastTo(o.mask!, x0.shape)) : undefined;
+  const kept = fixed ? tf.tidy(() => tf.mul(fixed, x0)) : undefined;
+  const free = fixed ? tf.tidy(() => tf.sub(1, fixed)) : undefined;
   let gnSum = 0;
   let energyStart = 0;
   let energyEnd = 0;
@@ -238,11 +246,14 @@ async function fusedLangevin(energy: Energy, x0: Tensor, o: Resolved): Promise<L
       r.energy.dispose();
       r.gradNorm.dispose();
       x.dispose();
-      x = r.x;
+      x = free ? tf.tidy(() => tf.add(kept!, tf.mul(free, r.x))) : r.x;
+      if (free) r.x.dispose();
     }
   } catch (e) {
     x.dispose();
     throw e;
+  } finally {
+    tf.dispose([fixed, kept, free].filter((t) => t !== undefined));
   }
   return { x, stats: { meanGradNorm: gnSum / o.numSteps, energyStart, energyEnd, steps: o.numSteps } };
 }
