@@ -22,6 +22,6 @@ export const SYNTHESIZE: Record<Mode, VideoSize & { iterations: number; longFram
 
 export const RECOVER: Record<Mode, VideoSize & { iterations: number }> = {
   smoke: { size: 16, frames: 8, videoFrames: 8, iterations: 3 },
-  quick: { size: 32, frames: 16, videoFrames: 16, iterations: 150 },
+  quick: { size: 32, frames: 16, videoFrames: 16, iterations: 100 },
   full: { size: 64, frames: 24, videoFrames: 24, iterations: 500 },
 };

@@ -4,9 +4,10 @@
  * pixels, or whole frames. The model never sees them: in every iteration, Langevin dynamics
  * conditioned on the observed pixels (held fixed) updates the hidden ones of the current
  * recovery, then the descriptor takes its maximum-likelihood step with the recovered video as
- * the observed example. Learning and recovery improve each other; the recovery is read at the end.
+ * the observed example. Learning and recovery improve each other; the recovery is the average of
+ * the chain's states over the later iterations.
  */
-import { chainInit, createNet, deriveSeed, InvalidOptionError, langevin, mulberry32, netEnergy, createOptimizer, resolveGuard, resolveLangevinOptions, trainLoop, mleIteration, tf, type Energy, type LangevinOptions, type Net, type Preset, type TrainEvent } from '@ebm/core';
+import { chainInit, createNet, deriveSeed, InvalidOptionError, langevin, mulberry32, netEnergy, createOptimizer, resolveGuard, resolveLangevinOptions, trainLoop, mleIteration, tf, type Energy, type LangevinOptions, type Net, type Preset, type Tensor, type TrainEvent } from '@ebm/core';
 import { clipShape, type Clip } from './clip';
 import { fromNetUnits, meanColour, toNetUnits, VIDEO_RANGE } from './model';
 import { withFrames } from './nets';
@@ -126,6 +127,12 @@ export interface RecoveryOptions {
   iterations?: number;
   /** Langevin steps on the hidden pixels per iteration; default the preset's sampler steps. */
   recoverySteps?: number;
+  /**
+   * The recovery is the average of the chain's states from this share of the iterations on
+   * (default 0.5): an estimate of the model's conditional mean of the hidden pixels, the recovery
+   * with the least expected squared error, where one state is one sharp sample. 1 keeps the last state.
+   */
+  averageFrom?: number;
   seed?: number;
   runtime?: string;
   signal?: AbortSignal;
@@ -165,9 +172,17 @@ export function learnFromIncomplete(video: Clip, mask: Float32Array, options: Re
   const m = tf.tidy(() => tf.broadcastTo(tf.tensor(mask, [1, video.frames, h!, w!, 1]), current.shape));
   const sampler = resolveLangevinOptions(preset.sampler as LangevinOptions, fn);
   const recoverySteps = options.recoverySteps ?? sampler.numSteps;
+  const iterations = options.iterations ?? preset.train.iterations ?? 300;
+  const averageFrom = options.averageFrom ?? 0.5;
+  if (!(averageFrom >= 0 && averageFrom <= 1)) throw new InvalidOptionError(fn, 'averageFrom', averageFrom, 'a share of the iterations in [0, 1]');
+  const firstAveraged = Math.min(iterations - 1, Math.floor(averageFrom * iterations));
+  let sum: Tensor | undefined;
+  let count = 0;
   const optimizer = createOptimizer(preset.train.optimizer, fn);
   const chains = chainInit(preset.net.input, preset.init);
-  const batches = { perEpoch: 1, batch: () => tf.clone(current) };
+  // Each iteration sees the video rolled in time by a random shift (see `roll`).
+  let shift = 0;
+  const batches = { perEpoch: 1, batch: () => roll(current, shift) };
   const step = mleIteration({ energy, optimizer, batches, batchesOf: () => [0], init: chains, numSynthesized: preset.train.numSynthesized ?? 3, sampler, varianceBound: resolveGuard(preset.train.guard, sampler.refSigma, fn)?.varianceBound, seed });
   async function* run(): AsyncGenerator<TrainEvent, void, undefined> {
     try {
@@ -177,12 +192,22 @@ export function learnFromIncomplete(video: Clip, mask: Float32Array, options: Re
         chains,
         step: async (ctx) => {
           // Recovery first: the hidden pixels move under the current model, the observed stay.
-          const r = await langevin(energy, current, { ...sampler, numSteps: recoverySteps, mask: m, seed: deriveSeed(seed, 0x2ec, ctx.iteration), signal: options.signal });
-          current.dispose();
-          current = r.x;
+          shift = mulberry32(deriveSeed(seed, 0x7011, ctx.iteration))() * video.frames | 0;
+          const rolled = roll(current, shift);
+          const rolledMask = roll(m, shift);
+          const r = await langevin(energy, rolled, { ...sampler, numSteps: recoverySteps, mask: rolledMask, seed: deriveSeed(seed, 0x2ec, ctx.iteration), signal: options.signal });
+          tf.dispose([rolled, rolledMask, current]);
+          current = roll(r.x, -shift);
+          r.x.dispose();
+          if (averageFrom < 1 && ctx.iteration >= firstAveraged) {
+            const next = sum ? tf.add(sum, current) : tf.clone(current);
+            sum?.dispose();
+            sum = next;
+            count++;
+          }
           return step(ctx);
         },
-        iterations: options.iterations ?? preset.train.iterations ?? 300,
+        iterations,
         epochOf: (it) => it,
         stepSize: sampler.stepSize,
         learningRateSchedule: { kind: 'constant' },
@@ -201,13 +226,38 @@ export function learnFromIncomplete(video: Clip, mask: Float32Array, options: Re
     start,
     events: run(),
     async recovered() {
-      return (await fromNetUnits(current, offset))[0]!;
+      if (!sum || count === 0) return (await fromNetUnits(current, offset))[0]!;
+      const mean = tf.div(sum, count);
+      try {
+        return (await fromNetUnits(mean, offset))[0]!;
+      } finally {
+        mean.dispose();
+      }
     },
     dispose() {
       net.dispose();
       current.dispose();
+      sum?.dispose();
       m.dispose();
     },
   };
 }
 
+/**
+ * x [N, T, …] rolled by `shift` frames along time (frame t moves to t + shift, the last ones wrap
+ * to the front). The descriptors' temporal strides make them see frames at a few phases only; a
+ * model that learned from a recovery at fixed positions would learn the recovery's artefacts at
+ * those phases and keep them (measured: the first hidden frame of each run turned into saturated
+ * checkerboards). Rolling the video by a random shift every iteration moves the hidden frames
+ * through every phase. Owned by the caller.
+ */
+function roll(x: Tensor, shift: number): Tensor {
+  const T = x.shape[1]!;
+  const s = ((shift % T) + T) % T;
+  if (s === 0) return tf.clone(x);
+  return tf.tidy(() => {
+    const size = (n: number) => x.shape.map((d, i) => (i === 1 ? n : d));
+    const begin = (t: number) => x.shape.map((_, i) => (i === 1 ? t : 0));
+    return tf.concat([tf.slice(x, begin(T - s), size(s)), tf.slice(x, begin(0), size(T - s))], 1);
+  });
+}
