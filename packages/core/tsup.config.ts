@@ -10,7 +10,7 @@ const { version } = JSON.parse(readFileSync('./package.json', 'utf8')) as { vers
  * for named exports): for tfjs-core's and tfjs-backend-cpu's megabyte bundles that was most of the
  * 0.75 s an `import '@ebm/core'` took, against 0.2 s for require (docs/performance.md).
  */
-const CJS_DEPS = /^(@tensorflow\/tfjs-core|@tensorflow\/tfjs-backend-cpu|pngjs|cli-progress|onnx-proto)$/;
+const CJS_DEPS = /^(@tensorflow\/tfjs-core|@tensorflow\/tfjs-backend-cpu|pngjs|jpeg-js|omggif|cli-progress|onnx-proto)$/;
 const requireCjs: NonNullable<Options['esbuildPlugins']>[number] = {
   name: 'require-cjs-deps',
   setup(build) {

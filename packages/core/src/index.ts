@@ -82,6 +82,7 @@ export { compileGraph, paramInputName, paramGradName, stateInputName, statOutput
 export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './metrics/frechet';
 export { gramDistance, gramFeatures, type GramOptions } from './metrics/gram';
+export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, encodePng, encodeJpeg, encodeGif, MAX_PIXELS, type Pixels, type PixelFormat, type RgbaFrames, type DecodeRgbaOptions, type GifOptions } from './pixels';
 export { symmetricEigen } from './metrics/linalg';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 

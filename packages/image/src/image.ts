@@ -3,7 +3,7 @@
  * last, as the nets' NHWC tensors), pixel values in [0, 1]. Codecs, grids and GIFs read and write
  * this; `imagesToTensor` maps it to the range a net is trained in.
  */
-import { InvalidOptionError, ShapeMismatchError, tf, type Tensor } from '@ebm/core';
+import { InvalidOptionError, isGrayPixels, ShapeMismatchError, tf, type Tensor } from '@ebm/core';
 
 export interface Image {
   width: number;
@@ -37,12 +37,7 @@ export function toChannels(img: Image, channels: 1 | 3): Image {
 }
 
 /** True when every pixel has R = G = B (a gray image stored as RGB). */
-export function isGray(img: Image): boolean {
-  if (img.channels === 1) return true;
-  const d = img.data;
-  for (let i = 0; i < d.length; i += 3) if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) return false;
-  return true;
-}
+export const isGray: (img: Image) => boolean = isGrayPixels;
 
 /** The rectangle [x, x + w) × [y, y + h) of an image. */
 export function cropImage(img: Image, x: number, y: number, w: number, h: number): Image {

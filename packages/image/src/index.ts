@@ -2,7 +2,7 @@
 export { ImageFormatError } from './errors';
 export { type Image, type PixelRange, SIGNED_RANGE, createImage, toChannels, isGray, cropImage, centerSquare, resizeImage, imagesToTensor, tensorToImages } from './image';
 export { decodeImage, sniffImage, MAX_PIXELS, type DecodeOptions, type ImageKind } from './io/decode';
-export { encodePng, encodeJpeg } from './io/encode';
+export { encodePng, encodeJpeg } from '@ebm/core';
 export { encodeGif, decodeGif, type GifOptions } from './io/gif';
 export { decodeIdx, idxImages, idxLabels, type IdxArray } from './io/idx';
 export { loadImage, saveImage, saveGif, loadIdxImages, loadIdxLabels, findLabelsFile, isIdxPath, IMAGE_EXTENSIONS } from './io/files';

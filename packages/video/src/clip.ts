@@ -3,7 +3,7 @@
  * (channels last, as the nets' NDHWC tensors with time as depth), values in [0, 1].
  * `clipsToTensor` maps clips to the range a net is trained in.
  */
-import { InvalidOptionError, ShapeMismatchError, tf, type Tensor } from '@ebm/core';
+import { InvalidOptionError, isGrayPixels, ShapeMismatchError, tf, type Tensor } from '@ebm/core';
 
 export interface Clip {
   frames: number;
@@ -79,10 +79,7 @@ export function clipChannels(clip: Clip, channels: 1 | 3): Clip {
 
 /** True when every pixel of every frame has R = G = B. */
 export function isGrayClip(clip: Clip): boolean {
-  if (clip.channels === 1) return true;
-  const d = clip.data;
-  for (let i = 0; i < d.length; i += 3) if (d[i] !== d[i + 1] || d[i] !== d[i + 2]) return false;
-  return true;
+  return isGrayPixels({ width: clip.width, height: clip.height * clip.frames, channels: clip.channels, data: clip.data });
 }
 
 /** Frames [start, start + count) of a clip. */

@@ -67,7 +67,7 @@ export function evenCrops(video: Clip, frames: number, max: number): Clip[] {
 /** The dynamic-texture model of one video; consume `events` to train it, then `chainClips` are the synthesized clips. */
 export function dynamicTexture(video: Clip, options: DynamicTextureOptions = {}): VideoModel {
   const fn = 'dynamicTexture';
-  let preset = options.preset ?? presets.stCpu;
+  let preset: Preset = options.preset ?? presets.stCpu;
   const frames = preset.net.input[0]!;
   if (video.frames < 2) throw new InvalidOptionError(fn, 'video', clipShape(video), 'a clip of at least 2 frames');
   const fitted = fitVideo(video, preset);
@@ -84,6 +84,7 @@ export function dynamicTexture(video: Clip, options: DynamicTextureOptions = {})
   const energy = netEnergy(net);
   const data = toNetUnits(clips, offset);
   const chains = chainInit(preset.net.input, preset.init);
+  preset = { ...preset, sampler: { ...preset.sampler, clamp: preset.sampler.clamp ?? pixelClamp(offset) } };
   const events = trainMle(energy, data, { ...preset.train, batchSize: clips.length, ...options.train, ...(options.iterations !== undefined ? { iterations: options.iterations } : {}), sampler: preset.sampler, init: chains, seed });
   return {
     net,
@@ -159,6 +160,16 @@ export async function synthesize(model: VideoModel, options: SynthesizeOptions =
   } finally {
     if (net !== model.net) net.dispose();
   }
+}
+
+/**
+ * The values pixels can take in the net's units, [0, 255] minus the mean colour (the widest
+ * channel's range): where the model functions clamp their chains unless a preset says otherwise.
+ * The official code does not clamp; without it, a high-contrast real video (Muybridge's dancers,
+ * 24 frames) diverged within 120 updates, the chains' values running far outside [0, 255].
+ */
+export function pixelClamp(offset: Float32Array): [number, number] {
+  return [-Math.max(...offset), VIDEO_RANGE[1] - Math.min(...offset)];
 }
 
 /** Clips in the net's units: [0, 255] minus `offset` per channel. Owned by the caller. */

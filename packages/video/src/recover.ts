@@ -9,7 +9,7 @@
  */
 import { chainInit, createNet, deriveSeed, InvalidOptionError, langevin, mulberry32, netEnergy, createOptimizer, resolveGuard, resolveLangevinOptions, trainLoop, mleIteration, tf, type Energy, type LangevinOptions, type Net, type Preset, type Tensor, type TrainEvent } from '@ebm/core';
 import { clipShape, type Clip } from './clip';
-import { fromNetUnits, meanColour, toNetUnits, VIDEO_RANGE } from './model';
+import { fromNetUnits, meanColour, pixelClamp, toNetUnits, VIDEO_RANGE } from './model';
 import { withFrames } from './nets';
 import { presets } from './presets';
 
@@ -161,11 +161,12 @@ export function learnFromIncomplete(video: Clip, mask: Float32Array, options: Re
   const [, h, w, c] = base.net.input;
   if (video.height !== h || video.width !== w || video.channels !== c) throw new InvalidOptionError(fn, 'video', clipShape(video), `frames of the preset's ${h}×${w}×${c} (fitVideo)`);
   checkMask(fn, video, mask);
-  const preset = { ...base, net: withFrames(base.net, video.frames) };
+  let preset: Preset = { ...base, net: withFrames(base.net, video.frames) };
   const seed = options.seed ?? 0;
   const start = temporalFill(video, mask);
   // The observed mean colour: hidden pixels must not leak into the units.
   const offset = meanColour(start, VIDEO_RANGE[1]);
+  preset = { ...preset, sampler: { ...preset.sampler, clamp: preset.sampler.clamp ?? pixelClamp(offset) } };
   const net = createNet(preset.net, { seed, runtime: options.runtime ?? 'onnx' });
   const energy = netEnergy(net);
   let current = toNetUnits([start], offset);

@@ -57,12 +57,13 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
     await writeGif(ctx, 'observed.gif', [shownObserved], scale);
     await writeGif(ctx, 'synthesized.gif', syn, scale);
     await writeGif(ctx, 'long.gif', long, scale);
-    await saveFrameStrip(join(ctx.out, 'frames.png'), [shownObserved, ...syn, ...long], { every: Math.max(1, Math.ceil(s.longFrames / 12)), scale: Math.max(1, Math.floor(64 / s.size)) });
+    const every = Math.max(1, Math.ceil(s.longFrames / 12));
+    await saveFrameStrip(join(ctx.out, 'frames.png'), [shownObserved, ...syn, ...long], { every, scale: Math.max(1, Math.floor(64 / s.size)) });
     await report.writeCurves();
     const all = await report.writeMetrics(metrics);
     const html = await report.writeHtml(
       [
-        { file: 'frames.png', caption: `Rows: the observed video (${clipShape(shownObserved)}), the ${syn.length} synthesized clips (the persistent chains after training), and a fresh ${s.longFrames}-frame clip. Every ${Math.max(1, Math.ceil(s.longFrames / 12))}th frame from the left.` },
+        { file: 'frames.png', caption: `Rows: the observed video (${clipShape(shownObserved)}), the ${syn.length} synthesized clips (the persistent chains after training), and a fresh ${s.longFrames}-frame clip; frames 0, ${every}, ${2 * every}, … from the left.` },
         { file: 'observed.gif', caption: 'The observed video.' },
         { file: 'synthesized.gif', caption: 'The synthesized clips: they should move like the observed video without copying it.' },
         { file: 'long.gif', caption: `A fresh chain of ${s.longFrames} frames on the learned descriptor (longer than the ${s.frames}-frame training clips).` },

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { ImageFormatError } from '../errors';
 import type { Image } from '../image';
 import { decodeImage, type DecodeOptions } from './decode';
-import { encodeJpeg, encodePng } from './encode';
+import { encodeJpeg, encodePng } from '@ebm/core';
 import { encodeGif, type GifOptions } from './gif';
 import { decodeIdx, idxImages, idxLabels } from './idx';
 
