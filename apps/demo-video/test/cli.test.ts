@@ -70,7 +70,7 @@ describe('--data', () => {
     await writeFile(broken, good.subarray(0, 12));
     const r = await cli('synthesize', '--smoke', '--data', broken);
     expect(r.code).toBe(2);
-    expect(lastLine(r)).toMatch(/^demo-video: .*broken\.gif: is not a readable GIF/);
+    expect(lastLine(r)).toMatch(/^demo-video: .*broken\.gif: (is not a readable GIF|has no frames)/);
     const r2 = await cli('synthesize', '--smoke', '--data', join(dir, 'nope.gif'));
     expect(r2.code).toBe(2);
     expect(lastLine(r2)).toMatch(/nope\.gif: cannot be read/);

@@ -97,7 +97,7 @@ function decodeGifRgba(bytes: Uint8Array, path: string, options: DecodeRgbaOptio
   checkSize(width, height, path);
   const wanted = Math.min(options.maxFrames ?? Infinity, reader.numFrames());
   const n = Math.min(wanted, Math.max(1, Math.floor((options.maxTotalPixels ?? Infinity) / (width * height))));
-  if (n === 0) throw new FormatError(path, 'is a GIF without frames');
+  if (n === 0) throw new FormatError(path, 'has no frames (an empty or truncated GIF)');
   if (n < wanted) log('warn', `${path}: only the first ${n} of ${reader.numFrames()} frames are read (at most ${options.maxTotalPixels! >= 1e6 ? `${options.maxTotalPixels! / 1e6} megapixels` : `${options.maxTotalPixels} pixels`} in all)`);
   const canvas = new Uint8Array(width * height * 4);
   const frames: Uint8Array[] = [];

@@ -32,8 +32,9 @@ export interface CompileOptions {
   stats?: boolean;
   /**
    * How a strided conv's input gradient is lowered: 'convTranspose', 'col2im' (MatMul +
-   * overlap-add, col2im.ts) or 'auto' (default): col2im for 3-D convs with a stride > 1, where
-   * onnxruntime's ConvTranspose is slow, ConvTranspose otherwise (measured: docs/performance.md).
+   * overlap-add, col2im.ts) or 'auto' (default): col2im for 3-D convs with a stride > 1 and at
+   * most 343 kernel taps, where onnxruntime's ConvTranspose is slow, ConvTranspose otherwise
+   * (measured: docs/performance.md).
    */
   convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
   /** How a conv's weight gradient is lowered: 'conv' (batch as channels, dilated kernel), 'im2col' (strided slices + MatMul) or 'auto'. */

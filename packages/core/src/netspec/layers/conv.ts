@@ -14,6 +14,14 @@ type ConvLayer = Conv2dLayer | Conv3dLayer;
 
 // Chosen by measurement (docs/performance.md): the dilated-Conv weight gradient beat im2col here.
 const IM2COL_WEIGHT_GRAD = false;
+/**
+ * col2im emits four graph ops per kernel tap, so it pays only for small kernels. Measured on 2
+ * cores (Langevin step, 3 chains): the voxel and video nets' 3³–5³ kernels are faster with it;
+ * FC_S's (3, 16, 16) second layer (768 taps) took 444 ms a step against 329 with ConvTranspose,
+ * and STGConvNet's 15³ first layer (3375 taps) did not finish compiling in 5 minutes, against
+ * 3.2 s a step with ConvTranspose.
+ */
+const COL2IM_MAX_TAPS = 343;
 
 const dims = (l: ConvLayer) => (l.type.startsWith('conv2d') ? 2 : 3);
 const isTranspose = (l: ConvLayer) => l.type.endsWith('Transpose');
@@ -103,7 +111,7 @@ export const convLayer: LayerModule<ConvLayer> = {
     const im2col = !transpose && (convWeightGrad === 'im2col' || (convWeightGrad === 'auto' && IM2COL_WEIGHT_GRAD));
     const inputGradOf = (g: string): string => {
       if (transpose) return b.op1('Conv', [g, W], convAttrs);
-      const col2im = convInputGrad === 'col2im' || (convInputGrad === 'auto' && d === 3 && s.some((v) => v > 1));
+      const col2im = convInputGrad === 'col2im' || (convInputGrad === 'auto' && d === 3 && s.some((v) => v > 1) && k.reduce((a, v) => a * v, 1) <= COL2IM_MAX_TAPS);
       if (col2im) return convInputGradCol2im(b, g, kernel, shape);
       return b.op1('ConvTranspose', [g, W], tconvAttrs);
     };
