@@ -25,3 +25,11 @@ export async function loadVideo(data: string | undefined, s: VideoSize): Promise
   if (video.frames < 4) throw new InputError(`${data}: has ${video.frames} frame${video.frames === 1 ? '' : 's'}; a dynamic texture needs at least 4`);
   return { video, source: `${data} (${clipShape(video)}${video.fps ? `, ${+video.fps.toFixed(2)} fps` : ''}, first ${video.frames} frames)` };
 }
+
+/**
+ * The frame side a run uses: the mode's, or the video's smaller side when that is smaller — a
+ * video is never enlarged to fit a size (upsampling adds no detail, only cost), down to 8 pixels.
+ */
+export function frameSide(video: Clip, size: number): number {
+  return Math.max(8, Math.min(size, video.width, video.height));
+}

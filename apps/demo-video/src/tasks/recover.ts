@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { applyMask, clipPsnr, fitVideo, learnFromIncomplete, occlusionMask, presets, saveFrameStrip, stNetCpu, temporalFill, type Clip, type Occlusion } from '@ebm/video';
 import { duration, newReport, train, writeGif, type TaskContext, type TaskResult } from '../common';
-import { loadVideo } from '../data';
+import { frameSide, loadVideo } from '../data';
 import { INFO } from '../metric-info';
 import { RECOVER } from '../settings';
 
@@ -17,8 +17,9 @@ const KINDS = [
  * PSNR over the hidden pixels against filling them from the nearest observed frames.
  */
 export async function recover(ctx: TaskContext): Promise<TaskResult> {
-  const s = RECOVER[ctx.mode];
-  const { video, source } = await loadVideo(ctx.data, s);
+  const mode = RECOVER[ctx.mode];
+  const { video, source } = await loadVideo(ctx.data, mode);
+  const s = { ...mode, size: frameSide(video, mode.size) };
   const preset = { ...presets.stCpu, net: stNetCpu(s.frames, s.size, video.channels) };
   const truth = fitVideo(video, preset);
   console.error(`demo-video recover: ${source} at ${s.size}×${s.size}, ${truth.frames} frames, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { chainClips, clipShape, cropFrames, dynamicTexture, fitVideo, nearestFrameDistance, noiseLike, ownNearestFrameDistance, presets, saveFrameStrip, spatialDistance, staticLike, stNetCpu, synthesize as drawClips, temporalDistance } from '@ebm/video';
 import { duration, newReport, train, writeGif, type TaskContext, type TaskResult } from '../common';
-import { loadVideo } from '../data';
+import { frameSide, loadVideo } from '../data';
 import { INFO } from '../metric-info';
 import { SYNTHESIZE } from '../settings';
 
@@ -14,8 +14,9 @@ import { SYNTHESIZE } from '../settings';
  * against the video's own frame-to-frame distance.
  */
 export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
-  const s = SYNTHESIZE[ctx.mode];
-  const { video, source } = await loadVideo(ctx.data, s);
+  const mode = SYNTHESIZE[ctx.mode];
+  const { video, source } = await loadVideo(ctx.data, mode);
+  const s = { ...mode, size: frameSide(video, mode.size) };
   const channels = video.channels;
   const preset = { ...presets.stCpu, net: stNetCpu(s.frames, s.size, channels) };
   const observed = fitVideo(video, preset);
