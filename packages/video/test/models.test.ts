@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { initBackend, inferShapes, paramCount, tf } from '@ebm/core';
-import { applyMask, chainClips, dynamicTexture, evenCrops, fcsLargeNet, fcsNet, fcsNetCpu, learnFromIncomplete, occlusionMask, presets, proceduralVideo, stNet, stNetCpu, synthesize, withFrames } from '../src';
+import { applyMask, chainClips, dynamicTexture, evenCrops, pixelClamp, fcsLargeNet, fcsNet, fcsNetCpu, learnFromIncomplete, occlusionMask, presets, proceduralVideo, stNet, stNetCpu, synthesize, withFrames } from '../src';
 
 beforeAll(async () => {
   await initBackend();
@@ -65,6 +65,21 @@ describe('dynamic textures', () => {
     expect(long).toHaveLength(2);
     expect(long[0]!.frames).toBe(12);
     expect(long[0]!.data.every((v) => v >= 0 && v <= 1)).toBe(true);
+    model.dispose();
+  });
+
+  it('chains stay inside the pixel range of a high-contrast video', async () => {
+    // Black and white squares blinking: the kind of clip that drove unclamped chains far outside [0, 255].
+    const blink = proceduralVideo({ frames: 8, size: 16 });
+    blink.data.forEach((_, i) => (blink.data[i] = (Math.floor(i / (3 * 4)) + Math.floor(i / (16 * 16 * 3))) % 2));
+    const model = dynamicTexture(blink, { preset, iterations: 3, seed: 2 });
+    for await (const _ of model.events);
+    const [lo, hi] = pixelClamp(model.offset);
+    expect(hi - lo).toBeCloseTo(255, 3);
+    expect(model.preset.sampler.clamp).toEqual([lo, hi]);
+    const state = model.chains.state()!;
+    expect(Math.min(...state)).toBeGreaterThanOrEqual(lo);
+    expect(Math.max(...state)).toBeLessThanOrEqual(hi);
     model.dispose();
   });
 
