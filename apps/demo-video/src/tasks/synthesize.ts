@@ -20,10 +20,12 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const channels = video.channels;
   const preset = { ...presets.stCpu, net: stNetCpu(s.frames, s.size, channels) };
   const observed = fitVideo(video, preset);
-  console.error(`demo-video synthesize: ${source} at ${s.size}×${s.size}, clips of ${s.frames} frames, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
+  console.error(`demo-video synthesize: ${source} at ${s.size}×${s.size}, clips of ${Math.min(s.frames, observed.frames)} frames, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const model = dynamicTexture(video, { preset, iterations: s.iterations, seed: ctx.seed });
   const crops = model.clips.length;
-  const summary = `Data: ${source}, each frame's centre square resized to ${s.size}×${s.size}${observed.frames > s.frames ? `, as ${crops} evenly spaced clips of ${s.frames} frames` : ''}. The ST descriptor (${preset.net.name}: three 3-D conv layers over time × height × width, the top responses summed) learns it by maximum likelihood: ${preset.init.count} persistent Langevin chains from the mean colour, ${preset.sampler.numSteps} steps of δ = ${preset.sampler.stepSize} with σ = ${preset.sampler.refSigma} in the paper's [0, 255] units, Adam ${preset.train.optimizer.learningRate} (β1 ${preset.train.optimizer.beta1}), ${s.iterations} updates on the onnx runtime. The chains are the synthesized clips; a fresh chain of ${s.longFrames} frames (${s.longSteps} steps from the mean colour on the learned descriptor) shows clips longer than the training ones.`;
+  // A video shorter than the mode's clips gets a net of its own length.
+  const netFrames = model.preset.net.input[0]!;
+  const summary = `Data: ${source}, each frame's centre square resized to ${s.size}×${s.size}${observed.frames > netFrames ? `, as ${crops} evenly spaced clips of ${netFrames} frames` : ''}. The ST descriptor (${preset.net.name}: three 3-D conv layers over time × height × width, the top responses summed) learns it by maximum likelihood: ${preset.init.count} persistent Langevin chains from the mean colour, ${preset.sampler.numSteps} steps of δ = ${preset.sampler.stepSize} with σ = ${preset.sampler.refSigma} in the paper's [0, 255] units, Adam ${preset.train.optimizer.learningRate} (β1 ${preset.train.optimizer.beta1}), ${s.iterations} updates on the onnx runtime. The chains are the synthesized clips; a fresh chain of ${s.longFrames} frames (${s.longSteps} steps from the mean colour on the learned descriptor) shows clips longer than the training ones.`;
   const report = newReport(ctx, 'synthesize', summary, { data: source, net: preset.net, sampler: preset.sampler, ...s });
   try {
     const trainSeconds = await train(model.events, report, 'synthesize', s.iterations);
@@ -32,8 +34,8 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
     let shown = 0;
     const long = await drawClips(model, { frames: s.longFrames, steps: s.longSteps, seed: ctx.seed + 1, onProgress: (d) => d - shown >= 200 && console.error(`demo-video synthesize: long clip, ${(shown = d)}/${s.longSteps} steps`) });
     const longSeconds = (performance.now() - t0) / 1000;
-    const noise = syn.map((_, i) => noiseLike(observed, ctx.seed + 11 + i, s.frames));
-    const still = [staticLike(observed, 0, s.frames)];
+    const noise = syn.map((_, i) => noiseLike(observed, ctx.seed + 11 + i, netFrames));
+    const still = [staticLike(observed, 0, netFrames)];
     const metrics = {
       spatialDistance: await spatialDistance(syn, [observed]),
       spatialDistanceNoise: await spatialDistance(noise, [observed]),
@@ -45,7 +47,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
       spatialDistanceLong: await spatialDistance(long, [observed]),
       temporalDistanceLong: temporalDistance(long, [observed]),
       size: s.size,
-      frames: s.frames,
+      frames: netFrames,
       videoFrames: observed.frames,
       longFrames: s.longFrames,
       chains: syn.length,
@@ -67,7 +69,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
         { file: 'frames.png', caption: `Rows: the observed video (${clipShape(shownObserved)}), the ${syn.length} synthesized clips (the persistent chains after training), and a fresh ${s.longFrames}-frame clip; frames 0, ${every}, ${2 * every}, … from the left.` },
         { file: 'observed.gif', caption: 'The observed video.' },
         { file: 'synthesized.gif', caption: 'The synthesized clips: they should move like the observed video without copying it.' },
-        { file: 'long.gif', caption: `A fresh chain of ${s.longFrames} frames on the learned descriptor (longer than the ${s.frames}-frame training clips).` },
+        { file: 'long.gif', caption: `A fresh chain of ${s.longFrames} frames on the learned descriptor (longer than the ${netFrames}-frame training clips).` },
         { file: 'curves.png', caption: 'Training curves.' },
       ],
       all,
