@@ -16,10 +16,10 @@ type ConvLayer = Conv2dLayer | Conv3dLayer;
 const IM2COL_WEIGHT_GRAD = false;
 /**
  * col2im emits four graph ops per kernel tap, so it pays only for small kernels. Measured on 2
- * cores (Langevin step, 3 chains): the voxel and video nets' 3³–5³ kernels are faster with it;
- * FC_S's (3, 16, 16) second layer (768 taps) took 444 ms a step against 329 with ConvTranspose,
- * and STGConvNet's 15³ first layer (3375 taps) did not finish compiling in 5 minutes, against
- * 3.2 s a step with ConvTranspose.
+ * cores (Langevin step, 3 chains of 16 × 32² × 3): the ST video net's 5³ and 3³ kernels take
+ * 31.6 ms with it against 58.9 with ConvTranspose; FC_S's (3, 16, 16) second layer (768 taps)
+ * 143.6 ms against 56.7; STGConvNet's 15³ first layer (3375 taps) did not finish compiling in
+ * 5 minutes, against 3.2 s a step with ConvTranspose (70 × 100², with another job running).
  */
 const COL2IM_MAX_TAPS = 343;
 
