@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { contractTests, demoCli, lastLine } from '@ebm/demo-kit/testing';
+import { contractTests, demoCli, expectFiles, lastLine, readMetrics } from '@ebm/demo-kit/testing';
 import { proceduralTexture, saveImage } from '@ebm/image';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
@@ -17,59 +17,55 @@ afterAll(async () => {
 });
 
 const cli = demoCli(MAIN);
-const metricsOf = async (out: string) => JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-const files = async (out: string, names: string[]) => {
-  for (const f of names) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
-};
 
 it('texture --smoke learns the procedural texture and scores it against noise', async () => {
   const out = join(dir, 'texture');
   const r = await cli('texture', '--smoke', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'texture', size: 32, chains: 3 });
   for (const k of ['gramDistance', 'gramDistanceNoise']) expect(m[k]).toBeGreaterThan(0);
-  await files(out, ['textures.png', 'chain.gif', 'curves.png', 'report.html', 'metrics.json']);
+  await expectFiles(out, ['textures.png', 'chain.gif', 'curves.png', 'report.html', 'metrics.json']);
 });
 
 it('object --smoke scores digits of --category with the classifier and against copies', async () => {
   const out = join(dir, 'object');
   const r = await cli('object', '--smoke', '--category', '7', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'object', trainedClass: 7, trainImages: 8, samples: 8 });
   for (const k of ['confidentFraction', 'meanNearestTrainL2', 'meanTrainToTrainL2', 'classifierTestAccuracy']) expect(typeof m[k]).toBe('number');
-  await files(out, ['samples.png', 'training.png', 'chain.gif', 'report.html']);
+  await expectFiles(out, ['samples.png', 'training.png', 'chain.gif', 'report.html']);
 });
 
 it('shortrun --smoke reports FID against noise and real digits', async () => {
   const out = join(dir, 'shortrun');
   const r = await cli('shortrun', '--smoke', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   for (const k of ['confidentFraction', 'classesPresent', 'fid', 'fidNoise', 'fidTrain', 'samplesPerSecond']) expect(typeof m[k]).toBe('number');
   // Real digits are far closer to held-out digits than noise is: the FID measures something.
   expect(m.fidTrain).toBeLessThan(m.fidNoise / 5);
-  await files(out, ['samples.png', 'chain.gif', 'report.html']);
+  await expectFiles(out, ['samples.png', 'chain.gif', 'report.html']);
 });
 
 it('multigrid --smoke compares with the single grid trained for the same time', async () => {
   const out = join(dir, 'multigrid');
   const r = await cli('multigrid', '--smoke', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   for (const k of ['fid', 'fidSingleGrid', 'trainSeconds', 'singleGridIterations']) expect(m[k]).toBeGreaterThan(0);
-  await files(out, ['samples.png', 'single-grid.png', 'report.html']);
+  await expectFiles(out, ['samples.png', 'single-grid.png', 'report.html']);
 });
 
 it('recover --smoke reports PSNR on the hidden square against the mean fill', async () => {
   const out = join(dir, 'recover');
   const r = await cli('recover', '--smoke', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.25, recovered: 16 });
   for (const k of ['psnr', 'psnrBaseline']) expect(m[k]).toBeGreaterThan(0);
-  await files(out, ['recovery.png', 'report.html']);
+  await expectFiles(out, ['recovery.png', 'report.html']);
 });
 
 describe('--data', () => {
@@ -97,7 +93,7 @@ describe('--data', () => {
     const out = join(dir, 'idx-object');
     const r = await cli('object', '--smoke', '--data', join(d, 'mini-images-idx3-ubyte.gz'), '--category', '2', '--out', out);
     expect(r.code).toBe(0);
-    const m = await metricsOf(out);
+    const m = await readMetrics(out);
     expect(m.trainedClass).toBe(2);
     expect(typeof m.confidentFraction).toBe('number');
   });
@@ -112,7 +108,7 @@ describe('--data', () => {
     const r = await cli('recover', '--smoke', '--data', d, '--out', out);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/skipped broken\.png: is not a readable PNG/);
-    const m = await metricsOf(out);
+    const m = await readMetrics(out);
     expect(m.recovered).toBeGreaterThan(0);
     expect(m.classifierTestAccuracy).toBeUndefined();
     const strict = await cli('recover', '--smoke', '--data', d, '--strict', '--out', join(dir, 'strict'));

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contractTests, demoCli } from '@ebm/demo-kit/testing';
+import { contractTests, demoCli, expectFiles, readMetrics } from '@ebm/demo-kit/testing';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
@@ -15,17 +15,13 @@ afterAll(async () => {
 
 const cli = demoCli(MAIN);
 
-const metricsOf = async (out: string) => JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-const expectFiles = async (out: string, files: string[]) => {
-  for (const f of files) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
-};
 
 it('generate --smoke on the bunny writes the whole run folder', async () => {
   const out = join(dir, 'generate');
   const r = await cli('--', 'generate', '--smoke', '--out', out);
   expect(r.code).toBe(0);
   expect(r.stderr).toContain('the Stanford bunny (stl-models)');
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'generate', points: 64, generated: 4, references: 4 });
   for (const k of ['mmdCD', 'covCD', 'mmdEMD', 'covEMD', 'nna', 'mmdCDNoise', 'covCDNoise', 'mmdEMDNoise', 'mmdCDTrain', 'mmdEMDTrain']) expect(typeof m[k]).toBe('number');
   await expectFiles(out, ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.ply', 'checkpoint/checkpoint.json']);
@@ -34,15 +30,15 @@ it('generate --smoke on the bunny writes the whole run folder', async () => {
 it('reconstruct, interpolate and classify --smoke report their metrics', async () => {
   const rec = join(dir, 'rec');
   expect((await cli('reconstruct', '--smoke', '--category', 'cup', '--out', rec)).code).toBe(0);
-  expect(await metricsOf(rec)).toMatchObject({ task: 'reconstruct', clouds: 4 });
+  expect(await readMetrics(rec)).toMatchObject({ task: 'reconstruct', clouds: 4 });
   await expectFiles(rec, ['reconstruction.png', 'reconstruction-0.ply']);
   const itp = join(dir, 'itp');
   expect((await cli('interpolate', '--smoke', '--out', itp)).code).toBe(0);
-  expect((await metricsOf(itp)).frames).toBe(8);
+  expect((await readMetrics(itp)).frames).toBe(8);
   await expectFiles(itp, ['interpolation.png']);
   const cls = join(dir, 'cls');
   expect((await cli('classify', '--smoke', '--out', cls)).code).toBe(0);
-  const m = await metricsOf(cls);
+  const m = await readMetrics(cls);
   expect(m).toMatchObject({ task: 'classify', classes: 5, trainClouds: 20, valClouds: 20, testClouds: 20 });
   for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet']) expect(m[k]).toBeGreaterThanOrEqual(0);
   await expectFiles(cls, ['classify.png']);

@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { contractTests, demoCli, lastLine } from '@ebm/demo-kit/testing';
+import { contractTests, demoCli, expectFiles, lastLine, readMetrics } from '@ebm/demo-kit/testing';
 import { encodeGif, proceduralVideo, saveFrames, saveGif } from '@ebm/video';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
@@ -15,32 +15,28 @@ afterAll(async () => {
 });
 
 const cli = demoCli(MAIN);
-const metricsOf = async (out: string) => JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
-const files = async (out: string, names: string[]) => {
-  for (const f of names) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
-};
 
 it('synthesize --smoke learns the procedural waves and scores motion and texture against baselines', async () => {
   const out = join(dir, 'synthesize');
   const r = await cli('synthesize', '--smoke', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'synthesize', size: 16, frames: 8, videoFrames: 12, longFrames: 12, chains: 3 });
   for (const k of ['spatialDistance', 'spatialDistanceNoise', 'temporalDistance', 'temporalDistanceNoise', 'nearestCopyL2', 'trainToTrainL2', 'spatialDistanceLong', 'temporalDistanceLong']) expect(m[k]).toBeGreaterThan(0);
   // A still clip has no motion at all: its distance is 1 by construction.
   expect(m.temporalDistanceStatic).toBeCloseTo(1, 9);
-  await files(out, ['frames.png', 'observed.gif', 'synthesized.gif', 'long.gif', 'curves.png', 'report.html']);
+  await expectFiles(out, ['frames.png', 'observed.gif', 'synthesized.gif', 'long.gif', 'curves.png', 'report.html']);
 });
 
 it('recover --smoke reports PSNR for hidden pixels and hidden frames against the temporal fill', async () => {
   const out = join(dir, 'recover');
   const r = await cli('recover', '--smoke', '--out', out);
   expect(r.code).toBe(0);
-  const m = await metricsOf(out);
+  const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'recover', hiddenFramesFraction: 0.25, frames: 8 });
   expect(m.hiddenPixelsFraction).toBeGreaterThan(0.4);
   for (const k of ['psnrPixels', 'psnrPixelsBaseline', 'psnrFrames', 'psnrFramesBaseline']) expect(m[k]).toBeGreaterThan(0);
-  await files(out, ['recovery.png', 'recovery.gif', 'report.html']);
+  await expectFiles(out, ['recovery.png', 'recovery.gif', 'report.html']);
 });
 
 describe('--data', () => {
@@ -52,7 +48,7 @@ describe('--data', () => {
     const r = await cli('synthesize', '--smoke', '--data', gif, '--out', out);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('user.gif');
-    expect((await metricsOf(out)).videoFrames).toBe(12);
+    expect((await readMetrics(out)).videoFrames).toBe(12);
   });
 
   it('takes a folder of PNG frames', async () => {
@@ -61,7 +57,7 @@ describe('--data', () => {
     const out = join(dir, 'user-frames');
     const r = await cli('recover', '--smoke', '--data', d, '--out', out);
     expect(r.code).toBe(0);
-    expect((await metricsOf(out)).frames).toBe(8);
+    expect((await readMetrics(out)).frames).toBe(8);
   });
 
   it('a damaged GIF, a still image, a missing path and a video without ffmpeg each fail in one line', async () => {

@@ -34,6 +34,16 @@ export function demoCli(main: string, env: Record<string, string> = {}): (...arg
 /** The last line of stderr: where a demo puts its one-line error. */
 export const lastLine = (r: CliResult) => r.stderr.trim().split('\n').pop() ?? '';
 
+/** A run folder's metrics.json. */
+export async function readMetrics(out: string): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as Record<string, any>;
+}
+
+/** Expects each named file of a run folder to exist and not to be empty. */
+export async function expectFiles(out: string, names: readonly string[]): Promise<void> {
+  for (const f of names) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+}
+
 /** Chromium from Debian's package, where installed (CI installs it and sets EBM_REQUIRE_BROWSER=1). */
 export function chromium(): string | undefined {
   for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(p)) return p;

@@ -184,7 +184,8 @@ export function learnFromIncomplete(video: Clip, mask: Float32Array, options: Re
   // Each iteration sees the video rolled in time by a random shift (see `roll`).
   let shift = 0;
   const batches = { perEpoch: 1, batch: () => roll(current, shift) };
-  const step = mleIteration({ energy, optimizer, batches, batchesOf: () => [0], init: chains, numSynthesized: preset.train.numSynthesized ?? 3, sampler, varianceBound: resolveGuard(preset.train.guard, sampler.refSigma, fn)?.varianceBound, seed });
+  const guard = resolveGuard(preset.train.guard, sampler.refSigma, fn);
+  const step = mleIteration({ energy, optimizer, batches, batchesOf: () => [0], init: chains, numSynthesized: preset.train.numSynthesized ?? 3, sampler, varianceBound: guard?.varianceBound, seed });
   async function* run(): AsyncGenerator<TrainEvent, void, undefined> {
     try {
       yield* trainLoop({
@@ -212,7 +213,7 @@ export function learnFromIncomplete(video: Clip, mask: Float32Array, options: Re
         epochOf: (it) => it,
         stepSize: sampler.stepSize,
         learningRateSchedule: { kind: 'constant' },
-        guard: resolveGuard(preset.train.guard, sampler.refSigma, fn),
+        guard,
         samplesEvery: 0,
         seed,
         signal: options.signal,
