@@ -57,6 +57,8 @@ export { scheduleFactor, noiseFactor, type Schedule, type NoiseAnneal } from './
 export { chainInit, type ChainInitSpec, type Preset } from './training/preset';
 export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
 export { trainMle, type TrainMleOptions } from './training/train-mle';
+export { coopStep, inferLatent, type CoopModels, type CoopStepOptions, type CoopStats, type CoopStepResult } from './training/coop';
+export { trainCoop, type TrainCoopOptions } from './training/train-coop';
 export { trainLoop, type TrainedModel, type IterationContext, type IterationResult, type StepStats, type LoopOptions } from './training/loop';
 export { mleIteration, type MleIterationOptions } from './training/mle-iteration';
 export { observedBatches, type Batches } from './training/batching';

@@ -3,10 +3,11 @@ import { CheckpointError } from '../errors';
 import { tf } from '../tf';
 import type { ParamValues } from './checkpoint';
 
-const variablesOf = (energy: Energy) => ({ ...energy.params, ...energy.state });
+type Holder = Pick<Energy, 'params' | 'state'>;
+const variablesOf = (energy: Holder) => ({ ...energy.params, ...energy.state });
 
 /** Copies an energy's parameters (and state, such as batch-norm running statistics) into checkpoint form. */
-export async function snapshotParams(energy: Energy): Promise<ParamValues> {
+export async function snapshotParams(energy: Holder): Promise<ParamValues> {
   const out: ParamValues = {};
   for (const [n, v] of Object.entries(variablesOf(energy))) out[n] = { shape: v.shape.slice(), values: (await v.data()) as Float32Array };
   return out;
@@ -16,7 +17,7 @@ export async function snapshotParams(energy: Energy): Promise<ParamValues> {
  * Assigns checkpoint parameters to an energy's variables.
  * @throws CheckpointError naming the parameter that is missing, extra or of another shape.
  */
-export function restoreParams(energy: Energy, params: ParamValues, source = 'checkpoint.json'): void {
+export function restoreParams(energy: Holder, params: ParamValues, source = 'checkpoint.json'): void {
   const vars = variablesOf(energy);
   const names = Object.keys(vars);
   for (const n of Object.keys(params)) if (!names.includes(n)) throw new CheckpointError(source, `has parameter "${n}", which the model does not have`);

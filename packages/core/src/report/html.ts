@@ -64,7 +64,7 @@ export interface CurvePanel {
   series: { label: string; unicode?: string; xs: number[]; ys: number[]; color: Rgb; points?: boolean }[];
 }
 
-/** The four panels of a run's training curves. */
+/** The panels of a run's training curves (the cooperative and nearest-data panels when the steps carry them). */
 export function curvePanels(steps: StepEvent[]): CurvePanel[] {
   const xs = steps.map((e) => e.iteration);
   // The anatomy probe's long runs, where they ran: their end energy against the data's.
@@ -94,6 +94,18 @@ export function curvePanels(steps: StepEvent[]): CurvePanel[] {
         ...(bound !== undefined ? [{ label: 'guard bound', xs, ys: steps.map(() => bound), color: [120, 120, 120] as Rgb }] : []),
       ],
     },
+    ...(steps.some((e) => e.generatorLoss !== undefined)
+      ? [
+          {
+            title: 'cooperative learning: generator loss, revision size',
+            unicodeTitle: 'cooperative learning: generator loss ‖Ỹ − g(z)‖²/2σ² and revision ‖Ỹ − Ŷ‖',
+            series: [
+              { label: 'generator loss', xs, ys: steps.map((e) => e.generatorLoss ?? NaN), color: [140, 86, 75] as Rgb },
+              { label: 'revision |Yrev - Yprop|', unicode: 'revision ‖Ỹ − Ŷ‖', xs, ys: steps.map((e) => e.revision ?? NaN), color: [227, 119, 194] as Rgb },
+            ],
+          },
+        ]
+      : []),
     ...(steps.some((e) => Number.isFinite(e.nearestDataRatio))
       ? [
           {

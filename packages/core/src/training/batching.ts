@@ -6,6 +6,8 @@ export interface Batches {
   readonly perEpoch: number;
   /** Observed batch b of epoch e (owned by the caller). */
   batch(epoch: number, b: number): Tensor;
+  /** The rows of `data` that batch b of epoch e holds, in order (to gather aligned labels or conditions). */
+  rows(epoch: number, b: number): Int32Array;
 }
 
 /**
@@ -17,12 +19,16 @@ export function observedBatches(data: Tensor, o: { batchSize: number; seed: numb
   const n = data.shape[0]!;
   let permEpoch = -1;
   let perm: Int32Array = new Int32Array(0);
+  const rowsOf = (epoch: number, b: number) => {
+    if (permEpoch !== epoch) (perm = permutation(n, deriveSeed(o.seed, 0x0b5, epoch))), (permEpoch = epoch);
+    return perm.subarray(b * o.batchSize, (b + 1) * o.batchSize);
+  };
   return {
     perEpoch: Math.floor(n / o.batchSize),
+    rows: (epoch, b) => rowsOf(epoch, b).slice(),
     batch: (epoch, b) =>
       tf.tidy(() => {
-        if (permEpoch !== epoch) (perm = permutation(n, deriveSeed(o.seed, 0x0b5, epoch))), (permEpoch = epoch);
-        const rows = tf.tensor1d(perm.subarray(b * o.batchSize, (b + 1) * o.batchSize), 'int32');
+        const rows = tf.tensor1d(rowsOf(epoch, b), 'int32');
         const x = tf.gather(data, rows);
         const s = o.dataNoise ?? 0;
         return s > 0 ? tf.add(x, tf.randomNormal(x.shape, 0, s, 'float32', tfSeed(deriveSeed(o.seed, 0xda7a, epoch, b)))) : x;

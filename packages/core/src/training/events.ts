@@ -37,6 +37,10 @@ export interface StepEvent {
    * ("chains are not reaching the data: …"), with what the watch did about it (`TrainMleOptions.watch`).
    */
   warning?: string;
+  /** Cooperative training: mean ‖Ỹ − g(z)‖²/(2σ²) of the generator before its update (`coopStep`). */
+  generatorLoss?: number;
+  /** Cooperative training: mean ‖Ỹ − Ŷ‖, how far the descriptor's revision moved the generator's proposals. */
+  revision?: number;
   /** The anatomy probe's long run, on the iterations it ran (`TrainMleOptions.probe`). */
   probe?: ProbeStats;
 }

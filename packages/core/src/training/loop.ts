@@ -17,11 +17,14 @@ import type { Optimizer } from './optimizer';
 import { scheduleFactor, type Schedule } from './schedule';
 import { MAX_STEPS_SCALE, Watch, type ResolvedWatch } from './watch';
 
-/** A model a trainer updates: its energy (parameters and state), optimizer and, for checkpoints, NetSpec. */
+/**
+ * A model a trainer updates: what holds its parameters and state (an energy, or a net such as a
+ * generator), its optimizer and, for checkpoints, its NetSpec.
+ */
 export interface TrainedModel {
   /** Its name in checkpoints (`energy`, `descriptor`, `generator`, …). */
   name: string;
-  energy: Energy;
+  energy: Pick<Energy, 'params' | 'state'>;
   optimizer: Optimizer;
   netSpec?: NetSpec;
 }
