@@ -3,7 +3,7 @@ import type { MetricInfos } from '@ebm/core';
 
 const classifier = { classifierTestAccuracy: { means: "Accuracy of the demo's digit classifier (a NetSpec ConvNet trained by @ebm/image on MNIST training digits) on MNIST's test digits: how far its scores can be trusted." } };
 
-export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'recover', MetricInfos> = {
+export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'recover' | 'coop' | 'coop-cond' | 'coop-recover', MetricInfos> = {
   texture: {
     gramDistance: { means: 'Texture distance of the synthesized textures to the training image: relative difference of Gram matrices (channel correlations) of a fixed random filter bank at 3 scales, averaged over the textures.', better: 'lower', baseline: 'gramDistanceNoise' },
     gramDistanceNoise: { means: "Baseline: the same distance for Gaussian noise with the image's mean and variance per channel." },
@@ -45,5 +45,43 @@ export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'rec
     psnrBaseline: { means: "Baseline: the same PSNR when the hidden pixels are filled with the image's observed mean." },
     hiddenFraction: { means: 'Share of each image hidden (a centred square).' },
     recovered: { means: 'Unseen images recovered.' },
+  },
+  coop: {
+    fidRevised: { means: "Fréchet distance between the revised samples (generator, then the descriptor's Langevin revision) and held-out test digits on the classifier's features.", better: 'lower', baseline: ['fidShortRun', 'fidGenerator', 'fidNoise', 'fidTrain'] },
+    fidGenerator: { means: "The same distance for the generator's proposals alone (one pass, no revision)." },
+    fidShortRun: { means: 'Baseline: the same distance for the short-run model (noise → K Langevin steps) trained for the same wall time.' },
+    fidNoise: { means: 'Baseline: the same distance for uniform noise.' },
+    fidTrain: { means: 'Reference: the same distance for as many training digits.' },
+    confidentFractionRevised: { means: 'Share of revised samples that the digit classifier assigns to some class with probability above 0.9.', better: 'higher', baseline: 'confidentFractionShortRun' },
+    confidentFractionGenerator: { means: "The same share for the generator's proposals." },
+    confidentFractionShortRun: { means: "Baseline: the same share for the short-run model's samples." },
+    classesPresent: { means: 'Digit classes among the confidently classified revised samples (10 = every digit appears).', better: 'higher' },
+    meanNearestTrainL2: { means: 'Mean L2 distance (pixels in [0, 1]) from 100 revised samples to their nearest of 500 training images: near 0 would mean copies.', baseline: 'meanTrainToTrainL2' },
+    meanTrainToTrainL2: { means: 'The same distance from 100 training images to their nearest other training image.' },
+    trainSeconds: { means: 'Training time of the cooperative pair in seconds (the short-run baseline got the same).' },
+    shortRunIterations: { means: 'Updates the short-run baseline made in that time.' },
+    samplesPerSecondGenerator: { means: 'Sampling speed of the generator alone (one pass), per second.' },
+    samplesPerSecondRevised: { means: 'Sampling speed of generator plus revision, per second.' },
+    samplesPerSecondShortRun: { means: 'Sampling speed of the short-run model (noise → K steps), per second.' },
+    ...classifier,
+  },
+  'coop-cond': {
+    conditionalAccuracy: { means: 'Share of revised samples, the same number asked of every class, that the digit classifier assigns to the class asked for.', better: 'higher', baseline: 'conditionalAccuracyGenerator' },
+    conditionalAccuracyGenerator: { means: "The same share for the generator's proposals before the revision." },
+    nearestTrainClassAccuracy: { means: "Share of revised samples whose nearest training image (L2) has the class asked for: a check for any labelled set, digits or not.", better: 'higher', baseline: 'nearestTrainClassChance' },
+    nearestTrainClassChance: { means: 'Chance level of that share (1 / classes).' },
+    samplesPerClass: { means: 'Samples asked of every class.' },
+    classes: { means: 'Classes in the data.' },
+    trainSeconds: { means: 'Training time in seconds.' },
+    ...classifier,
+  },
+  'coop-recover': {
+    psnr: { means: "PSNR (dB) of the hidden pixels of unseen images after the descriptor's revision of the initializer's completion.", better: 'higher', baseline: ['psnrBaseline', 'psnrGeneratorOnly'] },
+    psnrGeneratorOnly: { means: "The same PSNR for the initializer's completion before the revision." },
+    psnrBaseline: { means: "Baseline: the same PSNR when the hidden pixels are filled with the image's observed mean." },
+    hiddenFraction: { means: 'Share of each image hidden (a centred square).' },
+    recovered: { means: 'Unseen images recovered.' },
+    trainSeconds: { means: 'Training time in seconds.' },
+    imagesPerSecond: { means: 'Recovery speed after training (initializer pass plus revision), images per second.' },
   },
 };

@@ -1,6 +1,8 @@
 /** The image sets each digit task trains on: MNIST by default, or the user's --data. */
-import { InputError } from '@ebm/demo-kit';
-import type { Image } from '@ebm/image';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, readDataFolder } from '@ebm/demo-kit';
+import { IMAGE_EXTENSIONS, loadImage, type Image } from '@ebm/image';
 import type { TaskContext } from './common';
 import { conform, loadImageSet, mnist } from './data';
 
@@ -58,4 +60,83 @@ export function meanNearestL2(a: readonly Image[], b: readonly Image[]): number 
     total += Math.sqrt(best);
   }
   return total / a.length;
+}
+
+export interface LabelledSet {
+  images: Image[];
+  /** Class index of every image, 0…classes.length − 1. */
+  labels: number[];
+  /** Class names in index order. */
+  classes: string[];
+  source: string;
+  /** 28×28 gray images whose classes are the digits 0–9 in order: the digit classifier can check them. */
+  digits: boolean;
+}
+
+/**
+ * The first n images with their classes: MNIST training digits (default), an IDX file with its
+ * labels file, or a folder with one subfolder of images per class (subfolder names sorted).
+ * @throws InputError when --data has no labels.
+ */
+export async function labelledSet(ctx: TaskContext, n: number, size: number): Promise<LabelledSet> {
+  let images: Image[];
+  let raw: string[];
+  let source: string;
+  let digits: boolean;
+  const sub = ctx.data === undefined ? [] : await subfolders(ctx.data);
+  if (sub.length >= 2) {
+    images = [];
+    raw = [];
+    for (const name of sub) {
+      const d = await readDataFolder(join(ctx.data!, name), IMAGE_EXTENSIONS, (f) => loadImage(f), { strict: ctx.strict, what: 'image' });
+      images.push(...d.items);
+      raw.push(...d.items.map(() => name));
+    }
+    source = `${images.length} images in ${sub.length} class folders of ${ctx.data}`;
+    digits = images.every((i) => i.width === 28 && i.height === 28 && i.channels === 1);
+  } else {
+    const set = await trainingSet(ctx, Number.MAX_SAFE_INTEGER, size, false);
+    if (!set.labels) throw new InputError(`${ctx.data}: class-conditional training needs labels: an IDX images file with its labels file beside it, or a folder with one subfolder of images per class`);
+    images = set.images;
+    raw = Array.from(set.labels, String);
+    source = set.source;
+    digits = set.digits;
+  }
+  // Interleave the classes before taking n, so a cut keeps every class.
+  const classes = [...new Set(raw)].sort((a, b) => (Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b)));
+  if (classes.length < 2) throw new InputError(`${ctx.data}: class-conditional training needs at least 2 classes, found ${classes.length}`);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  let order = images.map((_, i) => i);
+  if (images.length > n) {
+    const byClass = classes.map((c) => order.filter((i) => raw[i] === c));
+    order = [];
+    for (let r = 0; order.length < n; r++) for (const list of byClass) if (r < list.length && order.length < n) order.push(list[r]!);
+    source += `, ${n} taken evenly across the classes`;
+  }
+  const picked = order.map((i) => images[i]!);
+  return {
+    images: digits ? picked : conform(picked, size),
+    labels: order.map((i) => index.get(raw[i]!)!),
+    classes,
+    source,
+    digits: digits && classes.length === 10 && classes.every((c, i) => c === String(i)),
+  };
+}
+
+async function subfolders(dir: string): Promise<string[]> {
+  const st = await stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) return [];
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
+}
+
+/** The label of the training image nearest (L2) to x. */
+export function nearestLabel(x: Image, images: readonly Image[], labels: readonly number[]): number {
+  let best = Infinity;
+  let label = -1;
+  images.forEach((y, j) => {
+    let d = 0;
+    for (let i = 0; i < x.data.length; i++) d += (x.data[i]! - y.data[i]!) ** 2;
+    if (d < best) [best, label] = [d, labels[j]!];
+  });
+  return label;
 }

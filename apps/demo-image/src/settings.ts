@@ -47,3 +47,24 @@ export const CLASSIFIER: Record<Mode, { images: number; epochs: number }> = {
 
 /** Held-out MNIST digits for the Fréchet distances' real side. */
 export const FID_REFERENCE: Record<Mode, number> = { smoke: 200, quick: 1000, full: 5000 };
+
+/** Cooperative learning (coop): digits, updates, samples scored. The short-run baseline gets the same training time. */
+export const COOP: Record<Mode, { images: number; iterations: number; samples: number }> = {
+  smoke: { images: 64, iterations: 3, samples: 100 },
+  quick: { images: 4000, iterations: 450, samples: 500 },
+  full: { images: 20000, iterations: 4000, samples: 1000 },
+};
+
+/** Class-conditional cooperative learning (coop-cond): samples per class scored. */
+export const COOP_COND: Record<Mode, { images: number; iterations: number; perClass: number }> = {
+  smoke: { images: 64, iterations: 3, perClass: 2 },
+  quick: { images: 4000, iterations: 450, perClass: 10 },
+  full: { images: 20000, iterations: 4000, perClass: 50 },
+};
+
+/** Cooperative recovery (coop-recover): training digits, updates, unseen digits recovered. */
+export const COOP_RECOVER: Record<Mode, { images: number; iterations: number; tests: number }> = {
+  smoke: { images: 64, iterations: 3, tests: 16 },
+  quick: { images: 2000, iterations: 400, tests: 100 },
+  full: { images: 10000, iterations: 3000, tests: 500 },
+};

@@ -54,7 +54,7 @@ export {
 
 export { Adam, Sgd, Optimizer, createOptimizer, type AdamOptions, type SgdOptions, type OptimizerOptions } from './training/optimizer';
 export { scheduleFactor, noiseFactor, type Schedule, type NoiseAnneal } from './training/schedule';
-export { chainInit, type ChainInitSpec, type Preset } from './training/preset';
+export { chainInit, type ChainInitSpec, type Preset, type CoopPreset } from './training/preset';
 export { mleGradients, mleStep, GradAccumulator, type MleStats, type MleGradients, type MleOptions } from './training/mle';
 export { trainMle, type TrainMleOptions } from './training/train-mle';
 export { coopStep, inferLatent, type CoopModels, type CoopStepOptions, type CoopStats, type CoopStepResult } from './training/coop';

@@ -1,4 +1,4 @@
-import { functionEnergy, GradAccumulator, mleGradients, mleStep, Adam, persistentChains, tf, trainMle, type Tensor, type TrainEvent } from '../src';
+import { functionEnergy, GradAccumulator, mleGradients, mleStep, Adam, persistentChains, tf, trainLoop, trainMle, type IterationResult, type Tensor, type TrainEvent } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -98,6 +98,25 @@ describe('MLE on a Gaussian family', () => {
     expect(events[events.length - 1]).toMatchObject({ type: 'done', aborted: true, iteration: 3 });
     x.dispose();
     energy.dispose();
+  });
+
+  it('ends with an aborted done event when a timeout signal fires inside a step', async () => {
+    const signal = AbortSignal.timeout(50);
+    const events: TrainEvent[] = [];
+    // A step that waits like a chain on the onnx runtime and throws the signal's reason (a TimeoutError).
+    const step = async (): Promise<IterationResult> => {
+      await new Promise((r) => setTimeout(r, 20));
+      signal.throwIfAborted();
+      return { ok: true, stats: { loss: 0, energyObs: 0, energySyn: 0, gap: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0 } };
+    };
+    const energy = gaussianFamily();
+    const optimizer = new Adam();
+    for await (const e of trainLoop({ fn: 'test', models: [{ name: 'energy', energy, optimizer }], step, iterations: 1000, epochOf: (t) => t, stepSize: 0.1, learningRateSchedule: { kind: 'constant' }, samplesEvery: 0, seed: 0, signal })) events.push(e);
+    const done = events[events.length - 1]!;
+    expect(done).toMatchObject({ type: 'done', aborted: true });
+    expect((done as { iteration: number }).iteration).toBeLessThan(10);
+    energy.dispose();
+    optimizer.dispose();
   });
 
   it('does not leak tensors over 10 training steps or in mleStep', async () => {

@@ -9,7 +9,8 @@ export function runCli(name: string, main: (argv: string[]) => Promise<number>):
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      if (e instanceof EbmError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      const code = (e as { code?: unknown }).code;
+      if (e instanceof EbmError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
         // One line: Node's argument errors span several ("--seed -1" is read as a missing value).
         console.error(`${name}: ${String((e as Error).message).split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`);
         process.exit(2);

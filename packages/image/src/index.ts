@@ -17,3 +17,6 @@ export { inpaint, meanFill, centerSquareMask, psnr, type InpaintOptions } from '
 export { classifierNet, trainClassifier, cachedClassifier, ImageClassifier, argmax, type TrainClassifierOptions, type CachedClassifierOptions } from './classifier';
 export { proceduralTexture, TEXTURE_KINDS, type TextureKind } from './procedural';
 export { multigridTraining, multigridPresets, multigridCpuNets, type MultigridPreset, type MultigridOptions, type MultigridModel } from './multigrid';
+export { coopDescriptorNet, coopGeneratorNet, recoveryGeneratorNet } from './coop-nets';
+export { coopPresets } from './coop-presets';
+export { coopTraining, coopSample, coopRecoveryTraining, coopRecover, recoveryCondition, oneHot, type CoopModel, type CoopOptions, type CoopSampleOptions, type CoopRecoveryOptions } from './cooperative';

@@ -102,7 +102,8 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     try {
       result = await o.step({ iteration, epoch, stepSize, stepsScale });
     } catch (e) {
-      if (o.signal?.aborted && (e as Error).name === 'AbortError') {
+      // The sampler throws the signal's reason: an AbortError, or a TimeoutError from AbortSignal.timeout.
+      if (o.signal?.aborted && (e === o.signal.reason || (e as Error).name === 'AbortError')) {
         aborted = true;
         break;
       }

@@ -11,6 +11,7 @@ import { checkKeys } from '../options';
 import { noiseInit, persistentChains, replayBuffer, type ChainInitializer, type NoiseSpec } from '../sampling/init';
 import type { LangevinOptions } from '../sampling/langevin';
 import type { Projection } from '../sampling/projection';
+import type { TrainCoopOptions } from './train-coop';
 import type { TrainMleOptions } from './train-mle';
 
 /** Where chains start, as data (see `chainInit`). */
@@ -28,6 +29,22 @@ export interface Preset {
   /** The rest of `trainMle`'s options. */
   train: Omit<TrainMleOptions, 'sampler' | 'init' | 'checkpoint' | 'resume' | 'signal'>;
   /** Where the setting comes from, and for a CPU-sized variant what was scaled down and why. */
+  source: string;
+}
+
+/**
+ * A cooperative-learning setting as data (CoopNets, conditional CoopNets):
+ *   trainCoop(createNet(p.descriptor), createNet(p.generator), data, { ...p.train, sampler: p.sampler })
+ */
+export interface CoopPreset {
+  /** The descriptor net (its score f: U = −f). */
+  descriptor: NetSpec;
+  /** The generator net: latent z (with a label input when class-conditional) or a condition image → example. */
+  generator: NetSpec;
+  /** The descriptor's revision of the proposals. */
+  sampler: Omit<LangevinOptions, 'mask' | 'project' | 'seed' | 'signal'>;
+  /** The rest of `trainCoop`'s options. */
+  train: Omit<TrainCoopOptions, 'sampler' | 'labels' | 'conditions' | 'mask' | 'checkpoint' | 'resume' | 'signal'>;
   source: string;
 }
 
