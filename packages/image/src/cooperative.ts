@@ -165,10 +165,10 @@ export function coopRecoveryTraining(images: readonly Image[], options: CoopReco
   const { preset } = options;
   const seed = options.seed ?? 0;
   const runtime = options.runtime ?? 'onnx';
-  const data = netImages('coopRecoveryTraining', images, preset.descriptor);
-  const [h, w, c] = data.shape.slice(1) as [number, number, number];
+  const [h, w, c] = preset.descriptor.input as [number, number, number];
   const g = preset.generator.input;
   if (g[0] !== h || g[1] !== w || g[2] !== c + 1) throw new ShapeMismatchError(`coopRecoveryTraining: the generator takes [${g}], recovery of ${h}×${w}×${c} images needs [${h}, ${w}, ${c + 1}] (image and mask)`);
+  const data = netImages('coopRecoveryTraining', images, preset.descriptor);
   const conditions = recoveryCondition(data, options.mask);
   const descriptor = createNet(preset.descriptor, { seed, runtime });
   const generator = createNet(preset.generator, { seed: seed + 1, runtime });

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNet, netEnergy, netSpec, ShapeMismatchError, tf, type Preset } from '@ebm/core';
-import { cachedClassifier, imageModel, centerSquareMask, chainImages, inpaint, multigridNet, multigridTraining, objectNetCpu, objectSynthesis, presets, proceduralTexture, psnr, shortRunNet, shortRunSample, shortRunTraining, textureNetCpu, textureSynthesis, trainClassifier, type Image } from '../src';
+import { cachedClassifier, coopDescriptorNet, coopGeneratorNet, coopPresets, coopRecover, coopRecoveryTraining, coopSample, coopTraining, imageModel, oneHot, recoveryGeneratorNet, centerSquareMask, chainImages, inpaint, multigridNet, multigridTraining, objectNetCpu, objectSynthesis, presets, proceduralTexture, psnr, shortRunNet, shortRunSample, shortRunTraining, textureNetCpu, textureSynthesis, trainClassifier, type Image } from '../src';
 
 const numTensors = () => tf.memory().numTensors;
 const drain = async (it: AsyncIterable<{ type: string }>) => {
@@ -91,6 +91,79 @@ describe('inpaint', () => {
     await expect(inpaint(energy, x, mask, { sampler, average: 0 })).rejects.toThrow(/average/);
     tf.dispose([x, mask, out, avg, again]);
     net.dispose();
+  });
+});
+
+describe('cooperative learning', () => {
+  const bars = Array.from({ length: 8 }, (_, i) => bar(i % 4, 0.1 * i));
+  const tiny = (conditional: boolean) => ({
+    ...(conditional ? coopPresets.digitsConditional : coopPresets.digits),
+    descriptor: coopDescriptorNet(12, 1, 0.1, conditional ? 4 : undefined),
+    generator: coopGeneratorNet(12, 1, 4, 4, conditional ? 4 : undefined),
+    sampler: { ...coopPresets.digits.sampler, numSteps: 2 },
+    train: { ...coopPresets.digits.train, batchSize: 4 },
+  });
+
+  it("builds the official nets with the papers' shapes", () => {
+    expect(coopGeneratorNet(28).layers.find((l) => l.type === 'reshape')).toEqual({ type: 'reshape', shape: [7, 7, 128] });
+    expect(coopGeneratorNet(64, 3).layers.find((l) => l.type === 'reshape')).toEqual({ type: 'reshape', shape: [4, 4, 512] });
+    expect(coopPresets.mnistConditional.descriptor.inputs).toEqual({ label: [10] });
+    expect(coopPresets.mnistConditional.generator.input).toEqual([128]);
+    expect(() => coopGeneratorNet(27)).toThrow(/even size/);
+  });
+
+  it('trains a pair, samples generator-only and revised images, without leaks', async () => {
+    const before = numTensors();
+    const m = coopTraining(bars, { preset: tiny(false), iterations: 2, runtime: 'tfjs' });
+    expect(await drain(m.events)).toBe(2);
+    const s = await coopSample(m, 5, { seed: 1, batch: 3 });
+    expect(s.proposed).toHaveLength(5);
+    expect(s.revised).toHaveLength(5);
+    expect(s.revised[0]).toMatchObject({ width: 12, height: 12, channels: 1 });
+    expect(s.revised.every((i) => i.data.every((v) => v >= 0 && v <= 1))).toBe(true);
+    expect(s.revised[0]!.data).not.toEqual(s.proposed[0]!.data);
+    const again = await coopSample(m, 5, { seed: 1, batch: 3 });
+    expect(again.revised.map((i) => Array.from(i.data))).toEqual(s.revised.map((i) => Array.from(i.data)));
+    expect(m.generator.mode).toBe('train');
+    m.dispose();
+    expect(numTensors()).toBe(before);
+  });
+
+  it('class-conditional: needs a class per image and per sample', async () => {
+    const before = numTensors();
+    expect(() => coopTraining(bars, { preset: tiny(true), runtime: 'tfjs' })).toThrow(/a class per image/);
+    expect(() => coopTraining(bars, { preset: tiny(false), labels: [0, 1, 2, 3, 0, 1, 2, 3], runtime: 'tfjs' })).toThrow(/class-conditional preset/);
+    const m = coopTraining(bars, { preset: tiny(true), labels: [0, 1, 2, 3, 0, 1, 2, 3], iterations: 2, runtime: 'tfjs' });
+    expect(await drain(m.events)).toBe(2);
+    await expect(coopSample(m, 4)).rejects.toThrow(/class-conditional/);
+    expect((await coopSample(m, 4, { labels: [0, 1, 2, 3] })).revised).toHaveLength(4);
+    expect(() => oneHot([4], 4)).toThrow(/a class in 0…3/);
+    m.dispose();
+    expect(numTensors()).toBe(before);
+  });
+
+  it('recovery: the initializer sees image and mask; observed pixels stay exact', async () => {
+    const before = numTensors();
+    const mask = centerSquareMask(1, 12, 12, 0.25);
+    const preset = { ...coopPresets.digitsRecovery, descriptor: coopDescriptorNet(12, 1, 0.1), generator: recoveryGeneratorNet(12, 1, 4, 1), sampler: { ...coopPresets.digitsRecovery.sampler, numSteps: 2 }, train: { ...coopPresets.digitsRecovery.train, batchSize: 4 } };
+    const m = coopRecoveryTraining(bars, { preset, mask, iterations: 2, runtime: 'tfjs' });
+    expect(m.conditions.shape).toEqual([8, 12, 12, 2]);
+    expect(await drain(m.events)).toBe(2);
+    const truth = tf.randomUniform([3, 12, 12, 1], -1, 1, 'float32', 2);
+    const m3 = centerSquareMask(3, 12, 12, 0.25);
+    const { proposed, revised } = await coopRecover(m, truth, m3, { seed: 3 });
+    const [tv, pv, rv, mv] = await Promise.all([truth.data(), proposed.data(), revised.data(), m3.data()]);
+    let moved = 0;
+    for (let i = 0; i < tv.length; i++) {
+      if (mv[i]) expect([pv[i], rv[i]]).toEqual([tv[i], tv[i]]);
+      else if (rv[i] !== pv[i]) moved++;
+    }
+    expect(moved).toBeGreaterThan(0);
+    tf.dispose([mask, truth, m3, proposed, revised]);
+    m.dispose();
+    expect(numTensors()).toBe(before);
+    const wrong = { ...preset, generator: recoveryGeneratorNet(12, 3) };
+    expect(() => coopRecoveryTraining(bars, { preset: wrong, mask })).toThrow(/needs \[12, 12, 2\]/);
   });
 });
 

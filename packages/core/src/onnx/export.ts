@@ -35,3 +35,18 @@ export async function exportOnnx(net: Net, dir: string, options: ExportOnnxOptio
   await writeFile(files.energyGrad, compileGraph(net.spec, { wrt: { x: true, params: false }, upstream: { kind: 'energy', sign }, weights, mode }).model);
   return files;
 }
+
+/**
+ * Writes a generator (any net read as a map x → y, such as CoopNets' z → image) as a standalone
+ * ONNX model (opset 17), `generator.onnx` in `dir`: input `x` [batch, ...input] (and `in:<name>`
+ * for extra inputs such as a one-hot label), output `y` [batch, ...output]. Weights and batch-norm
+ * running statistics are baked in; the graph runs in the net's mode (set `net.mode = 'eval'` to
+ * sample with the running statistics). Returns the file's path.
+ */
+export async function exportGeneratorOnnx(net: Net, dir: string): Promise<string> {
+  const weights = { ...(await net.getWeights()), ...(await net.getState()) };
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'generator.onnx');
+  await writeFile(file, compileGraph(net.spec, { wrt: { x: false, params: false }, upstream: { kind: 'input' }, weights, mode: net.mode }).model);
+  return file;
+}

@@ -88,6 +88,8 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
   let z: Tensor = c ?? tf.tensor(gaussianArray(n * latentShape.reduce((a, b) => a * b, 1), deriveSeed(seed, 0x2a7)), [n, ...latentShape]);
   let handed = false;
   let proposed: Tensor | undefined;
+  // The generator's output before observed entries were pasted in (when a mask pastes them).
+  let raw: Tensor | undefined;
   let revised: Tensor | undefined;
   try {
     proposed = await generator.forward(z, gin);
@@ -103,7 +105,7 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
         const m = tf.broadcastTo(mask, observed.shape);
         return tf.add(tf.mul(m, observed), tf.mul(tf.sub(1, m), p));
       });
-      p.dispose();
+      raw = p;
     }
     const r = await langevin(descriptor, proposed, { ...options.sampler, seed: deriveSeed(seed, 0x5a3), signal: options.signal });
     revised = r.x;
@@ -126,10 +128,11 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
       z = next;
     }
     // Generator step on mean ‖Ỹ − g(z)‖²/(2σ²): its upstream gradient is (g(z) − Ỹ)/(σ² n).
-    const y = await generator.forward(z, gin);
+    // Without inference z is unchanged and g(z) is the proposal: no second forward pass.
+    const y = inference ? await generator.forward(z, gin) : raw ?? proposed;
     const gy = tf.tidy(() => tf.div(tf.sub(y, rev), sigma * sigma * n));
     const generatorLoss = await takeScalar(tf.tidy(() => tf.div(tf.sum(tf.square(tf.sub(y, rev))), 2 * sigma * sigma * n)));
-    y.dispose();
+    if (inference) y.dispose();
     const v = await generator.vjp(z, gy, { params: true }, gin);
     gy.dispose();
     v.y.dispose();
@@ -143,6 +146,7 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
     handed = true;
     return out;
   } finally {
+    raw?.dispose();
     if (!handed) {
       proposed?.dispose();
       revised?.dispose();
