@@ -1,7 +1,7 @@
 /** The image sets each digit task trains on: MNIST by default, or the user's --data. */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, readDataFolder } from '@ebm/demo-kit';
+import { holdOut, InputError, readDataFolder } from '@ebm/demo-kit';
 import { IMAGE_EXTENSIONS, loadImage, type Image } from '@ebm/image';
 import type { TaskContext } from './common';
 import { conform, loadImageSet, mnist } from './data';
@@ -139,4 +139,16 @@ export function nearestLabel(x: Image, images: readonly Image[], labels: readonl
     if (d < best) [best, label] = [d, labels[j]!];
   });
   return label;
+}
+
+/**
+ * Training images and unseen images to recover: n MNIST training digits and `tests` MNIST test
+ * digits by default; with --data, its images with a held-out part.
+ */
+export async function recoverySplit(ctx: TaskContext, n: number, tests: number): Promise<{ train: Image[]; test: Image[]; source: string }> {
+  const set = await trainingSet(ctx, ctx.data === undefined ? n : n + tests, 32, false);
+  if (ctx.data === undefined) return { train: set.images, test: (await mnist('test')).images.slice(0, tests), source: `${set.source}; ${tests} MNIST test digits recovered` };
+  if (set.images.length < 2) throw new InputError(`${ctx.data}: needs at least 2 images (training and held-out), found ${set.images.length}`);
+  const h = holdOut(set.images);
+  return { train: h.train, test: h.held, source: `${set.source} (${h.held.length} held out and recovered)` };
 }

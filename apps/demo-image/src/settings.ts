@@ -65,6 +65,6 @@ export const COOP_COND: Record<Mode, { images: number; iterations: number; perCl
 /** Cooperative recovery (coop-recover): training digits, updates, unseen digits recovered. */
 export const COOP_RECOVER: Record<Mode, { images: number; iterations: number; tests: number }> = {
   smoke: { images: 64, iterations: 3, tests: 16 },
-  quick: { images: 2000, iterations: 400, tests: 100 },
+  quick: { images: 2000, iterations: 550, tests: 100 },
   full: { images: 10000, iterations: 3000, tests: 500 },
 };

@@ -113,6 +113,34 @@ describe('coopStep', () => {
     dOpt.dispose();
     gOpt.dispose();
   });
+
+  it('targetL1 pulls the generator toward the observed example it was conditioned on', async () => {
+    const descriptor = gaussianFamily();
+    const generator = createNet(netSpec([3], [{ type: 'dense', units: 3 }]), { seed: 1 });
+    const dOpt = new Adam({ learningRate: 0.01 });
+    const gOpt = new Adam({ learningRate: 0.05 });
+    const truth = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    const cond = tf.tensor2d([[1, 0, 3], [4, 0, 6]]);
+    const models = { descriptor, generator, descriptorOptimizer: dOpt, generatorOptimizer: gOpt };
+    const l1 = async () => {
+      const y = await generator.forward(cond);
+      const v = (await tf.tidy(() => tf.sum(tf.abs(tf.sub(y, truth)))).data())[0]!;
+      y.dispose();
+      return v;
+    };
+    const before = await l1();
+    for (let t = 0; t < 20; t++) {
+      const r = await coopStep(models, truth, { sampler: { numSteps: 2, stepSize: 0.1 }, condition: cond, targetL1: 1, seed: t });
+      if (!r.ok) throw new Error(r.problem);
+      [r.proposed, r.revised].forEach((x) => x.dispose());
+    }
+    expect(await l1()).toBeLessThan(0.7 * before);
+    await expect(coopStep(models, truth, { sampler: { numSteps: 1, stepSize: 0.1 }, targetL1: 0.5, numSynthesized: 3 })).rejects.toThrow(/one proposal per observed example/);
+    [truth, cond, generator].forEach((x) => x.dispose());
+    descriptor.dispose();
+    dOpt.dispose();
+    gOpt.dispose();
+  });
 });
 
 describe('inferLatent', () => {
@@ -143,7 +171,7 @@ describe('trainCoop', () => {
     const d = createNet(descriptorSpec, { seed: 1 });
     const g = createNet(generatorSpec, { seed: 2 });
     const data = tf.tidy(() => tf.tanh(tf.randomNormal([12, 4, 4, 1], 0, 1, 'float32', 3)));
-    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 'int32'), 3).toFloat());
+    const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2], 'int32'), 3), 'float32'));
     const events: TrainEvent[] = [];
     for await (const e of trainCoop(d, g, data, { sampler: { numSteps: 3, stepSize: 0.05, refSigma: 1 }, labels, batchSize: 4, iterations, seed: 4, descriptorOptimizer: { learningRate: 0.01 }, generatorOptimizer: { learningRate: 0.01 }, ...extra })) events.push(e);
     const weights = { d: await d.getWeights(), g: await g.getWeights(), gState: await g.getState() };

@@ -1,11 +1,9 @@
 import { tf } from '@ebm/core';
-import { holdOut, InputError } from '@ebm/demo-kit';
 import { centerSquareMask, coopDescriptorNet, coopPresets, coopRecover, coopRecoveryTraining, fromNetRange, imagesToTensor, meanFill, psnr, recoveryGeneratorNet, SIGNED_RANGE, type Image } from '@ebm/image';
 import { duration, newReport, train, writeGrid, type TaskContext, type TaskResult } from '../common';
-import { mnist } from '../data';
 import { INFO } from '../metric-info';
 import { COOP_RECOVER } from '../settings';
-import { trainingSet } from '../sets';
+import { recoverySplit } from '../sets';
 
 const HIDDEN = 0.25;
 
@@ -19,26 +17,12 @@ const HIDDEN = 0.25;
  */
 export async function coopRecoverTask(ctx: TaskContext): Promise<TaskResult> {
   const s = COOP_RECOVER[ctx.mode];
-  let train0: Image[];
-  let test: Image[];
-  let source: string;
-  const set = await trainingSet(ctx, ctx.data === undefined ? s.images : s.images + s.tests, 32, false);
-  if (ctx.data === undefined) {
-    train0 = set.images;
-    test = (await mnist('test')).images.slice(0, s.tests);
-    source = `${set.source}; ${s.tests} MNIST test digits recovered`;
-  } else {
-    if (set.images.length < 2) throw new InputError(`${ctx.data}: needs at least 2 images (training and held-out), found ${set.images.length}`);
-    const h = holdOut(set.images);
-    train0 = h.train;
-    test = h.held;
-    source = `${set.source} (${test.length} held out and recovered)`;
-  }
+  const { train: train0, test, source } = await recoverySplit(ctx, s.images, s.tests);
   const { width, channels } = train0[0]!;
   const base = coopPresets.digitsRecovery;
   const preset = { ...base, descriptor: coopDescriptorNet(width, channels, 0.25), generator: recoveryGeneratorNet(width, channels, 16, 2) };
   console.error(`demo-image coop-recover: ${source}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. Conditional CoopNets for recovery: an initializer (a 2-block ResNet taking the damaged image and its mask) proposes a completion, the descriptor (16/32/64 filters of 4×4, stride 2, fc 100) revises the hidden pixels with ${base.sampler.numSteps} steps of x += ∂f/∂x + 0.01·N (clamped to [−1, 1]) while the observed ones stay fixed, the descriptor learns from complete vs revised images and the initializer regresses onto the revisions; Adam ${base.train.descriptorOptimizer.learningRate} for both nets, batch ${base.train.batchSize}, ${s.iterations} updates on the onnx runtime.`;
+  const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. Conditional CoopNets for recovery: an initializer (a 2-block ResNet taking the damaged image and its mask) proposes a completion, the descriptor (16/32/64 filters of 4×4, stride 2, fc 100) revises the hidden pixels with ${base.sampler.numSteps} steps of x += ∂f/∂x + 0.01·N (clamped to [−1, 1]) while the observed ones stay fixed, the descriptor learns from complete vs revised images and the initializer regresses onto the revisions, with an L1 pull toward the complete image (weight ${base.train.targetL1} per example: the weighting of CCoopNets' generator loss); Adam ${base.train.descriptorOptimizer.learningRate} for both nets, batch ${base.train.batchSize}, ${s.iterations} updates on the onnx runtime.`;
   const report = newReport(ctx, 'coop-recover', summary, { data: source, descriptor: preset.descriptor, generator: preset.generator, sampler: preset.sampler, hidden: HIDDEN, ...s });
   const trainMask = centerSquareMask(1, width, width, HIDDEN);
   const model = coopRecoveryTraining(train0, { preset, mask: trainMask, iterations: s.iterations, seed: ctx.seed });

@@ -1,11 +1,9 @@
 import { createNet, fixedStarts, netEnergy, tf, trainMle } from '@ebm/core';
-import { holdOut, InputError } from '@ebm/demo-kit';
-import { centerSquareMask, fromNetRange, imagesToTensor, inpaint, meanFill, objectNetCpu, SIGNED_RANGE, psnr, type Image } from '@ebm/image';
+import { centerSquareMask, fromNetRange, imagesToTensor, inpaint, meanFill, objectNetCpu, SIGNED_RANGE, psnr } from '@ebm/image';
 import { newReport, train, writeGrid, type TaskContext, type TaskResult } from '../common';
-import { mnist } from '../data';
 import { INFO } from '../metric-info';
 import { RECOVER } from '../settings';
-import { trainingSet } from '../sets';
+import { recoverySplit } from '../sets';
 
 const HIDDEN = 0.25;
 
@@ -19,21 +17,7 @@ const HIDDEN = 0.25;
  */
 export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const s = RECOVER[ctx.mode];
-  let train0: Image[];
-  let test: Image[];
-  let source: string;
-  const set = await trainingSet(ctx, ctx.data === undefined ? s.images : s.images + s.tests, 32, false);
-  if (ctx.data === undefined) {
-    train0 = set.images;
-    test = (await mnist('test')).images.slice(0, s.tests);
-    source = `${set.source}; ${s.tests} MNIST test digits recovered`;
-  } else {
-    if (set.images.length < 2) throw new InputError(`${ctx.data}: needs at least 2 images (training and held-out), found ${set.images.length}`);
-    const h = holdOut(set.images);
-    train0 = h.train;
-    test = h.held;
-    source = `${set.source} (${test.length} held out and recovered)`;
-  }
+  const { train: train0, test, source } = await recoverySplit(ctx, s.images, s.tests);
   const { width, channels } = train0[0]!;
   const spec = objectNetCpu(width, channels);
   const sampler = { numSteps: s.steps, stepSize: 0.1, refSigma: 1, noiseScale: 0, clamp: [-1, 1] as [number, number] };

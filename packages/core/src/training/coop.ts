@@ -8,7 +8,8 @@
  *   4. optionally, z is re-inferred from Ỹ by Langevin on the generator's posterior, for the model
  *      Y = g(z) + ε, ε ~ N(0, σ²I):  z ← z − ½δ²[(∂g/∂z)ᵀ(g(z) − Ỹ)/σ² + z] + δ·N(0, I);
  *   5. the generator learns to reproduce the revised examples: one optimizer step on
- *      mean ‖Ỹ − g(z)‖²/(2σ²) (the descriptor teaches it where its proposals should have been).
+ *      mean ‖Ỹ − g(z)‖²/(2σ²) (the descriptor teaches it where its proposals should have been),
+ *      plus, in paired conditional training, an optional L1 pull toward the observed example.
  */
 import type { Energy } from '../energy/energy';
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
@@ -42,6 +43,14 @@ export interface CoopStepOptions {
   condition?: Tensor;
   /** Extra named inputs of the generator (a one-hot label), one row per proposal. Borrowed. */
   generatorInputs?: NetInputs;
+  /**
+   * Weight γ of an L1 pull of the generator toward the observed example its proposal was made for
+   * (paired, conditional training only): the generator's loss becomes, per example,
+   * (1 − γ)·‖Ỹ − g‖²/(2σ²) + γ·‖Y − g‖₁. Conditional CoopNets' image-to-image code (CCoopNets
+   * `gen_loss`) uses γ = 0.2 with the L1 summed over its batch of 50 instead of averaged, which
+   * weighs it as γ ≈ 0.93 does here. Default 0 (pure MCMC teaching).
+   */
+  targetL1?: number;
   /** Energy-magnitude penalty of the descriptor's step (see `mleGradients`); default 0. */
   energyL2?: number;
   /** Refuse the step (`ok: false`) when the revised examples' variance exceeds this. */
@@ -51,7 +60,7 @@ export interface CoopStepOptions {
 }
 
 export interface CoopStats extends MleStats {
-  /** Mean over examples of ‖Ỹ − g(z)‖²/(2σ²), before the generator's update. */
+  /** Mean over examples of the generator's loss ‖Ỹ − g(z)‖²/(2σ²) (with `targetL1`, its weighted sum with the L1 term), before its update. */
   generatorLoss: number;
   /** Mean over examples of ‖Ỹ − Ŷ‖: how far the descriptor moved the proposals. */
   revision: number;
@@ -82,6 +91,9 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
   if (!Number.isInteger(n) || n < 1) throw new InvalidOptionError('coopStep', 'numSynthesized', n, 'a positive integer');
   const inference = options.inference && options.inference.numSteps > 0 ? options.inference : undefined;
   if (inference && c) throw new InvalidOptionError('coopStep', 'inference', inference, 'unset with a condition (there is no latent code to infer)');
+  const gamma = options.targetL1 ?? 0;
+  if (!(gamma >= 0 && gamma <= 1)) throw new InvalidOptionError('coopStep', 'targetL1', gamma, 'a weight in [0, 1]');
+  if (gamma > 0 && n !== observed.shape[0]) throw new InvalidOptionError('coopStep', 'targetL1', gamma, `0 unless there is one proposal per observed example (${n} against ${observed.shape[0]})`);
   if (inference && !(inference.stepSize > 0)) throw new InvalidOptionError('coopStep', 'inference.stepSize', inference.stepSize, 'a number > 0');
   const gin = options.generatorInputs ?? {};
   const latentShape = generator.inputShape;
@@ -130,8 +142,16 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
     // Generator step on mean ‖Ỹ − g(z)‖²/(2σ²): its upstream gradient is (g(z) − Ỹ)/(σ² n).
     // Without inference z is unchanged and g(z) is the proposal: no second forward pass.
     const y = inference ? await generator.forward(z, gin) : raw ?? proposed;
-    const gy = tf.tidy(() => tf.div(tf.sub(y, rev), sigma * sigma * n));
-    const generatorLoss = await takeScalar(tf.tidy(() => tf.div(tf.sum(tf.square(tf.sub(y, rev))), 2 * sigma * sigma * n)));
+    const gy = tf.tidy(() => {
+      const teach = tf.div(tf.sub(y, rev), sigma * sigma * n);
+      return gamma > 0 ? tf.add(tf.mul(1 - gamma, teach), tf.mul(gamma / n, tf.sign(tf.sub(y, observed)))) : teach;
+    });
+    const generatorLoss = await takeScalar(
+      tf.tidy(() => {
+        const teach = tf.div(tf.sum(tf.square(tf.sub(y, rev))), 2 * sigma * sigma * n);
+        return gamma > 0 ? tf.add(tf.mul(1 - gamma, teach), tf.mul(gamma / n, tf.sum(tf.abs(tf.sub(y, observed))))) : teach;
+      }),
+    );
     if (inference) y.dispose();
     const v = await generator.vjp(z, gy, { params: true }, gin);
     gy.dispose();

@@ -24,6 +24,8 @@ export interface TrainCoopOptions {
   sampler: Omit<LangevinOptions, 'seed' | 'signal' | 'mask'>;
   /** σ of the generator's residual (CoopNets `sigma_gen`); default 0.3. */
   generatorSigma?: number;
+  /** Weight of the generator's L1 pull toward the observed example (conditional runs; see `coopStep`); default 0. */
+  targetL1?: number;
   /** Langevin inference of z before the generator learns; default none (z is known: MCMC teaching). */
   inference?: CoopStepOptions['inference'];
   /** Default Adam 1e-3 (β1 0.5). */
@@ -72,7 +74,7 @@ export interface TrainCoopOptions {
   signal?: AbortSignal;
 }
 
-const KEYS = ['sampler', 'generatorSigma', 'inference', 'descriptorOptimizer', 'generatorOptimizer', 'batchSize', 'numSynthesized', 'iterations', 'labels', 'labelInput', 'conditions', 'mask', 'learningRateSchedule', 'energyL2', 'dataNoise', 'guard', 'watch', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
+const KEYS = ['sampler', 'generatorSigma', 'targetL1', 'inference', 'descriptorOptimizer', 'generatorOptimizer', 'batchSize', 'numSynthesized', 'iterations', 'labels', 'labelInput', 'conditions', 'mask', 'learningRateSchedule', 'energyL2', 'dataNoise', 'guard', 'watch', 'samplesEvery', 'checkpoint', 'resume', 'seed', 'signal'];
 const FN = 'trainCoop';
 
 /**
@@ -103,6 +105,7 @@ export async function* trainCoop(descriptor: Net | Energy, generator: Net, data:
   const conditional = labels !== undefined || conditions !== undefined || mask !== undefined;
   if (conditional && options.numSynthesized !== undefined && options.numSynthesized !== batchSize) throw new InvalidOptionError(FN, 'numSynthesized', options.numSynthesized, `the batch size (${batchSize}): conditional runs propose one example per observed one`);
   const numSynthesized = positiveInt(FN, 'numSynthesized', options.numSynthesized ?? batchSize);
+  if ((options.targetL1 ?? 0) > 0 && !conditional) throw new InvalidOptionError(FN, 'targetL1', options.targetL1, '0 without labels, conditions or a mask (an unconditional proposal has no observed example of its own)');
   const iterations = nonNegativeInt(FN, 'iterations', options.iterations ?? 100);
   const sigma = positive(FN, 'generatorSigma', options.generatorSigma ?? 0.3);
   const dataNoise = nonNegative(FN, 'dataNoise', options.dataNoise ?? 0);
@@ -131,6 +134,7 @@ export async function* trainCoop(descriptor: Net | Energy, generator: Net, data:
       const r = await coopStep({ descriptor: energy, generator, descriptorOptimizer: dOpt, generatorOptimizer: gOpt }, obs, {
         sampler: { ...sampler, stepSize, numSteps: Math.round(sampler.numSteps * stepsScale), ...(m ? { mask: m } : {}) },
         generatorSigma: sigma,
+        targetL1: options.targetL1,
         inference: options.inference,
         numSynthesized: conditional ? batchSize : numSynthesized,
         condition: cond,
