@@ -163,6 +163,12 @@ describe('--data', () => {
     const m = await readMetrics(out);
     expect(m).toMatchObject({ classes: 3, nearestTrainClassChance: 1 / 3 });
     expect(m.conditionalAccuracy).toBeUndefined();
+    // 12 colour images: coop trains in batches of all of them and scores with random-filter features.
+    const coop = await cli('coop', '--smoke', '--data', d, '--out', join(dir, 'classes-coop'));
+    expect(coop.code).toBe(0);
+    const mc = await readMetrics(join(dir, 'classes-coop'));
+    for (const k of ['randomFrechetRevised', 'randomFrechetShortRun', 'randomFrechetGenerator']) expect(mc[k]).toBeGreaterThan(0);
+    expect(mc.fidRevised).toBeUndefined();
     const flat = await cli('coop-cond', '--smoke', '--data', join(d, 'bricks'));
     expect(flat.code).toBe(2);
     expect(lastLine(flat)).toMatch(/needs labels: an IDX images file with its labels file beside it, or a folder with one subfolder of images per class/);

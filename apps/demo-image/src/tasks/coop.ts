@@ -1,10 +1,20 @@
-import { sampleNoise } from '@ebm/core';
-import { coopDescriptorNet, coopGeneratorNet, coopPresets, coopSample, coopTraining, fromNetRange, presets, shortRunNet, shortRunSample, shortRunTraining, SIGNED_RANGE, type Image } from '@ebm/image';
+import { frechetDistance, gramFeatures, sampleNoise, tf } from '@ebm/core';
+import { coopDescriptorNet, coopGeneratorNet, coopPresets, coopSample, coopTraining, fromNetRange, imagesToTensor, presets, shortRunNet, shortRunSample, shortRunTraining, SIGNED_RANGE, type Image } from '@ebm/image';
 import { duration, newReport, train, writeGrid, type TaskContext, type TaskResult } from '../common';
 import { digitScorer, scoreSamples } from '../digits';
 import { INFO } from '../metric-info';
 import { COOP } from '../settings';
 import { meanNearestL2, trainingSet } from '../sets';
+
+/** Gram features of a small fixed random filter bank (8 filters, 2 scales: 128 values per image). */
+async function randomFeatures(images: readonly Image[]): Promise<Float32Array[]> {
+  const x = imagesToTensor(images, SIGNED_RANGE);
+  const f = gramFeatures(x, { filters: 8, scales: 2 });
+  const v = (await f.data()) as Float32Array;
+  const d = f.shape[1]!;
+  tf.dispose([x, f]);
+  return images.map((_, i) => v.subarray(i * d, (i + 1) * d));
+}
 
 /**
  * Cooperative learning (CoopNets): a generator proposes digits, the descriptor revises them with a
@@ -22,13 +32,14 @@ export async function coop(ctx: TaskContext): Promise<TaskResult> {
   const k = base.sampler.numSteps;
   const summary = `Data: ${set.source}, in [−1, 1]. CoopNets (MCMC teaching): every update the generator (z ∈ R^32 → dense → 7×7 → two 5×5 transposed convs with batch norm → tanh) proposes ${base.train.batchSize} images, the descriptor (16/32/64 filters of 4×4, stride 2, fc 100) revises them with K = ${k} steps of x += ∂f/∂x + 0.01·N (clamped to [−1, 1]), the descriptor takes the maximum-likelihood step on real vs revised images and the generator regresses its proposals onto the revisions (σ = ${base.train.generatorSigma}); Adam ${base.train.descriptorOptimizer.learningRate} for both nets, ${s.iterations} updates on the onnx runtime. Baseline: the short-run model (noise → ${presets.shortRunDigits.sampler.numSteps} Langevin steps) trained for the same wall time. (coopPresets.digits' source says what is scaled down from the paper.)`;
   const report = newReport(ctx, 'coop', summary, { data: set.source, descriptor: preset.descriptor, generator: preset.generator, sampler: preset.sampler, ...s });
-  const model = coopTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed });
+  const model = coopTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, set.images.length) } });
   let baseline: ReturnType<typeof shortRunTraining> | undefined;
   try {
     const seconds = await train(model.events, report, 'coop', s.iterations);
     // The short-run baseline gets the same training time: an iteration cap it cannot reach, stopped by time.
     const sr = { ...presets.shortRunDigits, net: shortRunNet(width, channels, 8) };
-    baseline = shortRunTraining(set.images, { preset: sr, iterations: 1000 * s.iterations, seed: ctx.seed, train: { signal: AbortSignal.timeout(Math.max(1, Math.round(seconds * 1000))) } });
+    const batch = Math.min(sr.train.batchSize, set.images.length);
+    baseline = shortRunTraining(set.images, { preset: sr, iterations: 1000 * s.iterations, seed: ctx.seed, train: { batchSize: batch, numSynthesized: batch, signal: AbortSignal.timeout(Math.max(1, Math.round(seconds * 1000))) } });
     let shortRunIterations = 0;
     for await (const e of baseline.events) if (e.type === 'done') shortRunIterations = e.iteration;
     console.error(`demo-image coop: short-run baseline made ${shortRunIterations} updates in the same ${duration(seconds)}`);
@@ -46,6 +57,13 @@ export async function coop(ctx: TaskContext): Promise<TaskResult> {
     const metrics: Record<string, number> = { trainSeconds: seconds, shortRunIterations, samplesPerSecondGenerator, samplesPerSecondRevised, samplesPerSecondShortRun };
     const some = set.images.slice(0, Math.min(set.images.length, 500));
     Object.assign(metrics, { meanNearestTrainL2: meanNearestL2(revised.slice(0, 100), some), meanTrainToTrainL2: meanNearestL2(some.slice(0, 100), some) });
+    // For any images: a Fréchet distance on random-filter Gram features (no trained net needed).
+    const real = await randomFeatures(set.images.slice(0, s.samples));
+    Object.assign(metrics, {
+      randomFrechetRevised: frechetDistance(await randomFeatures(revised), real),
+      randomFrechetShortRun: frechetDistance(await randomFeatures(short), real),
+      randomFrechetGenerator: frechetDistance(await randomFeatures(gen.proposed), real),
+    });
     if (set.digits) {
       const scorer = await digitScorer(ctx.mode, (l) => console.error(l));
       const [g, r, b] = [await scoreSamples(scorer, gen.proposed), await scoreSamples(scorer, revised), await scoreSamples(scorer, short)];

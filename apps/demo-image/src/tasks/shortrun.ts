@@ -20,7 +20,9 @@ export async function shortrun(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-image shortrun: ${set.source}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const summary = `Data: ${set.source}, in [−1, 1]. The short-run net (n_f = ${s.nf}) learns them by maximum likelihood with chains that start from uniform noise at every update and run K = ${s.steps} steps of x += ∂f/∂x + 0.01·N (δ = √2, noise scale 0.01/√2 in the canonical form), clamped to [−1, 1]; data noise ${base.train.dataNoise}; Adam ${base.train.optimizer.learningRate}; batch ${base.train.batchSize}; ${s.iterations} updates on the onnx runtime. Samples are drawn the same way: noise, then K steps.`;
   const report = newReport(ctx, 'shortrun', summary, { data: set.source, net: preset.net, sampler: preset.sampler, ...s });
-  const model = shortRunTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed });
+  // A small --data set trains in batches of all its images.
+  const batch = Math.min(base.train.batchSize, set.images.length);
+  const model = shortRunTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: batch, numSynthesized: batch } });
   try {
     const seconds = await train(model.events, report, 'shortrun', s.iterations);
     const t0 = performance.now();
