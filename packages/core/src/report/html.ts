@@ -97,12 +97,14 @@ export function curvePanels(steps: StepEvent[]): CurvePanel[] {
     ...(steps.some((e) => e.generatorLoss !== undefined)
       ? [
           {
-            title: 'cooperative learning: generator loss, revision size',
-            unicodeTitle: 'cooperative learning: generator loss ‖Ỹ − g(z)‖²/2σ² and revision ‖Ỹ − Ŷ‖',
-            series: [
-              { label: 'generator loss', xs, ys: steps.map((e) => e.generatorLoss ?? NaN), color: [140, 86, 75] as Rgb },
-              { label: 'revision |Yrev - Yprop|', unicode: 'revision ‖Ỹ − Ŷ‖', xs, ys: steps.map((e) => e.revision ?? NaN), color: [227, 119, 194] as Rgb },
-            ],
+            title: 'cooperative learning: generator loss',
+            unicodeTitle: 'cooperative learning: the generator’s loss ‖Ỹ − g(z)‖²/2σ²',
+            series: [{ label: 'generator loss', xs, ys: steps.map((e) => e.generatorLoss ?? NaN), color: [140, 86, 75] as Rgb }],
+          },
+          {
+            title: 'cooperative learning: revision |Yrev - Yprop|',
+            unicodeTitle: 'cooperative learning: the descriptor’s revision ‖Ỹ − Ŷ‖',
+            series: [{ label: 'revision', xs, ys: steps.map((e) => e.revision ?? NaN), color: [227, 119, 194] as Rgb }],
           },
         ]
       : []),
