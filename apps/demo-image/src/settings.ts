@@ -22,7 +22,7 @@ export const OBJECT: Record<Mode, { images: number; chains: number; iterations: 
 
 export const SHORTRUN: Record<Mode, { images: number; iterations: number; nf: number; steps: number; samples: number }> = {
   smoke: { images: 64, iterations: 4, nf: 4, steps: 5, samples: 100 },
-  quick: { images: 4000, iterations: 600, nf: 8, steps: 30, samples: 500 },
+  quick: { images: 4000, iterations: 1200, nf: 8, steps: 30, samples: 500 },
   full: { images: 20000, iterations: 6000, nf: 16, steps: 40, samples: 1000 },
 };
 
