@@ -61,7 +61,7 @@ export { coopStep, inferLatent, type CoopModels, type CoopStepOptions, type Coop
 export { trainCoop, type TrainCoopOptions } from './training/train-coop';
 export { trainLoop, type TrainedModel, type IterationContext, type IterationResult, type StepStats, type LoopOptions } from './training/loop';
 export { mleIteration, type MleIterationOptions } from './training/mle-iteration';
-export { observedBatches, type Batches } from './training/batching';
+export { observedBatches, type Batches, type ObservedBatches } from './training/batching';
 export { Guard, resolveGuard, type GuardOptions, type ResolvedGuard } from './training/guard';
 export { Watch, resolveWatch, MAX_STEPS_SCALE, type WatchOptions, type ResolvedWatch } from './training/watch';
 export { nearestDataRatio, type ExampleOrder } from './training/reach';

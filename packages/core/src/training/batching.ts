@@ -6,6 +6,10 @@ export interface Batches {
   readonly perEpoch: number;
   /** Observed batch b of epoch e (owned by the caller). */
   batch(epoch: number, b: number): Tensor;
+}
+
+/** Batches drawn from rows of one data tensor, which say which rows they hold. */
+export interface ObservedBatches extends Batches {
   /** The rows of `data` that batch b of epoch e holds, in order (to gather aligned labels or conditions). */
   rows(epoch: number, b: number): Int32Array;
 }
@@ -15,7 +19,7 @@ export interface Batches {
  * Gaussian noise of std `dataNoise` added (GPointNet's 0.01), seeded per epoch and batch so that a
  * resumed run draws the same batches. `data` is borrowed.
  */
-export function observedBatches(data: Tensor, o: { batchSize: number; seed: number; dataNoise?: number }): Batches {
+export function observedBatches(data: Tensor, o: { batchSize: number; seed: number; dataNoise?: number }): ObservedBatches {
   const n = data.shape[0]!;
   let permEpoch = -1;
   let perm: Int32Array = new Int32Array(0);
