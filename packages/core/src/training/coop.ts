@@ -72,8 +72,10 @@ export interface CoopStats extends MleStats {
 
 /**
  * One iteration's outcome. `ok`: both models were updated; the caller owns `proposed`, `revised`
- * and `latent` (the z the generator learned from; absent with a condition). `ok: false`: nothing
- * was updated (non-finite or over-bound revisions, or a non-finite loss).
+ * and `latent` (the z the generator learned from; absent with a condition). `ok: false`: the step
+ * stopped at a non-finite or over-bound value — before any update for the revisions and the
+ * descriptor's loss, after the descriptor's update for the generator's loss — and a trainer
+ * rolls both models back (`trainCoop`'s guard).
  */
 export type CoopStepResult = { ok: true; stats: CoopStats; proposed: Tensor; revised: Tensor; latent?: Tensor } | { ok: false; problem: string };
 
