@@ -107,11 +107,9 @@ export async function coopSample(model: Pick<CoopModel, 'descriptor' | 'generato
   const steps = options.numSteps ?? preset.sampler.numSteps;
   const batch = options.batch ?? 100;
   const seed = options.seed ?? 0;
-  const mode = generator.mode;
-  generator.mode = 'eval';
   const proposed: Image[] = [];
   const revised: Image[] = [];
-  try {
+  await inEvalMode(generator, async () => {
     const latent = generator.inputShape;
     const size = latent.reduce((a, b) => a * b, 1);
     for (let i = 0; i < n; i += batch) {
@@ -134,9 +132,7 @@ export async function coopSample(model: Pick<CoopModel, 'descriptor' | 'generato
         lab?.dispose();
       }
     }
-  } finally {
-    generator.mode = mode;
-  }
+  });
   return { proposed, revised: steps > 0 ? revised : proposed };
 }
 
@@ -193,11 +189,9 @@ export function coopRecoveryTraining(images: readonly Image[], options: CoopReco
  */
 export async function coopRecover(model: Pick<CoopModel, 'descriptor' | 'generator' | 'preset'>, damaged: Tensor, mask: Tensor, options: { numSteps?: number; seed?: number } = {}): Promise<{ proposed: Tensor; revised: Tensor }> {
   const { descriptor, generator, preset } = model;
-  const mode = generator.mode;
-  generator.mode = 'eval';
   const cond = recoveryCondition(damaged, mask);
   try {
-    const y = await generator.forward(cond);
+    const y = await inEvalMode(generator, () => generator.forward(cond));
     const proposed = tf.tidy(() => {
       const m = tf.broadcastTo(mask, damaged.shape);
       return tf.add(tf.mul(m, damaged), tf.mul(tf.sub(1, m), y));
@@ -211,6 +205,16 @@ export async function coopRecover(model: Pick<CoopModel, 'descriptor' | 'generat
     return { proposed, revised: r.x };
   } finally {
     cond.dispose();
+  }
+}
+
+/** Runs `f` with the generator's batch norms on their running statistics, then restores its mode. */
+async function inEvalMode<T>(generator: Net, f: () => Promise<T>): Promise<T> {
+  const mode = generator.mode;
+  generator.mode = 'eval';
+  try {
+    return await f();
+  } finally {
     generator.mode = mode;
   }
 }

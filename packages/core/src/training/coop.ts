@@ -144,16 +144,14 @@ export async function coopStep(models: CoopModels, observed: Tensor, options: Co
     // Generator step on mean ‖Ỹ − g(z)‖²/(2σ²): its upstream gradient is (g(z) − Ỹ)/(σ² n).
     // Without inference z is unchanged and g(z) is the proposal: no second forward pass.
     const y = inference ? await generator.forward(z, gin) : raw ?? proposed;
-    const gy = tf.tidy(() => {
-      const teach = tf.div(tf.sub(y, rev), sigma * sigma * n);
-      return gamma > 0 ? tf.add(tf.mul(1 - gamma, teach), tf.mul(gamma / n, tf.sign(tf.sub(y, observed)))) : teach;
+    const [gy, loss] = tf.tidy(() => {
+      const d = tf.sub(y, rev);
+      const teach = { gy: tf.div(d, sigma * sigma * n), loss: tf.div(tf.sum(tf.square(d)), 2 * sigma * sigma * n) };
+      if (gamma === 0) return [teach.gy, teach.loss];
+      const e = tf.sub(y, observed);
+      return [tf.add(tf.mul(1 - gamma, teach.gy), tf.mul(gamma / n, tf.sign(e))), tf.add(tf.mul(1 - gamma, teach.loss), tf.mul(gamma / n, tf.sum(tf.abs(e))))];
     });
-    const generatorLoss = await takeScalar(
-      tf.tidy(() => {
-        const teach = tf.div(tf.sum(tf.square(tf.sub(y, rev))), 2 * sigma * sigma * n);
-        return gamma > 0 ? tf.add(tf.mul(1 - gamma, teach), tf.mul(gamma / n, tf.sum(tf.abs(tf.sub(y, observed))))) : teach;
-      }),
-    );
+    const generatorLoss = await takeScalar(loss);
     if (inference) y.dispose();
     const v = await generator.vjp(z, gy, { params: true }, gin);
     gy.dispose();

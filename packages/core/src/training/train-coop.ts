@@ -13,7 +13,7 @@ import { observedBatches } from './batching';
 import { coopStep, type CoopStepOptions } from './coop';
 import type { TrainEvent } from './events';
 import { resolveGuard, type GuardOptions } from './guard';
-import { trainLoop, type IterationResult } from './loop';
+import { trainLoop, type IterationContext, type IterationResult } from './loop';
 import { createOptimizer, type OptimizerOptions } from './optimizer';
 import { nearestDataRatio } from './reach';
 import { checkSchedule, type Schedule } from './schedule';
@@ -121,7 +121,7 @@ export async function* trainCoop(descriptor: Net | Energy, generator: Net, data:
   const gOpt = createOptimizer(options.generatorOptimizer ?? { learningRate: 1e-4, beta1: 0.5 }, FN);
   const unbound = descriptor instanceof Net ? netEnergy(descriptor) : descriptor;
 
-  const step = async ({ iteration, epoch, stepSize, stepsScale }: { iteration: number; epoch: number; stepSize: number; stepsScale: number }): Promise<IterationResult> => {
+  const step = async ({ iteration, epoch, stepSize, stepsScale }: IterationContext): Promise<IterationResult> => {
     const b = iteration % batches.perEpoch;
     const rows = batches.rows(epoch, b);
     const take = (t: Tensor | undefined) => (t && t.shape[0] !== 1 ? tf.tidy(() => tf.gather(t, tf.tensor1d(rows, 'int32'))) : t && tf.clone(t));
@@ -136,7 +136,7 @@ export async function* trainCoop(descriptor: Net | Energy, generator: Net, data:
         generatorSigma: sigma,
         targetL1: options.targetL1,
         inference: options.inference,
-        numSynthesized: conditional ? batchSize : numSynthesized,
+        numSynthesized,
         condition: cond,
         generatorInputs: lab ? { [labelInput]: lab } : undefined,
         energyL2: options.energyL2,
