@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (values.profile) {
     // ms per call by ONNX op type, for the onnx runtime's two hot graphs.
     for (const bench of NETS.filter((n) => values.nets!.split(',').includes(n.name))) {
-      console.log(JSON.stringify({ net: bench.name, ms_by_op: await profileNet(bench, Number(values.threads)) }));
+      console.log(JSON.stringify({ net: bench.name, ms_by_op: await profileNet(bench, Number(values.threads), { convInputGrad: values['input-grad'] as 'auto', convWeightGrad: values['weight-grad'] as 'auto' }) }));
     }
     return;
   }

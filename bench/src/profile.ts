@@ -5,7 +5,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileGraph, gaussianArray, inferShapes } from '@ebm/core';
+import { compileGraph, gaussianArray, inferShapes, type OnnxRuntimeOptions } from '@ebm/core';
 import * as ort from 'onnxruntime-node';
 import type { BenchNet } from './nets';
 
@@ -16,7 +16,7 @@ interface ProfileEvent {
   args?: { op_name?: string };
 }
 
-export async function profileNet(bench: BenchNet, threads: number): Promise<Record<string, Record<string, number>>> {
+export async function profileNet(bench: BenchNet, threads: number, lowering: Pick<OnnxRuntimeOptions, 'convInputGrad' | 'convWeightGrad'> = {}): Promise<Record<string, Record<string, number>>> {
   const params = inferShapes(bench.spec).params;
   const shape = [bench.batch, ...bench.spec.input];
   const size = shape.reduce((a, b) => a * b, 1);
@@ -25,8 +25,8 @@ export async function profileNet(bench: BenchNet, threads: number): Promise<Reco
   for (const p of params) feeds[`p:${p.name}`] = new ort.Tensor('float32', gaussianArray(p.shape.reduce((a, b) => a * b, 1), 2).map((v) => v * 0.05), p.shape);
   const out: Record<string, Record<string, number>> = {};
   const graphs = {
-    langevin: compileGraph(bench.spec, { wrt: { x: true, params: false }, upstream: { kind: 'langevin', sign: -1 } }),
-    param: compileGraph(bench.spec, { wrt: { x: false, params: true }, upstream: { kind: 'input' } }),
+    langevin: compileGraph(bench.spec, { wrt: { x: true, params: false }, upstream: { kind: 'langevin', sign: -1 }, ...lowering }),
+    param: compileGraph(bench.spec, { wrt: { x: false, params: true }, upstream: { kind: 'input' }, ...lowering }),
   };
   for (const [name, g] of Object.entries(graphs)) {
     const prefix = `ebm-profile-${process.pid}-${bench.name}-${name}`;

@@ -26,7 +26,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const sampler = { numSteps: s.steps, stepSize: 0.1, refSigma: 1, noiseScale: 1, clamp: [-1, 1] as [number, number] };
   const average = ctx.mode === 'smoke' ? 2 : AVERAGE;
   console.error(`demo-image recover: ${source}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. A descriptor (objectNetCpu) learns to fill it in: every update its chains start from the training images with the square at their observed mean and run ${s.steps} Langevin steps of δ = ${sampler.stepSize} (σ = ${sampler.refSigma}, with noise, clamped to [−1, 1]) with the observed pixels held fixed, and maximum likelihood moves the completions toward the complete images; Adam 1e-3 (β1 0.5), ${s.iterations} updates of ${Math.min(s.batch, train0.length)} images on the onnx runtime. An unseen image's recovery is the mean of ${average} such chains.`;
+  const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. A descriptor (objectNetCpu) learns to fill it in: every update its chains start from the training images with the square at their observed mean and run ${s.steps} Langevin steps of δ = ${sampler.stepSize} (σ = ${sampler.refSigma}, with noise, clamped to [−1, 1]) with the observed pixels held fixed, and maximum likelihood moves the completions toward the complete images; Adam ${s.learningRate} (β1 0.5), ${s.iterations} updates of ${Math.min(s.batch, train0.length)} images on the onnx runtime. An unseen image's recovery is the mean of ${average} such chains.`;
   const report = newReport(ctx, 'recover', summary, { data: source, net: spec, sampler, hidden: HIDDEN, ...s });
   const net = createNet(spec, { seed: ctx.seed, runtime: 'onnx' });
   const energy = netEnergy(net);
@@ -35,7 +35,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const trainMask = centerSquareMask(1, width, width, HIDDEN);
   const starts = meanFill(data, trainMask);
   try {
-    const events = trainMle(energy, data, { sampler: { ...sampler, mask: trainMask }, init: fixedStarts(starts), batchSize: Math.min(s.batch, train0.length), numSynthesized: Math.min(s.batch, train0.length), iterations: s.iterations, optimizer: { learningRate: 1e-3, beta1: 0.5 }, watch: false, seed: ctx.seed });
+    const events = trainMle(energy, data, { sampler: { ...sampler, mask: trainMask }, init: fixedStarts(starts), batchSize: Math.min(s.batch, train0.length), numSynthesized: Math.min(s.batch, train0.length), iterations: s.iterations, optimizer: { learningRate: s.learningRate, beta1: 0.5 }, watch: false, seed: ctx.seed });
     await train(events, report, 'recover', s.iterations);
     const truth = imagesToTensor(test, SIGNED_RANGE);
     const mask = centerSquareMask(test.length, width, width, HIDDEN);

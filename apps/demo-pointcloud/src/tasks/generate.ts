@@ -6,7 +6,7 @@ import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { runConfig, trainPointNet } from '../model';
-import { SAMPLER, SETTINGS } from '../settings';
+import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
 
 /**
  * Generation (GPointNet §5.1): Langevin chains from noise under the learned energy, scored against
@@ -26,7 +26,10 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
   const generated = await tensorToClouds(x);
   const z = sampleNoise(s.generated, [s.points, 3], start, ctx.seed + 3);
   const noise = await tensorToClouds(z);
-  [x0, x, z].forEach((t) => t.dispose());
+  // The paper's start, N(0, 0.3²): the isotropic noise the targets were first set against.
+  const w = sampleNoise(s.generated, [s.points, 3], { dist: 'gaussian', std: INIT_STD }, ctx.seed + 4);
+  const paperNoise = await tensorToClouds(w);
+  [x0, x, z, w].forEach((t) => t.dispose());
   net.dispose();
 
   const score = (clouds: PointCloud[]) => {
@@ -37,6 +40,7 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
   };
   const gen = score(generated);
   const base = score(noise);
+  const paper = score(paperNoise);
   const ref = score(train.slice(0, s.generated));
   const metrics = {
     mmdCD: gen.mmd,
@@ -49,6 +53,10 @@ export async function generate(ctx: TaskContext): Promise<TaskResult> {
     mmdEMDNoise: base.mmdEMD,
     covEMDNoise: base.covEMD,
     nnaNoise: base.nna,
+    mmdCDPaperNoise: paper.mmd,
+    covCDPaperNoise: paper.cov,
+    mmdEMDPaperNoise: paper.mmdEMD,
+    covEMDPaperNoise: paper.covEMD,
     mmdCDTrain: ref.mmd,
     covCDTrain: ref.cov,
     mmdEMDTrain: ref.mmdEMD,

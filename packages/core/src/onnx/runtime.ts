@@ -41,6 +41,10 @@ export function sessionOptions(o: OnnxRuntimeOptions): Ort.InferenceSession.Sess
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     interOpNumThreads: 1,
+    // The memory pattern pre-plans one block for all of a graph's intermediates; without it the
+    // arena reuses freed buffers. Measured (pnpm bench, 2 cores): peak RSS of the voxel parameter
+    // step 1102 → 680 MB, of the whole bench 1363 → 836 MB, step times unchanged within noise.
+    enableMemPattern: false,
     ...(o.threads ? { intraOpNumThreads: o.threads } : {}),
   };
 }
