@@ -53,9 +53,10 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
     throw new InputError(`${dir}: cannot read the folder (${code(e)})`);
   });
   if (!st.isDirectory()) throw new InputError(`${dir}: is not a folder`);
-  const all = (await walk(dir).catch((e: unknown) => {
+  const found = await walk(dir).catch((e: unknown) => {
     throw new InputError(`${dir}: cannot read the folder (${code(e)})`);
-  })).filter((f) => extensions.includes(extname(f).toLowerCase()));
+  });
+  const all = found.filter((f) => extensions.includes(extname(f).toLowerCase()));
   // One file per model: the preferred extension among files of one folder sharing a stem.
   const best = new Map<string, string>();
   const rank = (f: string) => extensions.indexOf(extname(f).toLowerCase());
@@ -65,7 +66,7 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
     if (prev === undefined || rank(f) < rank(prev)) best.set(key, f);
   }
   const files = all.filter((f) => best.get(join(dirname(f), basename(f).split('.')[0]!)) === f);
-  if (files.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively`);
+  if (files.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively${otherTypes(found)}`);
   const out: DataFolder<T> = { items: [], files: [], skipped: [] };
   for (const f of files) {
     try {
@@ -81,6 +82,18 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
   }
   if (out.items.length === 0) throw new InputError(`${dir}: none of its ${files.length} ${what} files could be used (first: ${out.skipped[0]!.file}: ${out.skipped[0]!.reason})`);
   return out;
+}
+
+/** "; it holds 3 .bmp, 1 .webp" for a folder without a usable file: says what the user has instead. */
+function otherTypes(files: string[]): string {
+  if (files.length === 0) return '; it holds no files';
+  const count = new Map<string, number>();
+  for (const f of files) {
+    const e = extname(f).toLowerCase() || '(no extension)';
+    count.set(e, (count.get(e) ?? 0) + 1);
+  }
+  const top = [...count].sort((a, b) => b[1] - a[1]);
+  return `; it holds ${top.slice(0, 5).map(([e, n]) => `${n} ${e}`).join(', ')}${top.length > 5 ? ', …' : ''}`;
 }
 
 /** "12 shapes from DIR (2 files skipped)" for run summaries. */

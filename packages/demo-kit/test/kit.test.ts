@@ -87,6 +87,15 @@ describe('data helpers', () => {
     expect(d.skipped).toEqual([{ file: join(root, 'bad.obj'), reason: 'not a mesh' }]);
     await expect(readDataFolder(root, ['.obj'], async (f) => (f.endsWith('bad.obj') ? Promise.reject(new Refused(`${f}: not a mesh`)) : f), { strict: true })).rejects.toThrow(/bad\.obj: not a mesh/);
   });
+
+  it('readDataFolder: a folder without a usable file says what it holds instead', async () => {
+    const root = join(dir, 'photos');
+    await mkdir(join(root, 'more'), { recursive: true });
+    for (const f of ['a.webp', 'b.webp', 'more/c.bmp', 'README']) await writeFile(join(root, f), 'x');
+    await expect(readDataFolder(root, ['.png', '.jpg'], async (f) => f, { what: 'image' })).rejects.toThrow(`${root}: no image files (.png, .jpg), searched recursively; it holds 2 .webp, 1 (no extension), 1 .bmp`);
+    await mkdir(join(dir, 'nothing'));
+    await expect(readDataFolder(join(dir, 'nothing'), ['.png'], async (f) => f)).rejects.toThrow(/searched recursively; it holds no files$/);
+  });
 });
 
 describe('selectClassifier', () => {
