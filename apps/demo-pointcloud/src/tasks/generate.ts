@@ -11,7 +11,8 @@ import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
 /**
  * Generation (GPointNet §5.1): Langevin chains from noise under the learned energy, scored against
  * held-out clouds with the paper's MMD-CD, COV-CD and 1-NNA; Gaussian clouds (the chains' starting
- * distribution) and the training clouds themselves, scored the same way, bracket the result.
+ * distribution, with the data's per-axis moments), the paper's isotropic N(0, 0.3²) start and the
+ * training clouds themselves, scored the same way, bracket the result.
  */
 export async function generate(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
