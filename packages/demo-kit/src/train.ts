@@ -2,7 +2,7 @@ import { createNet, netEnergy, Progress, trainMle, type Energy, type Net, type N
 
 /**
  * Drains a trainer's events into a run report (curves, metrics) and a progress bar (loss, energy
- * gap, var(syn), the chains' nearest-data ratio), printing divergence rollbacks and the training
+ * gap, var(syn), the chains' nearest-data and diversity ratios), printing divergence rollbacks and the training
  * watch's warnings as they happen; stops the bar at the end, also when
  * training throws.
  */
@@ -10,7 +10,7 @@ export async function followTraining(events: AsyncIterable<TrainEvent>, report: 
   try {
     for await (const e of events) {
       report.record(e);
-      if (e.type === 'step') progress.update(e.iteration, { loss: e.loss, gap: e.gap, var: e.sampleVar, ...(Number.isFinite(e.nearestDataRatio) ? { near: e.nearestDataRatio! } : {}) });
+      if (e.type === 'step') progress.update(e.iteration, { loss: e.loss, gap: e.gap, var: e.sampleVar, ...(Number.isFinite(e.nearestDataRatio) ? { near: e.nearestDataRatio! } : {}), ...(Number.isFinite(e.diversityRatio) ? { spread: e.diversityRatio! } : {}) });
       if (e.type === 'step' && e.warning) progress.log(`warning at ${e.iteration}: ${e.warning}`);
       if (e.type === 'diverged') progress.log(`diverged at ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo}`);
     }

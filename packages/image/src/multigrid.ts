@@ -19,6 +19,7 @@ import {
   observedBatches,
   permutation,
   resolveLangevinOptions,
+  resolveWatch,
   sampleNoise,
   tf,
   trainLoop,
@@ -31,6 +32,7 @@ import {
   type OptimizerOptions,
   type Tensor,
   type TrainEvent,
+  type WatchOptions,
 } from '@ebm/core';
 import { resizeImage, toChannels, type Image, type PixelRange } from './image';
 import { multigridNet, shortRunNet } from './nets';
@@ -57,6 +59,12 @@ export interface MultigridOptions {
   iterations?: number;
   seed?: number;
   runtime?: string;
+  /**
+   * The training watch on the finest grid's chains (on by default, 'warn'; `false` turns it off):
+   * a warning when they are not reaching the data or have collapsed onto a few digits. See
+   * `WatchOptions` in @ebm/core.
+   */
+  watch?: WatchOptions | false;
   signal?: AbortSignal;
 }
 
@@ -134,6 +142,7 @@ export function multigridTraining(images: readonly Image[], options: MultigridOp
     return mleIteration({ energy: energies[g]!, optimizer: optimizers[g]!, batches, batchesOf: (it) => [it % perEpoch], init: inits[g]!, numSynthesized: batchSize, sampler: samplers[g]!, seed: deriveSeed(seed, g) });
   });
   const iterations = options.iterations ?? preset.train.iterations;
+  const watch = resolveWatch(options.watch, fn);
   async function* run(): AsyncGenerator<TrainEvent, void, undefined> {
     try {
       yield* trainLoop({
@@ -153,6 +162,7 @@ export function multigridTraining(images: readonly Image[], options: MultigridOp
         epochOf: (it) => Math.floor(it / perEpoch),
         stepSize: sampler.stepSize,
         learningRateSchedule: { kind: 'constant' },
+        watch,
         samplesEvery: 0,
         seed,
         signal: options.signal,

@@ -111,11 +111,12 @@ export function curvePanels(steps: StepEvent[]): CurvePanel[] {
     ...(steps.some((e) => Number.isFinite(e.nearestDataRatio))
       ? [
           {
-            title: "chains' nearest-data distance / data's own",
-            unicodeTitle: 'chains’ nearest-data distance ÷ the data’s own',
+            title: "chains' nearest-data / nearest-chain distance, over data's own",
+            unicodeTitle: 'chains’ nearest-data and nearest-chain distances ÷ the data’s own',
             series: [
-              { label: 'ratio', xs, ys: steps.map((e) => e.nearestDataRatio ?? NaN), color: [23, 190, 207] as Rgb },
-              { label: 'among the data (1)', xs, ys: steps.map(() => 1), color: [120, 120, 120] as Rgb },
+              { label: 'to data', xs, ys: steps.map((e) => e.nearestDataRatio ?? NaN), color: [23, 190, 207] as Rgb },
+              ...(steps.some((e) => Number.isFinite(e.diversityRatio)) ? [{ label: 'to each other', xs, ys: steps.map((e) => e.diversityRatio ?? NaN), color: [188, 189, 34] as Rgb }] : []),
+              { label: 'as the data (1)', xs, ys: steps.map(() => 1), color: [120, 120, 120] as Rgb },
             ],
           },
         ]

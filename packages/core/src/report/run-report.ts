@@ -65,8 +65,13 @@ export class RunReport {
     return path;
   }
 
-  /** `curves.png`: loss, energy gap, gradient norms and sample variance against the iteration. */
+  /**
+   * `curves.png`: loss, energy gap, gradient norms, sample variance and the chains' reach and
+   * diversity against the iteration; and beside it `training.csv`, the numbers behind them (one
+   * row per update, the step events' statistics and the watch's warnings) for plotting elsewhere.
+   */
   async writeCurves(name = 'curves.png'): Promise<string> {
+    await this.writeTrainingCsv();
     const panels = curvePanels(this.steps);
     const W = 900;
     const H = 280 * Math.ceil(panels.length / 2);
@@ -76,6 +81,15 @@ export class RunReport {
       linePanel(r, rect, { title: p.title, xLabel: 'iteration', series: p.series.map((q) => ({ label: q.label, xs: q.xs, ys: q.ys, color: q.color })) });
     });
     return this.writePng(name, r);
+  }
+
+  /** `training.csv`: one row per update; columns are the step statistics any update reported. */
+  async writeTrainingCsv(name = 'training.csv'): Promise<string | undefined> {
+    if (this.steps.length === 0) return undefined;
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, name);
+    await writeFile(path, trainingCsv(this.steps));
+    return path;
   }
 
   /** `metrics.json`: task, quick, seconds, seed and the given numbers. */
@@ -122,4 +136,14 @@ ${this.notes.length ? `<h2>Divergence guard</h2><ul>${this.notes.map((n) => `<li
     await writeFile(path, html);
     return resolve(path);
   }
+}
+
+/** Step statistics in the order training.csv gives them; only the ones some update reported. */
+const CSV_COLUMNS = ['iteration', 'epoch', 'seconds', 'loss', 'energyObs', 'energySyn', 'gap', 'gradNorm', 'chainGradNorm', 'sampleVar', 'nearestDataRatio', 'diversityRatio', 'varianceBound', 'acceptRate', 'generatorLoss', 'revision', 'learningRate', 'stepSize', 'warning'] as const;
+
+/** The step events as CSV (RFC 4180: text quoted, quotes doubled; absent values empty). */
+export function trainingCsv(steps: readonly StepEvent[]): string {
+  const cols = CSV_COLUMNS.filter((c) => steps.some((e) => e[c] !== undefined));
+  const cell = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? `"${v.replace(/"/g, '""')}"` : String(v));
+  return `${cols.join(',')}\n${steps.map((e) => cols.map((c) => cell(e[c])).join(',')).join('\n')}\n`;
 }

@@ -24,6 +24,12 @@ export interface StepEvent {
    * data, far above when they are not reaching it. NaN when undefined (one observed example).
    */
   nearestDataRatio?: number;
+  /**
+   * Mean distance of the chains to their nearest other chain over the observed examples' distance
+   * to their nearest neighbour (same batch, same count): about 1 when the chains are as varied as
+   * the data, near 0 when they have collapsed onto one or a few examples. NaN when undefined.
+   */
+  diversityRatio?: number;
   /** The divergence guard's bound on `sampleVar` (σ² + 0.1 by default when refSigma is set). */
   varianceBound?: number;
   /** MALA acceptance rate of the synthesis chains. */
@@ -34,7 +40,8 @@ export interface StepEvent {
   seconds: number;
   /**
    * Set on the update where the training watch finds the chains are not reaching the data
-   * ("chains are not reaching the data: …"), with what the watch did about it (`TrainMleOptions.watch`).
+   * ("chains are not reaching the data: …") or have collapsed ("samples have collapsed: …"), with
+   * what the watch did about it (`TrainMleOptions.watch`).
    */
   warning?: string;
   /** Cooperative training: mean ‖Ỹ − g(z)‖²/(2σ²) of the generator before its update (`coopStep`). */

@@ -51,6 +51,16 @@ export class Guard {
     private readonly chains: ChainInitializer | undefined,
   ) {}
 
+  /** The iteration of the kept snapshot, if one was taken. */
+  get snapshotIteration(): number | undefined {
+    return this.good?.iteration;
+  }
+
+  /** Drops the kept snapshot. */
+  forget(): void {
+    this.good = undefined;
+  }
+
   async snapshot(iteration: number): Promise<void> {
     this.good = {
       iteration,

@@ -12,10 +12,10 @@ import type { NetSpec } from '../netspec/types';
 import type { ChainInitializer } from '../sampling/init';
 import type { Tensor } from '../tf';
 import type { StepEvent, TrainEvent } from './events';
-import { Guard, type ResolvedGuard } from './guard';
+import { Guard, resolveGuard, type ResolvedGuard } from './guard';
 import type { Optimizer } from './optimizer';
 import { scheduleFactor, type Schedule } from './schedule';
-import { MAX_STEPS_SCALE, Watch, type ResolvedWatch } from './watch';
+import { MAX_STEPS_SCALE, MIN_COLLAPSE_RATE_SCALE, SoundStates, Watch, type ResolvedWatch } from './watch';
 
 /**
  * A model a trainer updates: what holds its parameters and state (an energy, or a net such as a
@@ -90,6 +90,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
   const guard = o.guard && new Guard(o.guard, o.models, o.chains);
   await guard?.snapshot(iteration);
   const watch = o.watch && new Watch(o.watch);
+  const sound = watch?.options.action === 'adapt' ? new SoundStates(o.guard ?? resolveGuard(undefined, undefined, o.fn)!, o.models, o.chains) : undefined;
   let aborted = false;
   while (iteration < o.iterations) {
     if (o.signal?.aborted) {
@@ -123,9 +124,18 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     iteration++;
     const { samples } = result;
     const learningRate = o.models[0]!.optimizer.learningRate;
-    let warning = watch && iteration > watch.options.from ? watch.observe(result.stats) : undefined;
-    if (warning && watch!.options.action === 'adapt') {
-      if (stepsScale < MAX_STEPS_SCALE) {
+    const finding = watch && iteration > watch.options.from ? watch.observe(result.stats) : undefined;
+    let collapseRollback: Guard | undefined;
+    let warning = finding?.message;
+    if (finding && watch!.options.action === 'adapt') {
+      if (finding.kind === 'collapse') {
+        if (learningRateScale > MIN_COLLAPSE_RATE_SCALE) {
+          learningRateScale *= 0.5;
+          // The rule fires only after a sound window, and a sound window is always kept (below).
+          collapseRollback = sound!.target!;
+          warning += `; adapting: rolled back to update ${collapseRollback.snapshotIteration}, learning rate halved`;
+        } else warning += `; the watch has adapted as far as it goes (learning rate ×${learningRateScale})`;
+      } else if (stepsScale < MAX_STEPS_SCALE) {
         learningRateScale *= 0.5;
         stepsScale = Math.min(MAX_STEPS_SCALE, 2 * stepsScale);
         warning += `; adapting: learning rate halved, chain steps ×${stepsScale}`;
@@ -137,6 +147,15 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     } finally {
       samples?.dispose();
     }
+    if (collapseRollback) {
+      iteration = await collapseRollback.rollback(o.seed);
+      await sound!.restart(iteration);
+      watch!.reset();
+      await guard?.snapshot(iteration);
+      continue;
+    }
+    // A sound state every window, and at the first sound window whenever it ends.
+    if (sound && watch!.sound() && (iteration % watch!.options.window === 0 || !sound.target)) await sound.keep(iteration);
     if (guard && iteration % guard.options.snapshotEvery === 0) await guard.snapshot(iteration);
     const c = o.checkpoint;
     if (c && (iteration % c.every === 0 || iteration === o.iterations)) {

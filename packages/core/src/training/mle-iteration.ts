@@ -15,7 +15,7 @@ import type { ProbeStats } from './events';
 import type { IterationContext, IterationResult } from './loop';
 import { GradAccumulator, mleGradients, type MleStats } from './mle';
 import type { Optimizer } from './optimizer';
-import { nearestDataRatio, type ExampleOrder } from './reach';
+import { diversityRatio, nearestDataRatio, type ExampleOrder } from './reach';
 import { noiseFactor, type NoiseAnneal } from './schedule';
 
 export interface MleIterationOptions {
@@ -38,7 +38,7 @@ export interface MleIterationOptions {
   signal?: AbortSignal;
 }
 
-type Sums = Record<'loss' | 'energyObs' | 'energySyn' | 'gradNorm' | 'chainGradNorm' | 'sampleVar' | 'accept' | 'reach', number>;
+type Sums = Record<'loss' | 'energyObs' | 'energySyn' | 'gradNorm' | 'chainGradNorm' | 'sampleVar' | 'accept' | 'reach' | 'diversity', number>;
 
 /** The MLE iteration as a step function for `trainLoop`. */
 export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) => Promise<IterationResult> {
@@ -46,7 +46,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
   return async ({ iteration, epoch, stepSize, stepsScale }) => {
     const batches = o.batchesOf(iteration);
     const acc = new GradAccumulator();
-    const sums: Sums = { loss: 0, energyObs: 0, energySyn: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, accept: 0, reach: 0 };
+    const sums: Sums = { loss: 0, energyObs: 0, energySyn: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, accept: 0, reach: 0, diversity: 0 };
     let lastSyn: Tensor | undefined;
     try {
       for (const b of batches) {
@@ -76,6 +76,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
         try {
           g = await mleGradients(energy, obs, res.x, { energyL2: o.energyL2 });
           sums.reach += await takeScalar(nearestDataRatio(obs, res.x, o.order));
+          sums.diversity += await takeScalar(diversityRatio(obs, res.x, o.order));
         } finally {
           obs.dispose();
         }
@@ -107,6 +108,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
           chainGradNorm: sums.chainGradNorm / k,
           sampleVar: sums.sampleVar / k,
           nearestDataRatio: sums.reach / k,
+          diversityRatio: sums.diversity / k,
           ...(o.varianceBound !== undefined ? { varianceBound: o.varianceBound } : {}),
           ...(o.sampler.method === 'mala' ? { acceptRate: sums.accept / k } : {}),
           ...(probe ? { probe } : {}),

@@ -33,6 +33,14 @@ function rows(x: Tensor, order: ExampleOrder): Tensor {
   return tf.reshape(tf.topk(byColumn, p).values, [n, -1]);
 }
 
+/** Each row's distance to its nearest other row of the same set, averaged: [] scalar. */
+function meanNearestOther(a: Tensor): Tensor {
+  const n = a.shape[0]!;
+  // Each row's own distance (0) is masked out by a huge value on the diagonal.
+  const own = tf.add(squaredDistances(a, a), tf.mul(tf.eye(n), 1e30));
+  return tf.mean(tf.sqrt(tf.min(own, 1)));
+}
+
 /**
  * mean over chains of ‖syn − nearest obs‖ / mean over observed of ‖obs − nearest other obs‖.
  * NaN with fewer than two observed examples or when they are all identical. Cost: one (n+m)×n×D
@@ -45,10 +53,27 @@ export function nearestDataRatio(obs: Tensor, syn: Tensor, order: ExampleOrder =
     const a = rows(obs, order);
     const s = rows(syn, order);
     const synToObs = tf.mean(tf.sqrt(tf.min(squaredDistances(s, a), 1)));
-    // Each observed example's own distance (0) is masked out by a huge value on the diagonal.
-    const own = tf.add(squaredDistances(a, a), tf.mul(tf.eye(n), 1e30));
-    const obsToObs = tf.mean(tf.sqrt(tf.min(own, 1)));
+    const obsToObs = meanNearestOther(a);
     // Identical observed examples leave no scale to compare with: NaN, which the watch ignores.
     return tf.where(tf.greater(obsToObs, 0), tf.div(synToObs, obsToObs), tf.scalar(NaN));
+  });
+}
+
+/**
+ * Whether the chains are as varied as the data: mean over chains of ‖syn − nearest other syn‖ /
+ * mean over observed of ‖obs − nearest other obs‖, on the first k = min(n, m) of each (the
+ * nearest-neighbour distance shrinks as a set grows, so both sets count alike). About 1 when the
+ * chains differ from each other as the data do; near 0 when they have collapsed onto one or a few
+ * examples — the failure that nearestDataRatio cannot see, since a collapsed sample can sit as
+ * close to some datum as the data sit to each other (multigrid digits, docs/image.md). NaN with
+ * fewer than two of either or when the observed examples are all identical.
+ */
+export function diversityRatio(obs: Tensor, syn: Tensor, order: ExampleOrder = 'fixed'): Tensor {
+  return tf.tidy(() => {
+    const k = Math.min(obs.shape[0]!, syn.shape[0]!);
+    if (k < 2) return tf.scalar(NaN);
+    const a = meanNearestOther(rows(tf.slice(obs, 0, k), order));
+    const s = meanNearestOther(rows(tf.slice(syn, 0, k), order));
+    return tf.where(tf.greater(a, 0), tf.div(s, a), tf.scalar(NaN));
   });
 }

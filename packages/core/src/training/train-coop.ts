@@ -15,7 +15,7 @@ import type { TrainEvent } from './events';
 import { resolveGuard, type GuardOptions } from './guard';
 import { trainLoop, type IterationContext, type IterationResult } from './loop';
 import { createOptimizer, type OptimizerOptions } from './optimizer';
-import { nearestDataRatio } from './reach';
+import { diversityRatio, nearestDataRatio } from './reach';
 import { checkSchedule, type Schedule } from './schedule';
 import { resolveWatch, type WatchOptions } from './watch';
 
@@ -148,7 +148,8 @@ export async function* trainCoop(descriptor: Net | Energy, generator: Net, data:
       r.proposed.dispose();
       r.latent?.dispose();
       const reach = await takeScalar(nearestDataRatio(obs, r.revised, watch?.order));
-      return { ok: true, stats: { ...r.stats, nearestDataRatio: reach, ...(guard?.varianceBound !== undefined ? { varianceBound: guard.varianceBound } : {}) }, samples: r.revised };
+      const diversity = await takeScalar(diversityRatio(obs, r.revised, watch?.order));
+      return { ok: true, stats: { ...r.stats, nearestDataRatio: reach, diversityRatio: diversity, ...(guard?.varianceBound !== undefined ? { varianceBound: guard.varianceBound } : {}) }, samples: r.revised };
     } finally {
       [obs, lab, cond, m].forEach((t) => t?.dispose());
     }
