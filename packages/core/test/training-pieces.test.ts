@@ -32,6 +32,7 @@ import {
   type TrainedModel,
   type TrainEvent,
 } from '../src';
+import { blockMeanFreeValues } from '../src/sampling/projection';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -185,6 +186,25 @@ describe('sampler settings are data', () => {
     await expect(langevin(energy, img, { numSteps: 1, stepSize: 0.1, project: { kind: 'rows' } as never })).rejects.toThrow(/project\.kind must be 'blockMeans' \(or a function of the move\)/);
     [x0, x, m0, m1, img, r.x].forEach((t) => t.dispose());
     energy.dispose();
+  });
+
+  it('the CPU blockMeans projection equals the definition, block by block, for several channels', () => {
+    const [n, spatial, c, f] = [2, [4, 6, 2], 3, 2];
+    const v = Float32Array.from({ length: n * 48 * c }, (_, i) => Math.sin(i * 1.7) * 3);
+    const at = (e: number, y: number, x: number, z: number, ch: number) => (((e * 4 + y) * 6 + x) * 2 + z) * c + ch;
+    const expected = new Float32Array(v.length);
+    for (let e = 0; e < n; e++)
+      for (let y = 0; y < 4; y++)
+        for (let x = 0; x < 6; x++)
+          for (let z = 0; z < 2; z++)
+            for (let ch = 0; ch < c; ch++) {
+              let sum = 0;
+              const [y0, x0, z0] = [y - (y % f), x - (x % f), z - (z % f)];
+              for (let a = 0; a < f; a++) for (let b = 0; b < f; b++) for (let d = 0; d < f; d++) sum += v[at(e, y0 + a, x0 + b, z0 + d, ch)]!;
+              expected[at(e, y, x, z, ch)] = v[at(e, y, x, z, ch)]! - sum / 8;
+            }
+    const got = blockMeanFreeValues(v, n, spatial, c, f);
+    got.forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 5));
   });
 
   it('trainMle refuses a project function before training when it must checkpoint, and saves a named one', async () => {

@@ -38,6 +38,10 @@ function blockMeanFree(m: Tensor, f: number): Tensor {
   const [n, ...rest] = m.shape as number[];
   const c = rest.pop()!;
   if (rest.length === 0 || rest.some((s) => s % f !== 0)) throw new InvalidOptionError('langevin', 'project.factor', f, `a factor that divides every spatial size of [${m.shape}]`);
+  // On the pure-JS CPU backend one pass over the values is ~50× faster than tfjs's mean over the
+  // strided block axes (157 ms against ~3 ms for 16 voxel grids of 32³), which made the
+  // projection most of a super-resolution update. Other backends keep the data where it is.
+  if (tf.getBackend() === 'cpu') return tf.tensor(blockMeanFreeValues(m.dataSync() as Float32Array, n!, rest, c, f), m.shape, 'float32');
   return tf.tidy(() => {
     // [N, s1/f, f, s2/f, f, …, C]: the block axes are the odd ones from 2.
     const split = [n!, ...rest.flatMap((s) => [s / f, f]), c];
@@ -45,4 +49,36 @@ function blockMeanFree(m: Tensor, f: number): Tensor {
     const axes = rest.map((_, i) => 2 + 2 * i);
     return tf.reshape(tf.sub(blocks, tf.mean(blocks, axes, true)), m.shape);
   });
+}
+
+/** blockMeanFree on row-major values of [n, ...spatial, c]: block sums, then each value less its block's mean. */
+export function blockMeanFreeValues(v: Float32Array, n: number, spatial: readonly number[], c: number, f: number): Float32Array {
+  const k = spatial.length;
+  const blockShape = spatial.map((s) => s / f);
+  const blocksPerExample = blockShape.reduce((a, b) => a * b, 1);
+  const cells = spatial.reduce((a, b) => a * b, 1);
+  const sums = new Float64Array(n * blocksPerExample * c);
+  // The block (times c) of every spatial cell of one example, the same for every example.
+  const blockOf = new Int32Array(cells);
+  const coord = new Array<number>(k).fill(0);
+  for (let p = 0; p < cells; p++) {
+    let b = 0;
+    for (let a = 0; a < k; a++) b = b * blockShape[a]! + Math.floor(coord[a]! / f);
+    blockOf[p] = b * c;
+    for (let a = k - 1; a >= 0; a--) {
+      if (++coord[a]! < spatial[a]!) break;
+      coord[a] = 0;
+    }
+  }
+  for (let e = 0, i = 0; e < n; e++) {
+    const base = e * blocksPerExample * c;
+    for (let p = 0; p < cells; p++) for (let ch = 0; ch < c; ch++, i++) sums[base + blockOf[p]! + ch]! += v[i]!;
+  }
+  const inv = 1 / f ** k;
+  const out = new Float32Array(v.length);
+  for (let e = 0, i = 0; e < n; e++) {
+    const base = e * blocksPerExample * c;
+    for (let p = 0; p < cells; p++) for (let ch = 0; ch < c; ch++, i++) out[i] = v[i]! - sums[base + blockOf[p]! + ch]! * inv;
+  }
+  return out;
 }
