@@ -99,8 +99,8 @@ it('report.html of a smoke run renders in headless Chromium: every image loads, 
     console.warn('report rendering check not run: no chromium here (apt-get install chromium; CI runs it)');
     return;
   }
-  // Six curves in four charts, plus the chains' nearest-data ratio and its reference line at 1.
-  expect(check).toEqual({ images: 1, broken: [], lines: 8, errors: [] });
+  // Six curves in four charts, plus the chains' nearest-data and nearest-chain ratios and their reference line at 1.
+  expect(check).toEqual({ images: 1, broken: [], lines: 9, errors: [] });
   const html = await readFile(join(out, 'report.html'), 'utf8');
   expect(html).toContain('✓ beats baseline');
 }, 120000);
