@@ -18,6 +18,10 @@ const steps = async (it: AsyncIterable<TrainEvent>) => {
   return out;
 };
 
+/** trainLoop on one model with a constant learning rate and the watch adapting over `window` updates. */
+const adaptingLoop = (energy: Parameters<typeof trainLoop>[0]['models'][0]['energy'], optimizer: Adam, step: Parameters<typeof trainLoop>[0]['step'], iterations: number, window: number, extra = {}) =>
+  trainLoop({ fn: 'test', models: [{ name: 'energy', energy, optimizer }], step, iterations, epochOf: (t) => t, stepSize: 0.1, learningRateSchedule: { kind: 'constant' }, watch: resolveWatch({ window, action: 'adapt' }, 'test'), samplesEvery: 0, seed: 0, ...extra });
+
 describe('nearestDataRatio', () => {
   const brute = (obs: number[][], syn: number[][]) => {
     const d = (a: number[], b: number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
@@ -184,19 +188,7 @@ describe("the watch's 'adapt' action in the loop", () => {
     const energy = functionEnergy((x, p) => tf.sum(tf.square(tf.sub(x, p.m!)), 1) as tf.Tensor1D, { m: [0] });
     const seen: IterationContext[] = [];
     const run = (iterations: number, extra = {}) =>
-      trainLoop({
-        fn: 'test',
-        models: [{ name: 'energy', energy, optimizer: new Adam({ learningRate: 0.1 }) }],
-        step: async (ctx) => (seen.push(ctx), { ok: true, stats: { loss: 0, energyObs: 0, energySyn: 0, gap: 1, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, nearestDataRatio: 10 } }),
-        iterations,
-        epochOf: (t) => t,
-        stepSize: 0.1,
-        learningRateSchedule: { kind: 'constant' },
-        watch: resolveWatch({ window: 3, action: 'adapt' }, 'test'),
-        samplesEvery: 0,
-        seed: 0,
-        ...extra,
-      });
+      adaptingLoop(energy, new Adam({ learningRate: 0.1 }), async (ctx) => (seen.push(ctx), { ok: true, stats: { loss: 0, energyObs: 0, energySyn: 0, gap: 1, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, nearestDataRatio: 10 } }), iterations, 3, extra);
     const ev = await steps(run(9, { checkpoint: { dir, every: 9 } }));
     expect(seen.map((c) => c.stepsScale)).toEqual([1, 1, 1, 2, 2, 2, 4, 4, 4]);
     expect(ev.map((e) => e.learningRate)).toEqual([0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.025, 0.025, 0.025]);
@@ -216,23 +208,13 @@ describe("the watch's 'adapt' action on a collapse", () => {
   // diversity(iteration, learning rate) says how spread the chains of an update are.
   const loop = (energy: ReturnType<typeof functionEnergy>, diversity: (iteration: number, learningRate: number) => number, iterations: number) => {
     const optimizer = new Adam({ learningRate: 0.16 });
-    return trainLoop({
-      fn: 'test',
-      models: [{ name: 'energy', energy, optimizer }],
-      // Each update adds 1 to the parameter: a rollback shows in its value.
-      step: async (ctx) => {
-        const v = energy.params.m as tf.Variable;
-        v.assign(tf.tidy(() => tf.add(v, 1)));
-        return { ok: true, stats: stats(diversity(ctx.iteration, optimizer.learningRate)) };
-      },
-      iterations,
-      epochOf: (t) => t,
-      stepSize: 0.1,
-      learningRateSchedule: { kind: 'constant' },
-      watch: resolveWatch({ window: 2, action: 'adapt' }, 'test'),
-      samplesEvery: 0,
-      seed: 0,
-    });
+    // Each update adds 1 to the parameter: a rollback shows in its value.
+    const step = async (ctx: IterationContext) => {
+      const v = energy.params.m as tf.Variable;
+      v.assign(tf.tidy(() => tf.add(v, 1)));
+      return { ok: true as const, stats: stats(diversity(ctx.iteration, optimizer.learningRate)) };
+    };
+    return adaptingLoop(energy, optimizer, step, iterations, 2);
   };
   const energyOf = () => functionEnergy((x, p) => tf.sum(tf.square(tf.sub(x, p.m!)), 1) as tf.Tensor1D, { m: [0] });
 
