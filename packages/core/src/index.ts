@@ -64,7 +64,7 @@ export { mleIteration, type MleIterationOptions } from './training/mle-iteration
 export { observedBatches, type Batches, type ObservedBatches } from './training/batching';
 export { Guard, resolveGuard, type GuardOptions, type ResolvedGuard } from './training/guard';
 export { Watch, resolveWatch, MAX_STEPS_SCALE, MIN_COLLAPSE_RATE_SCALE, type WatchOptions, type ResolvedWatch, type WatchFinding } from './training/watch';
-export { diversityRatio, nearestDataRatio, type ExampleOrder } from './training/reach';
+export { diversityRatio, nearestDataRatio, reachRatios, type ExampleOrder } from './training/reach';
 export type { TrainEvent, ProbeStats, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';
 
 export { saveCheckpoint, loadCheckpoint, type CheckpointData, type ModelState, type ParamValues, type TrainState } from './checkpoint/checkpoint';

@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Adam, diversityRatio, functionEnergy, InvalidOptionError, loadCheckpoint, nearestDataRatio, persistentChains, resolveWatch, RunReport, tf, trainLoop, trainMle, Watch, type IterationContext, type StepEvent, type TrainEvent } from '../src';
+import { Adam, diversityRatio, functionEnergy, InvalidOptionError, loadCheckpoint, nearestDataRatio, persistentChains, reachRatios, resolveWatch, RunReport, tf, trainLoop, trainMle, Watch, type IterationContext, type StepEvent, type TrainEvent } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -114,6 +114,30 @@ describe('diversityRatio', () => {
     expect(Number.isNaN((await diversityRatio(same, one).data())[0])).toBe(true);
     expect(Number.isNaN((await diversityRatio(same, same).data())[0])).toBe(true);
     [obs, cloud, copies, one, same].forEach((t) => t.dispose());
+  });
+});
+
+describe('reachRatios', () => {
+  it('gives both ratios as the two functions do, fixed and unordered, more chains than data or fewer, and NaN without a scale', async () => {
+    const obs = tf.randomNormal([12, 10, 3], 0, 1, 'float32', 21);
+    const before = numTensors();
+    for (const m of [8, 12, 20])
+      for (const order of ['fixed', 'unordered'] as const) {
+        const syn = tf.randomNormal([m, 10, 3], 0, 1.5, 'float32', m);
+        const both = reachRatios(obs, syn, order);
+        const [r, d] = [nearestDataRatio(obs, syn, order), diversityRatio(obs, syn, order)];
+        const [b, rv, dv] = [await both.data(), (await r.data())[0]!, (await d.data())[0]!];
+        expect(b[0]).toBeCloseTo(rv, 5);
+        expect(b[1]).toBeCloseTo(dv, 5);
+        [both, r, d, syn].forEach((t) => t.dispose());
+      }
+    expect(numTensors()).toBe(before);
+    const one = tf.ones([1, 4]);
+    const spread = tf.randomNormal([5, 4], 0, 1, 'float32', 22);
+    const r = await reachRatios(one, spread).data();
+    expect(Number.isNaN(r[0])).toBe(true);
+    expect(Number.isNaN(r[1])).toBe(true);
+    [obs, one, spread].forEach((t) => t.dispose());
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import type { Energy } from '../energy/energy';
 import { deriveSeed } from '../random';
-import { takeScalar } from '../read';
+import { takeScalar, takeValues } from '../read';
 import type { ChainInitializer } from '../sampling/init';
 import { langevin, type LangevinOptions } from '../sampling/langevin';
 import { tf, type Tensor } from '../tf';
@@ -15,7 +15,7 @@ import type { ProbeStats } from './events';
 import type { IterationContext, IterationResult } from './loop';
 import { GradAccumulator, mleGradients, type MleStats } from './mle';
 import type { Optimizer } from './optimizer';
-import { diversityRatio, nearestDataRatio, type ExampleOrder } from './reach';
+import { reachRatios, type ExampleOrder } from './reach';
 import { noiseFactor, type NoiseAnneal } from './schedule';
 
 export interface MleIterationOptions {
@@ -75,8 +75,9 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
         let g;
         try {
           g = await mleGradients(energy, obs, res.x, { energyL2: o.energyL2 });
-          sums.reach += await takeScalar(nearestDataRatio(obs, res.x, o.order));
-          sums.diversity += await takeScalar(diversityRatio(obs, res.x, o.order));
+          const [reach, diversity] = await takeValues(reachRatios(obs, res.x, o.order));
+          sums.reach += reach!;
+          sums.diversity += diversity!;
         } finally {
           obs.dispose();
         }

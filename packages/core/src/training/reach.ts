@@ -41,6 +41,23 @@ function meanNearestOther(a: Tensor): Tensor {
   return tf.mean(tf.sqrt(tf.min(own, 1)));
 }
 
+/** Identical observed examples leave no scale to compare with: NaN, which the watch ignores. */
+const over = (x: Tensor, scale: Tensor) => tf.where(tf.greater(scale, 0), tf.div(x, scale), tf.scalar(NaN));
+
+/** nearestDataRatio on rows, given the observed rows' own mean nearest-other distance. */
+function nearestRatioOfRows(a: Tensor, s: Tensor, obsOwn: Tensor): Tensor {
+  return over(tf.mean(tf.sqrt(tf.min(squaredDistances(s, a), 1))), obsOwn);
+}
+
+/** diversityRatio on rows; `obsOwn` (a's mean nearest-other distance) is reused when k is all of a. */
+function diversityRatioOfRows(a: Tensor, s: Tensor, obsOwn?: Tensor): Tensor {
+  const [n, m] = [a.shape[0]!, s.shape[0]!];
+  const k = Math.min(n, m);
+  if (k < 2) return tf.scalar(NaN);
+  const own = k === n && obsOwn ? obsOwn : meanNearestOther(tf.slice(a, 0, k));
+  return over(meanNearestOther(k === m ? s : tf.slice(s, 0, k)), own);
+}
+
 /**
  * mean over chains of ‖syn − nearest obs‖ / mean over observed of ‖obs − nearest other obs‖.
  * NaN with fewer than two observed examples or when they are all identical. Cost: one (n+m)×n×D
@@ -48,14 +65,9 @@ function meanNearestOther(a: Tensor): Tensor {
  */
 export function nearestDataRatio(obs: Tensor, syn: Tensor, order: ExampleOrder = 'fixed'): Tensor {
   return tf.tidy(() => {
-    const n = obs.shape[0]!;
-    if (n < 2) return tf.scalar(NaN);
+    if (obs.shape[0]! < 2) return tf.scalar(NaN);
     const a = rows(obs, order);
-    const s = rows(syn, order);
-    const synToObs = tf.mean(tf.sqrt(tf.min(squaredDistances(s, a), 1)));
-    const obsToObs = meanNearestOther(a);
-    // Identical observed examples leave no scale to compare with: NaN, which the watch ignores.
-    return tf.where(tf.greater(obsToObs, 0), tf.div(synToObs, obsToObs), tf.scalar(NaN));
+    return nearestRatioOfRows(a, rows(syn, order), meanNearestOther(a));
   });
 }
 
@@ -69,11 +81,19 @@ export function nearestDataRatio(obs: Tensor, syn: Tensor, order: ExampleOrder =
  * fewer than two of either or when the observed examples are all identical.
  */
 export function diversityRatio(obs: Tensor, syn: Tensor, order: ExampleOrder = 'fixed'): Tensor {
+  return tf.tidy(() => diversityRatioOfRows(rows(obs, order), rows(syn, order)));
+}
+
+/**
+ * [nearestDataRatio, diversityRatio] in one pass, as the trainers report them every update: the
+ * rows are laid out (sorted, for 'unordered') once and the data's own distance is shared.
+ */
+export function reachRatios(obs: Tensor, syn: Tensor, order: ExampleOrder = 'fixed'): Tensor {
   return tf.tidy(() => {
-    const k = Math.min(obs.shape[0]!, syn.shape[0]!);
-    if (k < 2) return tf.scalar(NaN);
-    const a = meanNearestOther(rows(tf.slice(obs, 0, k), order));
-    const s = meanNearestOther(rows(tf.slice(syn, 0, k), order));
-    return tf.where(tf.greater(a, 0), tf.div(s, a), tf.scalar(NaN));
+    if (obs.shape[0]! < 2) return tf.stack([tf.scalar(NaN), diversityRatio(obs, syn, order)]);
+    const a = rows(obs, order);
+    const s = rows(syn, order);
+    const own = meanNearestOther(a);
+    return tf.stack([nearestRatioOfRows(a, s, own), diversityRatioOfRows(a, s, own)]);
   });
 }

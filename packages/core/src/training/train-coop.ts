@@ -6,7 +6,7 @@ import { InvalidOptionError, ShapeMismatchError } from '../errors';
 import { Net } from '../netspec/net';
 import { checkKeys, nonNegative, nonNegativeInt, positive, positiveInt, seedOf } from '../options';
 import { deriveSeed } from '../random';
-import { takeScalar } from '../read';
+import { takeValues } from '../read';
 import { resolveLangevinOptions, type LangevinOptions } from '../sampling/langevin';
 import { tf, type Tensor } from '../tf';
 import { observedBatches } from './batching';
@@ -15,7 +15,7 @@ import type { TrainEvent } from './events';
 import { resolveGuard, type GuardOptions } from './guard';
 import { trainLoop, type IterationContext, type IterationResult } from './loop';
 import { createOptimizer, type OptimizerOptions } from './optimizer';
-import { diversityRatio, nearestDataRatio } from './reach';
+import { reachRatios } from './reach';
 import { checkSchedule, type Schedule } from './schedule';
 import { resolveWatch, type WatchOptions } from './watch';
 
@@ -147,8 +147,7 @@ export async function* trainCoop(descriptor: Net | Energy, generator: Net, data:
       if (!r.ok) return r;
       r.proposed.dispose();
       r.latent?.dispose();
-      const reach = await takeScalar(nearestDataRatio(obs, r.revised, watch?.order));
-      const diversity = await takeScalar(diversityRatio(obs, r.revised, watch?.order));
+      const [reach, diversity] = await takeValues(reachRatios(obs, r.revised, watch?.order));
       return { ok: true, stats: { ...r.stats, nearestDataRatio: reach, diversityRatio: diversity, ...(guard?.varianceBound !== undefined ? { varianceBound: guard.varianceBound } : {}) }, samples: r.revised };
     } finally {
       [obs, lab, cond, m].forEach((t) => t?.dispose());
