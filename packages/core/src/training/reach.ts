@@ -90,7 +90,8 @@ export function diversityRatio(obs: Tensor, syn: Tensor, order: ExampleOrder = '
  */
 export function reachRatios(obs: Tensor, syn: Tensor, order: ExampleOrder = 'fixed'): Tensor {
   return tf.tidy(() => {
-    if (obs.shape[0]! < 2) return tf.stack([tf.scalar(NaN), diversityRatio(obs, syn, order)]);
+    // Fewer than two observed examples leave neither ratio a scale.
+    if (obs.shape[0]! < 2) return tf.tensor1d([NaN, NaN]);
     const a = rows(obs, order);
     const s = rows(syn, order);
     const own = meanNearestOther(a);
