@@ -3,6 +3,8 @@ import type { MetricInfos } from '@ebm/core';
 
 const classifier = { classifierTestAccuracy: { means: "Accuracy of the demo's digit classifier (a NetSpec ConvNet trained by @ebm/image on MNIST training digits) on MNIST's test digits: how far its scores can be trusted." } };
 
+const PSNR_HARMONIC = { means: 'Baseline: the same PSNR when the hidden pixels are the harmonic interpolation of the observed ones around them (each the mean of its four neighbours; classical smooth inpainting, no learning).' };
+
 export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'recover' | 'coop' | 'coop-cond' | 'coop-recover', MetricInfos> = {
   texture: {
     gramDistance: { means: 'Texture distance of the synthesized textures to the training image: relative difference of Gram matrices (channel correlations) of a fixed random filter bank at 3 scales, averaged over the textures.', better: 'lower', baseline: 'gramDistanceNoise' },
@@ -41,8 +43,9 @@ export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'rec
     ...classifier,
   },
   recover: {
-    psnr: { means: 'PSNR (dB) of the recovered hidden pixels of unseen images against the truth.', better: 'higher', baseline: 'psnrBaseline' },
+    psnr: { means: 'PSNR (dB) of the recovered hidden pixels of unseen images against the truth.', better: 'higher', baseline: ['psnrBaseline', 'psnrHarmonic'] },
     psnrBaseline: { means: "Baseline: the same PSNR when the hidden pixels are filled with the image's observed mean." },
+    psnrHarmonic: PSNR_HARMONIC,
     hiddenFraction: { means: 'Share of each image hidden (a centred square).' },
     recovered: { means: 'Unseen images recovered.' },
   },
@@ -79,9 +82,10 @@ export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'rec
     ...classifier,
   },
   'coop-recover': {
-    psnr: { means: "PSNR (dB) of the hidden pixels of unseen images after the descriptor's revision of the initializer's completion.", better: 'higher', baseline: ['psnrBaseline', 'psnrGeneratorOnly'] },
+    psnr: { means: "PSNR (dB) of the hidden pixels of unseen images after the descriptor's revision of the initializer's completion.", better: 'higher', baseline: ['psnrBaseline', 'psnrHarmonic', 'psnrGeneratorOnly'] },
     psnrGeneratorOnly: { means: "The same PSNR for the initializer's completion before the revision." },
     psnrBaseline: { means: "Baseline: the same PSNR when the hidden pixels are filled with the image's observed mean." },
+    psnrHarmonic: PSNR_HARMONIC,
     hiddenFraction: { means: 'Share of each image hidden (a centred square).' },
     recovered: { means: 'Unseen images recovered.' },
     trainSeconds: { means: 'Training time in seconds.' },

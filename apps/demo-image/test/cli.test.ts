@@ -64,7 +64,7 @@ it('recover --smoke reports PSNR on the hidden square against the mean fill', as
   expect(r.code).toBe(0);
   const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.25, recovered: 16 });
-  for (const k of ['psnr', 'psnrBaseline']) expect(m[k]).toBeGreaterThan(0);
+  for (const k of ['psnr', 'psnrBaseline', 'psnrHarmonic']) expect(m[k]).toBeGreaterThan(0);
   await expectFiles(out, ['recovery.png', 'report.html']);
 });
 
@@ -98,7 +98,7 @@ it('coop-recover --smoke reports PSNR of the revision, of the initializer alone 
   expect(r.code).toBe(0);
   const m = await readMetrics(out);
   expect(m).toMatchObject({ task: 'coop-recover', hiddenFraction: 0.25, recovered: 16 });
-  for (const k of ['psnr', 'psnrGeneratorOnly', 'psnrBaseline', 'imagesPerSecond']) expect(m[k]).toBeGreaterThan(0);
+  for (const k of ['psnr', 'psnrGeneratorOnly', 'psnrBaseline', 'psnrHarmonic', 'imagesPerSecond']) expect(m[k]).toBeGreaterThan(0);
   await expectFiles(out, ['recovery.png', 'report.html']);
 });
 

@@ -13,7 +13,7 @@ export { imageModel, toNetRange, fromNetRange, chainImages, type ImageModel, typ
 export { textureSynthesis, meanColour, TEXTURE_RANGE, type TextureOptions } from './texture';
 export { objectSynthesis, type ObjectOptions } from './objects';
 export { shortRunTraining, shortRunSample, type ShortRunOptions } from './shortrun';
-export { inpaint, meanFill, centerSquareMask, psnr, type InpaintOptions } from './inpaint';
+export { inpaint, meanFill, harmonicFill, centerSquareMask, psnr, type InpaintOptions } from './inpaint';
 export { classifierNet, trainClassifier, cachedClassifier, ImageClassifier, argmax, type TrainClassifierOptions, type CachedClassifierOptions } from './classifier';
 export { proceduralTexture, TEXTURE_KINDS, type TextureKind } from './procedural';
 export { multigridTraining, multigridPresets, multigridCpuNets, type MultigridPreset, type MultigridOptions, type MultigridModel } from './multigrid';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNet, netEnergy, netSpec, ShapeMismatchError, tf, type Preset } from '@ebm/core';
-import { cachedClassifier, coopDescriptorNet, coopGeneratorNet, coopPresets, coopRecover, coopRecoveryTraining, coopSample, coopTraining, imageModel, oneHot, recoveryGeneratorNet, centerSquareMask, chainImages, inpaint, multigridNet, multigridTraining, objectNetCpu, objectSynthesis, presets, proceduralTexture, psnr, shortRunNet, shortRunSample, shortRunTraining, textureNetCpu, textureSynthesis, trainClassifier, type Image } from '../src';
+import { cachedClassifier, coopDescriptorNet, coopGeneratorNet, coopPresets, coopRecover, coopRecoveryTraining, coopSample, coopTraining, imageModel, oneHot, recoveryGeneratorNet, centerSquareMask, chainImages, harmonicFill, inpaint, meanFill, multigridNet, multigridTraining, objectNetCpu, objectSynthesis, presets, proceduralTexture, psnr, shortRunNet, shortRunSample, shortRunTraining, textureNetCpu, textureSynthesis, trainClassifier, type Image } from '../src';
 
 const numTensors = () => tf.memory().numTensors;
 const drain = async (it: AsyncIterable<{ type: string }>) => {
@@ -91,6 +91,47 @@ describe('inpaint', () => {
     await expect(inpaint(energy, x, mask, { sampler, average: 0 })).rejects.toThrow(/average/);
     tf.dispose([x, mask, out, avg, again]);
     net.dispose();
+  });
+});
+
+describe('harmonicFill', () => {
+  it('reproduces a linear ramp inside the hole (a ramp is harmonic), per channel, keeping observed pixels', () => {
+    const before = numTensors();
+    const [h, w] = [10, 12];
+    const v = new Float32Array(h * w * 2);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      v[(y * w + x) * 2] = 0.1 * x - 0.05 * y;
+      v[(y * w + x) * 2 + 1] = -0.3 + 0.07 * y;
+    }
+    const img = tf.tensor4d(v, [1, h, w, 2]);
+    const mask = centerSquareMask(1, h, w, 0.36);
+    const out = harmonicFill(img, mask);
+    const full = tf.broadcastTo(mask, img.shape);
+    const [ov, mv] = [out.dataSync(), full.dataSync()];
+    let hidden = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (mv[i]) expect(ov[i]).toBe(v[i]);
+      else (hidden++, expect(Math.abs(ov[i]! - v[i]!)).toBeLessThan(1e-3));
+    }
+    expect(hidden).toBe(2 * 6 * 7);
+    // The mean fill misses the ramp; the harmonic fill does not.
+    const mean = meanFill(img, mask);
+    expect(Math.max(...Array.from(mean.dataSync(), (m, i) => (mv[i] ? 0 : Math.abs(m - v[i]!))))).toBeGreaterThan(0.1);
+    tf.dispose([img, mask, out, mean, full]);
+    expect(numTensors()).toBe(before);
+  });
+
+  it('fills a hole touching the border and leaves an all-hidden image at 0', () => {
+    const x = tf.ones([2, 4, 4, 1]);
+    const m = new Float32Array(32).fill(1);
+    m.fill(0, 0, 4); // first image: its top row hidden, the rest observed at 1
+    m.fill(0, 16, 32); // second image: all hidden
+    const mask = tf.tensor4d(m, [2, 4, 4, 1]);
+    const out = harmonicFill(x, mask).dataSync();
+    for (let i = 0; i < 16; i++) expect(out[i]).toBeCloseTo(1, 4);
+    for (let i = 16; i < 32; i++) expect(out[i]).toBe(0);
+    expect(() => harmonicFill(tf.ones([4, 4]), mask)).toThrow(/images/);
+    tf.dispose([x, mask]);
   });
 });
 

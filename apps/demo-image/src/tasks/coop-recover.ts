@@ -1,5 +1,5 @@
 import { tf } from '@ebm/core';
-import { centerSquareMask, coopDescriptorNet, coopPresets, coopRecover, coopRecoveryTraining, fromNetRange, imagesToTensor, meanFill, psnr, recoveryGeneratorNet, SIGNED_RANGE, type Image } from '@ebm/image';
+import { centerSquareMask, coopDescriptorNet, coopPresets, coopRecover, coopRecoveryTraining, fromNetRange, harmonicFill, imagesToTensor, meanFill, psnr, recoveryGeneratorNet, SIGNED_RANGE, type Image } from '@ebm/image';
 import { duration, newReport, train, writeGrid, type TaskContext, type TaskResult } from '../common';
 import { INFO } from '../metric-info';
 import { COOP_RECOVER } from '../settings';
@@ -35,9 +35,10 @@ export async function coopRecoverTask(ctx: TaskContext): Promise<TaskResult> {
     const { proposed, revised } = await coopRecover(model, damaged, mask, { seed: ctx.seed });
     const recoverSeconds = (performance.now() - t0) / 1000;
     const baseline = meanFill(truth, mask);
+    const smooth = harmonicFill(truth, mask);
     const hidden = tf.tidy(() => tf.sub(1, tf.broadcastTo(mask, truth.shape)));
     const score = (x: tf.Tensor) => psnr(x, truth, { peak: 2, mask: hidden });
-    const metrics = { psnr: await score(revised), psnrGeneratorOnly: await score(proposed), psnrBaseline: await score(baseline), hiddenFraction: HIDDEN, recovered: test.length, trainSeconds: seconds, imagesPerSecond: test.length / recoverSeconds };
+    const metrics = { psnr: await score(revised), psnrGeneratorOnly: await score(proposed), psnrBaseline: await score(baseline), psnrHarmonic: await score(smooth), hiddenFraction: HIDDEN, recovered: test.length, trainSeconds: seconds, imagesPerSecond: test.length / recoverSeconds };
     const show = Math.min(16, test.length);
     const shown = tf.tidy(() => tf.add(damaged, tf.mul(hidden, -1)));
     const rows: Image[] = [];
@@ -47,7 +48,7 @@ export async function coopRecoverTask(ctx: TaskContext): Promise<TaskResult> {
       part.dispose();
     }
     rows.push(...test.slice(0, show));
-    tf.dispose([truth, mask, damaged, proposed, revised, baseline, hidden, shown]);
+    tf.dispose([truth, mask, damaged, proposed, revised, baseline, smooth, hidden, shown]);
     await writeGrid(ctx, 'recovery.png', rows, { scale: Math.max(1, Math.floor(56 / width)), cols: show });
     await report.writeCurves();
     const all = await report.writeMetrics(metrics);
