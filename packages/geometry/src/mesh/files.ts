@@ -6,7 +6,7 @@ import { parseAc3d } from './ac3d';
 import { parse3ds } from './tds';
 import { parseObj, parseOff, parsePly, parseStl, type ParseMeshOptions, type TriangleMesh } from './parse';
 
-const PARSERS: Record<string, (bytes: Uint8Array, name: string, options: ParseMeshOptions) => TriangleMesh> = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly, '.ac': parseAc3d, '.3ds': parse3ds };
+const PARSERS: Record<string, (bytes: Uint8Array, name: string, options: ParseMeshOptions) => TriangleMesh> = { '.obj': parseObj, '.stl': parseStl, '.off': parseOff, '.ply': parsePly, '.ac': parseAc3d, '.acc': parseAc3d, '.3ds': parse3ds };
 
 export const MESH_EXTENSIONS = Object.keys(PARSERS);
 
@@ -19,7 +19,7 @@ export async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Parses mesh bytes by the extension of `path` (.obj, .stl, .off, .ply, .ac, .3ds). @throws FormatError naming `path`. */
+/** Parses mesh bytes by the extension of `path` (.obj, .stl, .off, .ply, .ac/.acc, .3ds). @throws FormatError naming `path`. */
 export function parseMesh(bytes: Uint8Array, path: string, options: ParseMeshOptions = {}): TriangleMesh {
   const ext = extname(path).toLowerCase();
   const parse = PARSERS[ext];
@@ -27,7 +27,7 @@ export function parseMesh(bytes: Uint8Array, path: string, options: ParseMeshOpt
   return parse(bytes, path, options);
 }
 
-/** Reads a triangle mesh from .obj, .stl, .off, .ply or .ac (AC3D) or .3ds. @throws FormatError naming the file. */
+/** Reads a triangle mesh from .obj, .stl, .off, .ply or .ac/.acc (AC3D; .acc is TORCS' variant) or .3ds. @throws FormatError naming the file. */
 export async function loadMesh(path: string, options: ParseMeshOptions = {}): Promise<TriangleMesh> {
   const ext = extname(path).toLowerCase();
   if (!PARSERS[ext]) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
