@@ -46,9 +46,10 @@ export const INFO: Record<'generate' | 'reconstruct' | 'interpolate' | 'classify
     points: { means: 'Points per cloud.' },
   },
   classify: {
-    accuracy: { means: "Test accuracy of a linear classifier on the trained energy's pooled point features.", better: 'higher', baseline: ['accuracyRawBaseline', 'accuracyUntrainedNet'] },
+    accuracy: { means: "Test accuracy of a linear classifier on the trained energy's pooled point features.", better: 'higher', baseline: ['accuracyRawBaseline', 'accuracyUntrainedNet', 'accuracyMajority'] },
     accuracyRawBaseline: { means: 'Baseline: the same classifier on sorted raw coordinates.' },
     accuracyUntrainedNet: { means: "Baseline: the same classifier on an untrained net's features." },
+    accuracyMajority: { means: 'Reference: the accuracy of always answering the commonest class of the test set (the floor when classes differ in size).' },
     accuracyVal: { means: 'Validation accuracy that chose the L2 penalty (not a test number).' },
     numFeatures: { means: 'Number of features per cloud.' },
     l2: { means: 'L2 penalty chosen on validation (trained features).' },

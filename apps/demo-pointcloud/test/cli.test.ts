@@ -40,7 +40,7 @@ it('reconstruct, interpolate and classify --smoke report their metrics', async (
   expect((await cli('classify', '--smoke', '--out', cls)).code).toBe(0);
   const m = await readMetrics(cls);
   expect(m).toMatchObject({ task: 'classify', classes: 5, trainClouds: 20, valClouds: 20, testClouds: 20 });
-  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet', 'accuracyMajority']) expect(m[k]).toBeGreaterThanOrEqual(0);
   await expectFiles(cls, ['classify.png']);
 });
 

@@ -25,9 +25,10 @@ export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', Me
     shapes: { means: 'Unseen shapes super-resolved.' },
   },
   classify: {
-    accuracy: { means: "Test accuracy of a linear classifier on the trained descriptor's pooled conv features.", better: 'higher', baseline: ['accuracyRawBaseline', 'accuracyUntrainedNet'] },
+    accuracy: { means: "Test accuracy of a linear classifier on the trained descriptor's pooled conv features.", better: 'higher', baseline: ['accuracyRawBaseline', 'accuracyUntrainedNet', 'accuracyMajority'] },
     accuracyRawBaseline: { means: 'Baseline: the same classifier on the raw voxels.' },
     accuracyUntrainedNet: { means: "Baseline: the same classifier on an untrained net's features (what training adds)." },
+    accuracyMajority: { means: 'Reference: the accuracy of always answering the commonest class of the test set (the floor when classes differ in size).' },
     accuracyVal: { means: 'Validation accuracy that chose the L2 penalty (not a test number).' },
     accuracyTrain: { means: 'Training accuracy of the same classifier (a gap to the test accuracy shows overfitting).' },
     features: { means: 'Which features were pooled.' },

@@ -4,7 +4,7 @@ import { CLASSIFY, CPU, RECOVER, SETTINGS, SUPERRES } from './settings';
 
 export function summary(ctx: TaskContext, source: string, task: string): string {
   const l = CPU.sampler;
-  const train = `Adam with learning rate ${CPU.train.optimizer.learningRate} (β1 ${CPU.train.optimizer.beta1}) and an energy-magnitude penalty of ${CPU.train.energyL2}, on the onnx runtime (settings: @ebm/voxel presets.descriptor3dCpu, sized for this ${ctx.mode} run)${task === 'synthesize' || task === 'superres' ? '; voxels enter the net minus their mean occupancy, scaled so their spread equals σ (voxelScaling)' : ''}`;
+  const train = `Adam with learning rate ${CPU.train.optimizer.learningRate} (β1 ${CPU.train.optimizer.beta1}) and an energy-magnitude penalty of ${CPU.train.energyL2}, on the onnx runtime (settings: @ebm/voxel presets.descriptor3dCpu, sized for this ${ctx.mode} run)${task === 'synthesize' || task === 'superres' || task === 'classify' ? '; voxels enter the net minus their mean occupancy, scaled so their spread equals σ (voxelScaling)' : ''}`;
   const chains = (steps: number, delta: number) => `${steps} Langevin steps of δ = ${delta} with the reference σ = ${l.refSigma}`;
   switch (task) {
     case 'recover': {

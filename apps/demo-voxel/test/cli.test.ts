@@ -52,7 +52,7 @@ it('classify --smoke reports accuracy against the raw-voxel and untrained-net ba
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'classify', classes: 4, trainShapes: 16, valShapes: 8, testShapes: 8 });
-  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet', 'accuracyVal']) expect(m[k]).toBeGreaterThanOrEqual(0);
+  for (const k of ['accuracy', 'accuracyRawBaseline', 'accuracyUntrainedNet', 'accuracyMajority', 'accuracyVal']) expect(m[k]).toBeGreaterThanOrEqual(0);
   expect(m.features).toMatch(/^(conv1\+conv2|all convs), max-pooled to [12]³$/);
   for (const f of ['classify.png', 'curves.png', 'report.html']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });

@@ -53,3 +53,14 @@ export async function readClassFolders<T>(dir: string, load: (folder: string) =>
   }
   return out;
 }
+
+/**
+ * The accuracy of always answering the commonest class of `labels`: the floor a classifier must
+ * beat when the classes are unequal in size (as real catalogues are).
+ */
+export function majorityAccuracy(labels: readonly number[]): number {
+  if (labels.length === 0) return NaN;
+  const counts = new Map<number, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  return Math.max(...counts.values()) / labels.length;
+}

@@ -9,7 +9,7 @@ export { runCli } from './run-cli';
 export { prepareRunFolder, resolveOut } from './run-folder';
 export { startDemo, demoMain, parseDemoArgs, helpText, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
 export { readDataFolder, describeFolder, type DataFolder, type ReadDataFolderOptions } from './data-folder';
-export { readClassFolders, type ClassSplit } from './class-folders';
+export { majorityAccuracy, readClassFolders, type ClassSplit } from './class-folders';
 export { avg, holdOut, SEED_OFFSET } from './split';
 export { followTraining, trainWithReport, type TrainJob } from './train';
 export { selectClassifier, type FeatureCandidate, type FeatureRows, type SelectedClassifier } from './classifier';

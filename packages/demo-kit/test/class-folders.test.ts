@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, readClassFolders } from '../src';
+import { InputError, majorityAccuracy, readClassFolders } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -51,5 +51,13 @@ describe('readClassFolders', () => {
     await files(join(dir, 'small', 'a'), ['1', '2', '3']);
     await files(join(dir, 'small', 'b'), ['1', '2']);
     await expect(readClassFolders(join(dir, 'small'), load)).rejects.toThrow(`${join(dir, 'small', 'b')}: needs at least 3 examples (training, validation and test), found 2`);
+  });
+});
+
+describe('majorityAccuracy', () => {
+  it('is the share of the commonest label, and NaN for no labels', () => {
+    expect(majorityAccuracy([0, 1, 1, 2, 1])).toBeCloseTo(0.6, 12);
+    expect(majorityAccuracy([3])).toBe(1);
+    expect(majorityAccuracy([])).toBeNaN();
   });
 });

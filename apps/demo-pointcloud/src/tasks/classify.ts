@@ -1,5 +1,5 @@
 import { createNet, RunReport, type Net } from '@ebm/core';
-import { selectClassifier, type SelectedClassifier } from '@ebm/demo-kit';
+import { majorityAccuracy, selectClassifier, type SelectedClassifier } from '@ebm/demo-kit';
 import { cloudsToTensor, gpointnetCpu, pointFeatures, renderClouds, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext, TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -35,6 +35,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
     accuracy: trained.accuracy,
     accuracyRawBaseline: raw.accuracy,
     accuracyUntrainedNet: initial.accuracy,
+    accuracyMajority: majorityAccuracy(d.testLabels),
     accuracyVal: trained.accuracyVal,
     numFeatures: trained.train.numFeatures,
     l2: trained.l2,

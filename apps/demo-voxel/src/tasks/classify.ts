@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { createNet, persistentChains, RunReport, type Net, type Tensor } from '@ebm/core';
-import { selectClassifier, type FeatureCandidate, type SelectedClassifier } from '@ebm/demo-kit';
-import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, occupancy, renderGrids, type VoxelGrid } from '@ebm/voxel';
-import { avg, type TaskContext, type TaskResult } from '../context';
+import { majorityAccuracy, selectClassifier, type FeatureCandidate, type SelectedClassifier } from '@ebm/demo-kit';
+import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, renderGrids, voxelScaling, type VoxelGrid } from '@ebm/voxel';
+import { type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadClasses, type LabelledShapes } from '../data';
-import { CLASSIFY, SAMPLER } from '../settings';
+import { CLASSIFY, CPU, SAMPLER } from '../settings';
 import { trainDescriptor } from '../train';
 
 /** The classifier's L2 penalties tried, for the features and the raw baseline alike. */
@@ -24,17 +24,21 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const s = CLASSIFY[ctx.mode];
   const d = await loadClasses(ctx.data, s.perClass, s.size, ctx.seed, ctx.strict);
   console.error(`demo-voxel classify: ${d.source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const mean = avg(d.train.map(occupancy));
+  // The descriptor is trained as synthesis trains it: the voxels' spread matched to the chains' σ
+  // (voxelScaling) and chains from the preset's start. Unscaled (mean subtracted only), the chains on
+  // aircraft, ships and cars (occupancy ~4%) never came near the data during the noise phase
+  // (nearest-data ratio ~5, energy gap ~1000) and collapsed after it (diversity 0.2).
+  const scaling = voxelScaling(d.train, SAMPLER.refSigma);
   const spec = descriptor3dCpu(s.size);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, d.source, 'classify'), config: { mode: ctx.mode, data: d.source, classes: d.classes.join(', '), net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
 
-  const x = { train: gridsToTensor(d.train, mean), val: gridsToTensor(d.val, mean), test: gridsToTensor(d.test, mean) };
+  const x = { train: gridsToTensor(d.train, scaling), val: gridsToTensor(d.val, scaling), test: gridsToTensor(d.test, scaling) };
   const { net } = await trainDescriptor(
     {
       label: 'classify',
       data: x.train,
       spec,
-      init: persistentChains([s.size, s.size, s.size, 1], s.chains, { dist: 'gaussian', std: 0.3 }),
+      init: persistentChains([s.size, s.size, s.size, 1], s.chains, CPU.init.noise),
       numSynthesized: s.chains,
       sampler: SAMPLER,
       iterations: s.iterations,
@@ -42,7 +46,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: mean, size: s.size },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size },
       meta: { task: 'classify', source: d.source, classes: d.classes },
       seed: ctx.seed,
     },
@@ -62,6 +66,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
     accuracy: trainedResult.accuracy,
     accuracyRawBaseline: rawResult.accuracy,
     accuracyUntrainedNet: untrainedResult.accuracy,
+    accuracyMajority: majorityAccuracy(d.testLabels),
     accuracyVal: trainedResult.accuracyVal,
     accuracyTrain: trainedResult.classifier.accuracy(trainedResult.train.features, d.trainLabels),
     features: trainedResult.name,
