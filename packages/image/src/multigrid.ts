@@ -50,7 +50,15 @@ export interface MultigridPreset {
   gridSamplers?: readonly Partial<Omit<LangevinOptions, 'mask' | 'project' | 'seed' | 'signal'>>[];
   /** The pixel range the nets see. */
   range: PixelRange;
-  train: { batchSize: number; iterations: number; optimizer: OptimizerOptions };
+  train: {
+    batchSize: number;
+    iterations: number;
+    optimizer: OptimizerOptions;
+    /** Gaussian noise of this std added to every observed batch, as `trainMle`'s `dataNoise` (short-run MCMC: 0.03). */
+    dataNoise?: number;
+    /** The energy-magnitude penalty α (mean U² of both batches), as `trainMle`'s `energyL2`. */
+    energyL2?: number;
+  };
   source: string;
 }
 
@@ -114,6 +122,10 @@ export function multigridTraining(images: readonly Image[], options: MultigridOp
     if (i > 0 && s % sizes[i - 1]! !== 0) throw new InvalidOptionError(fn, 'preset.sizes', sizes, 'sizes that each divide the next');
     if (preset.nets[i]!.input[0] !== s || preset.nets[i]!.input[1] !== s) throw new InvalidOptionError(fn, `preset.nets[${i}]`, preset.nets[i]!.input, `a net taking ${s}×${s} images`);
   });
+  for (const key of ['dataNoise', 'energyL2'] as const) {
+    const v = preset.train[key];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new InvalidOptionError(fn, `preset.train.${key}`, v, 'a finite number ≥ 0');
+  }
   const channels = preset.nets[0]!.input[2] as 1 | 3;
   const seed = options.seed ?? 0;
   const full = sizes.at(-1)!;
@@ -138,8 +150,8 @@ export function multigridTraining(images: readonly Image[], options: MultigridOp
   );
   const perEpoch = Math.floor(images.length / batchSize);
   const steps = sizes.map((_, g) => {
-    const batches = observedBatches(data[g]!, { batchSize, seed });
-    return mleIteration({ energy: energies[g]!, optimizer: optimizers[g]!, batches, batchesOf: (it) => [it % perEpoch], init: inits[g]!, numSynthesized: batchSize, sampler: samplers[g]!, seed: deriveSeed(seed, g) });
+    const batches = observedBatches(data[g]!, { batchSize, seed, dataNoise: preset.train.dataNoise });
+    return mleIteration({ energy: energies[g]!, optimizer: optimizers[g]!, batches, batchesOf: (it) => [it % perEpoch], init: inits[g]!, numSynthesized: batchSize, sampler: samplers[g]!, energyL2: preset.train.energyL2, seed: deriveSeed(seed, g) });
   });
   const iterations = options.iterations ?? preset.train.iterations;
   const watch = resolveWatch(options.watch, fn);

@@ -254,4 +254,21 @@ describe('multigrid', () => {
     expect(numTensors()).toBe(before);
     expect(() => multigridTraining([bar(0, 0)], { preset: { ...preset, sizes: [1, 5, 12], nets: [1, 5, 12].map((s) => multigridNet(s, 1, 0.05)) } })).toThrow(/divide/);
   });
+
+  it("passes the preset's data noise and energy penalty to every grid's update", async () => {
+    const sizes = [1, 3, 12];
+    const base = { sizes, nets: sizes.map((s) => multigridNet(s, 1, 0.05)), sampler: { numSteps: 2, stepSize: 0.3, noiseScale: 0, clamp: [0, 255] as [number, number] }, range: [0, 255] as const, source: 'test' };
+    const finest = async (extra: { dataNoise?: number; energyL2?: number }) => {
+      const m = multigridTraining([0, 1, 2, 3].map((c) => bar(c, 0)), { preset: { ...base, train: { batchSize: 4, iterations: 2, optimizer: { learningRate: 0.01 }, ...extra } }, runtime: 'tfjs' });
+      await drain(m.events);
+      const values = Array.from(Object.values(m.nets.at(-1)!.params)[0]!.dataSync());
+      m.dispose();
+      return values;
+    };
+    const plain = await finest({});
+    expect(await finest({})).toEqual(plain);
+    expect(await finest({ dataNoise: 5 })).not.toEqual(plain);
+    expect(await finest({ energyL2: 1 })).not.toEqual(plain);
+    expect(() => multigridTraining([bar(0, 0)], { preset: { ...base, train: { batchSize: 1, iterations: 1, optimizer: { learningRate: 0.01 }, dataNoise: -1 } } })).toThrow(/dataNoise/);
+  });
 });
