@@ -92,8 +92,10 @@ export const convLayer: LayerModule<ConvLayer> = {
     const rank = d + 2;
     const convAttrs = { strides: s, pads, kernel_shape: k };
     const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
-    let y = transpose ? b.op1('ConvTranspose', [x, W], tconvAttrs) : b.op1('Conv', [x, W], convAttrs);
-    if (bias) y = b.op1('Add', [y, b.op1('Reshape', [bias, b.ints([1, -1, ...new Array<number>(d).fill(1)])])]);
+    // The bias goes in as the conv's own B input: a separate broadcast Add over the whole output
+    // cost more than the bias is worth (onnxruntime cannot fuse it, the bias being a graph input).
+    const inputs = bias ? [x, W, bias] : [x, W];
+    const y = transpose ? b.op1('ConvTranspose', inputs, tconvAttrs) : b.op1('Conv', inputs, convAttrs);
     const inC = ctx.inShape[d]!;
     const shape = { k, s, begin, end, inS, outS, inC, outC: layer.filters };
     // Weight gradient as one Conv with batch as the channel axis and the other operand as a kernel
