@@ -37,7 +37,9 @@ export async function loadMesh(path: string, options: ParseMeshOptions = {}): Pr
 /** Writes a mesh as .obj, .stl (binary), .off or .ply (binary), by the path's extension. @throws FormatError for another extension. */
 export async function saveMesh(path: string, mesh: TriangleMesh): Promise<void> {
   const ext = extname(path).toLowerCase();
-  const encode = { '.obj': encodeObj, '.stl': encodeStl, '.off': encodeOff, '.ply': encodePlyMesh }[ext];
-  if (!encode) throw new FormatError(path, `unsupported mesh extension "${ext}" (${MESH_EXTENSIONS.join(', ')})`);
+  const encoders: Record<string, (m: TriangleMesh) => string | Uint8Array> = { '.obj': encodeObj, '.stl': encodeStl, '.off': encodeOff, '.ply': encodePlyMesh };
+  const encode = encoders[ext];
+  // AC3D and 3DS are read, not written: name only what can be written.
+  if (!encode) throw new FormatError(path, `cannot write mesh extension "${ext}" (${Object.keys(encoders).join(', ')})`);
   await writeFile(path, encode(mesh));
 }
