@@ -116,8 +116,8 @@ interface ConvAttrs {
   output_padding?: number[];
 }
 
-/** Conv (transposed = false) or ConvTranspose on [N, C, S...] with weight [O, C/g, K...] / [C, O/g, K...]. */
-function conv(x: T, w: T, a: ConvAttrs, transposed: boolean): T {
+/** Conv (transposed = false) or ConvTranspose on [N, C, S...] with weight [O, C/g, K...] / [C, O/g, K...] and optional bias [O]. */
+function conv(x: T, w: T, a: ConvAttrs, transposed: boolean, bias?: T): T {
   const d = x.shape.length - 2;
   const [N, C] = x.shape as [number, number];
   const K = w.shape.slice(2);
@@ -157,6 +157,7 @@ function conv(x: T, w: T, a: ConvAttrs, transposed: boolean): T {
               else out.data[(n * O + o) * nO + p]! += wv * x.data[(n * C + c) * nS + q]!;
             }
           }
+  if (bias) for (let i = 0; i < out.data.length; i++) out.data[i]! += bias.data[Math.floor(i / nO) % O]!;
   return out;
 }
 
@@ -349,8 +350,8 @@ export function runReference(model: Uint8Array, feeds: Record<string, T>): Recor
         break;
       }
       case 'Pad': outs = [pad(x, ints(ins[1]!), (a.mode as string) ?? 'constant', ins[2]?.data[0] ?? 0)]; break;
-      case 'Conv': outs = [conv(x, ins[1]!, a as ConvAttrs, false)]; break;
-      case 'ConvTranspose': outs = [conv(x, ins[1]!, a as ConvAttrs, true)]; break;
+      case 'Conv': outs = [conv(x, ins[1]!, a as ConvAttrs, false, ins[2])]; break;
+      case 'ConvTranspose': outs = [conv(x, ins[1]!, a as ConvAttrs, true, ins[2])]; break;
       case 'MaxPool': outs = pool(x, a as { kernel_shape: number[] }, 'max'); break;
       case 'AveragePool': outs = pool(x, a as { kernel_shape: number[] }, 'avg'); break;
       case 'ScatterElements': {
