@@ -3,7 +3,8 @@
  * `OBJECT`s, each with an optional `loc` translation and `rot` 3×3 matrix relative to its parent,
  * `numvert` vertices and `numsurf` surfaces (`SURF` flags, `mat`, `refs n`, then n `index u v`
  * lines). Polygon surfaces are triangulated as fans and TORCS' triangle strips (.acc, flag type 4)
- * as strips; line surfaces (flag types 1 and 2) are not surfaces and are skipped. Every count is checked against the lines left before it is looped over.
+ * as strips; line surfaces (flag types 1 and 2) are not surfaces and are skipped. Every count is
+ * checked against the lines left before it is looped over.
  */
 import { FormatError, log } from '@ebm/core';
 import { fan, finish, text, type ParseMeshOptions, type TriangleMesh } from './parse';
