@@ -22,9 +22,9 @@ export async function shortrun(ctx: TaskContext): Promise<TaskResult> {
   const report = newReport(ctx, 'shortrun', summary, { data: set.source, net: preset.net, sampler: preset.sampler, ...s });
   // A small --data set trains in batches of all its images.
   const batch = Math.min(base.train.batchSize, set.images.length);
-  // The watch rolls back and halves the learning rate if the samples collapse: the full run at
-  // Adam 1e-3 (the quick run's rate) trained soundly for 4500 updates, then its energies ran to
-  // 1e9 and every sample became the same image by update 4800 (2026-12-01, docs/image.md).
+  // The watch says so, rolls back and halves the learning rate if the samples collapse. The full
+  // run at 6000 updates collapsed after 4500 and kept collapsing after each rollback, down to 1/16
+  // of the rate (2026-12-01, docs/image.md); its setting now stops at 4500.
   const model = shortRunTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: batch, numSynthesized: batch, watch: { action: 'adapt' } } });
   try {
     const seconds = await train(model.events, report, 'shortrun', s.iterations);
