@@ -92,8 +92,8 @@ export const convLayer: LayerModule<ConvLayer> = {
     const rank = d + 2;
     const convAttrs = { strides: s, pads, kernel_shape: k };
     const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
-    // The bias goes in as the conv's own B input: a separate broadcast Add over the whole output
-    // cost more than the bias is worth (onnxruntime cannot fuse it, the bias being a graph input).
+    // The bias goes in as the conv's own B input: one node instead of a Conv and a broadcast Add
+    // (measured no faster or slower, docs/performance.md; it is the form PyTorch's exporter writes).
     const inputs = bias ? [x, W, bias] : [x, W];
     const y = transpose ? b.op1('ConvTranspose', inputs, tconvAttrs) : b.op1('Conv', inputs, convAttrs);
     const inC = ctx.inShape[d]!;
