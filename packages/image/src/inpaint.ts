@@ -74,7 +74,7 @@ export function meanFill(x: Tensor, mask: Tensor): Tensor {
  * each hidden pixel the mean of its four neighbours, so the observed border's values diffuse
  * inward and a stroke cut by the hole continues into it, fading. This is the discrete Laplace
  * equation with the observed pixels as its boundary, the classical smooth inpainting; solved per
- * image and channel by successive over-relaxation on the values (tolerance 1e-5 of the value range).
+ * image and channel by successive over-relaxation on the values, until no pixel moves by 1e-5.
  * A hole with no observed pixel around it takes the image's observed mean. Borrows both; owned by
  * the caller.
  */
