@@ -7,6 +7,7 @@
  *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data DIR] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
  */
 import { startDemo } from '@ebm/demo-kit';
+import { MESH_EXTENSIONS } from '@ebm/pointcloud';
 import { CATEGORIES } from './data';
 import { classify } from './tasks/classify';
 import { generate } from './tasks/generate';
@@ -23,7 +24,7 @@ startDemo({
   },
   data: {
     arg: 'DIR',
-    help: `generate/reconstruct/interpolate: a folder of .ply/.off/.xyz clouds or .obj/.stl/.off/.ply
+    help: `generate/reconstruct/interpolate: a folder of .ply/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
 meshes (sampled) of one category, searched recursively, a quarter held out; classify: one
 subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: the Stanford bunny (npm stl-models) or procedural shapes`,

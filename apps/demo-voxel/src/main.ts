@@ -7,7 +7,7 @@
  *   pnpm --filter @ebm/demo-voxel start -- <task> [--data DIR] [--category chair] [--out DIR] [--quick|--smoke] [--seed N]
  */
 import { startDemo } from '@ebm/demo-kit';
-import { SHAPE_CATEGORIES } from '@ebm/voxel';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES } from '@ebm/voxel';
 import { classify } from './tasks/classify';
 import { recover } from './tasks/recover';
 import { superres } from './tasks/superres';
@@ -23,7 +23,7 @@ startDemo({
   },
   data: {
     arg: 'DIR',
-    help: `synthesize/recover/superres: a folder of .binvox/.npy voxel files or .obj/.stl/.off/.ply
+    help: `synthesize/recover/superres: a folder of .binvox/.npy voxel files or ${MESH_EXTENSIONS.join('/')}
 meshes of one category, searched recursively (recover and superres hold out its last quarter);
 classify: one subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: procedural shapes made by @ebm/voxel`,

@@ -43,6 +43,7 @@ export const SAMPLER = CPU.sampler;
 export interface SuperresSettings {
   size: number;
   factor: number;
+  /** Procedural training shapes; with --data, shapes per update (chains and observed), a seeded pick each update. */
   shapes: number;
   tests: number;
   iterations: number;
@@ -86,6 +87,7 @@ export const CLASSIFY: Record<Mode, ClassifySettings> = {
  */
 export interface RecoverSettings {
   size: number;
+  /** Procedural training shapes; with --data, shapes per update (chains and observed), a seeded pick each update. */
   shapes: number;
   tests: number;
   observed: number;

@@ -6,6 +6,8 @@ export interface TrainJob {
   data: Tensor;
   spec: NetSpec;
   init: ChainInitializer;
+  /** Observed shapes per update; default all of them. */
+  batchSize?: number;
   numSynthesized: number;
   sampler: Omit<LangevinOptions, 'seed' | 'signal'>;
   iterations: number;
@@ -20,8 +22,8 @@ export interface TrainJob {
 }
 
 /**
- * Maximum likelihood for a descriptor on the onnx runtime with one update per full batch (the
- * demo's settings for the kit's training-with-report). The caller owns the returned net.
+ * Maximum likelihood for a descriptor on the onnx runtime, one update per batch (by default the
+ * full set, as the paper's epochs; the demo's settings for the kit's training-with-report). The caller owns the returned net.
  */
 export async function trainDescriptor(job: TrainJob, report: RunReport): Promise<{ net: Net; energy: Energy }> {
   return trainWithReport(
@@ -32,7 +34,7 @@ export async function trainDescriptor(job: TrainJob, report: RunReport): Promise
       train: {
         sampler: job.sampler,
         init: job.init,
-        batchSize: job.data.shape[0],
+        batchSize: job.batchSize ?? job.data.shape[0],
         numSynthesized: job.numSynthesized,
         iterations: job.iterations,
         optimizer: { learningRate: job.learningRate, beta1: 0.5 },

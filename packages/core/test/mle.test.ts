@@ -225,4 +225,53 @@ describe('fixedStarts', () => {
     for (let k = 0; k < 20; k++) (await rowsOf(k)).forEach((r) => seen.add(r));
     expect(seen.size).toBe(5);
   });
+  it('carries the mask rows of each start with it, and refuses a mask of another shape', async () => {
+    const { fixedStarts, ShapeMismatchError } = await import('../src');
+    const pts = tf.tensor3d([0, 1, 2, 3, 4].map((i) => [[i, i, i], [i, i, i]]));
+    // Row i of the mask observes channel i % 3 and is shared by the two positions.
+    const mask = tf.tensor3d([0, 1, 2, 3, 4].map((i) => [[0, 1, 2].map((c) => (c === i % 3 ? 1 : 0))]));
+    const before = tf.memory().numTensors;
+    const init = fixedStarts(pts, { mask });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const n of [3, 5]) {
+      const s = await init.start(n, 4);
+      const x = (await s.x.array()) as number[][][];
+      const m = (await s.mask!.array()) as number[][][];
+      expect(s.mask!.shape).toEqual([n, 1, 3]);
+      x.forEach((row, k) => expect(m[k]![0]).toEqual([0, 1, 2].map((c) => (c === row[0]![0]! % 3 ? 1 : 0))));
+      s.x.dispose();
+      s.mask!.dispose();
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    const wrong = tf.zeros([4, 1, 3]);
+    expect(() => fixedStarts(pts, { mask: wrong })).toThrow(ShapeMismatchError);
+    [pts, mask, wrong].forEach((t) => t.dispose());
+  });
+
+  it('trains a conditional model on minibatches of starts, each chain holding its own observed entries', async () => {
+    const { fixedStarts } = await import('../src');
+    const energy = gaussianFamily();
+    // Start i is (10 + i, 10 + i); it observes coordinate i % 2. The chains move the other one.
+    const n = 8;
+    const starts = tf.tensor2d(Array.from({ length: n }, (_, i) => [10 + i, 10 + i]));
+    const mask = tf.tensor2d(Array.from({ length: n }, (_, i) => (i % 2 ? [0, 1] : [1, 0])));
+    const obs = data(32, 1);
+    const before = numTensors();
+    let checked = 0;
+    for await (const e of trainMle(energy, obs, { sampler: { numSteps: 5, stepSize: 0.5 }, init: fixedStarts(starts, { mask }), batchSize: 8, numSynthesized: 3, iterations: 4, samplesEvery: 1, seed: 3 })) {
+      if (e.type !== 'samples') continue;
+      for (const row of (await e.x.array()) as number[][]) {
+        // Exactly one coordinate is a start's value (10 + i): the observed one, and for start i
+        // that is coordinate i % 2.
+        const kept = [0, 1].filter((k) => Number.isInteger(row[k]) && row[k]! >= 10 && row[k]! < 10 + n);
+        expect(kept).toHaveLength(1);
+        expect(kept[0]).toBe((row[kept[0]!]! - 10) % 2);
+        checked++;
+      }
+    }
+    expect(checked).toBe(12);
+    expect(numTensors()).toBe(before);
+    [starts, mask, obs].forEach((t) => t.dispose());
+    energy.dispose();
+  });
 });

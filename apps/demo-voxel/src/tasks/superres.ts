@@ -27,6 +27,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'superres'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
   const data = gridsToTensor(train, scaling);
+  const batch = Math.min(s.shapes, train.length);
   const starts = tf.tidy(() => upsampleNearest(blockMean(data, s.factor), s.factor));
   const { net, energy } = await trainDescriptor(
     {
@@ -34,7 +35,9 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
       data,
       spec,
       init: fixedStarts(starts),
-      numSynthesized: train.length,
+      // A large --data set costs `shapes` chains an update, each a seeded pick of its shapes.
+      batchSize: batch,
+      numSynthesized: batch,
       sampler,
       iterations: s.iterations,
       learningRate: s.learningRate,

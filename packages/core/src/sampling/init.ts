@@ -1,5 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError } from '../errors';
-import { nonNegative, positiveInt, probability, seedOf } from '../options';
+import { checkKeys, nonNegative, positiveInt, probability, seedOf } from '../options';
 import { deriveSeed, gaussianArray, mulberry32, permutation, tfSeed } from '../random';
 import type { Net } from '../netspec/net';
 import { upsampleNearest } from '../netspec/layers/upsample';
@@ -48,6 +48,12 @@ export interface ChainStart {
   indices?: Int32Array;
   /** The latent codes z that a generator mapped to x (`fromGenerator`); owned by the caller. */
   latent?: Tensor;
+  /**
+   * The rows of a conditional model's mask that go with these starts (`fixedStarts` with a
+   * `mask`; 1 = observed, held fixed); the trainer's chains use it instead of the sampler's.
+   * Owned by the caller.
+   */
+  mask?: Tensor;
 }
 
 /**
@@ -185,25 +191,37 @@ export function persistentChains(shape: number[], count: number, noise: NoiseSpe
 /**
  * Chains that start from the same given points every iteration: the conditional models of the
  * descriptor papers, e.g. super-resolution chains that start at the upsampled low-resolution input
- * of each training example (3D DescriptorNet, sr_exp.py). Use with full batches (`batchSize` and
- * `numSynthesized` = the count), so every iteration sees every start. `starts` is copied.
+ * of each training example (3D DescriptorNet, sr_exp.py). With as many chains as starts every
+ * iteration sees every start, in order; with fewer, each iteration takes a seeded random subset,
+ * so a large training set costs `numSynthesized` chains an update, not one per example. A
+ * recovery model's `mask` (one row per start, 1 = observed) then travels with its rows: the
+ * trainer holds each chain's own observed entries fixed. `starts` and `mask` are copied.
  */
-export function fixedStarts(starts: Tensor): ChainInitializer {
+export function fixedStarts(starts: Tensor, options: { mask?: Tensor } = {}): ChainInitializer {
   const count = starts.shape[0] ?? 0;
   positiveInt('fixedStarts', 'starts.shape[0]', count);
+  checkKeys('fixedStarts', 'options', options, ['mask']);
+  const mask = options.mask;
+  // One row per start; other axes as the starts' or 1 (a pixel mask shared by the channels).
+  if (mask && (mask.shape.length !== starts.shape.length || mask.shape[0] !== count || mask.shape.some((d, i) => i > 0 && d !== 1 && d !== starts.shape[i])))
+    throw new ShapeMismatchError(`fixedStarts: mask [${mask.shape}] must have one row per start and the starts' other axes (or 1) ([${starts.shape}])`);
   // Kept on the CPU side like the chain banks, so the initializer holds no tensor memory.
   const values = Float32Array.from(starts.dataSync());
+  const maskValues = mask && Float32Array.from(mask.dataSync());
   const shape = starts.shape.slice();
+  const rowsOf = (from: Float32Array, of: number[], rows: Int32Array) => {
+    const size = from.length / count;
+    const out = new Float32Array(rows.length * size);
+    rows.forEach((r, i) => out.set(from.subarray(r * size, (r + 1) * size), i * size));
+    return tf.tensor(out, [rows.length, ...of.slice(1)]);
+  };
   return {
     kind: 'fixed',
     start(n, seed) {
       if (n > count) throw new InvalidOptionError('fixedStarts', 'n', n, `at most the number of starts ${count}`);
-      if (n === count) return { x: tf.tensor(values, shape) };
-      const size = values.length / count;
+      if (n === count) return { x: tf.tensor(values, shape), ...(maskValues ? { mask: tf.tensor(maskValues, mask!.shape) } : {}) };
       const rows = permutation(count, seed).subarray(0, n);
-      const out = new Float32Array(n * size);
-      rows.forEach((r, i) => out.set(values.subarray(r * size, (r + 1) * size), i * size));
-      return { x: tf.tensor(out, [n, ...shape.slice(1)]), indices: rows.slice() };
+      return { x: rowsOf(values, shape, rows), indices: rows.slice(), ...(maskValues ? { mask: rowsOf(maskValues, mask!.shape, rows) } : {}) };
     },
     finish: async () => {},
     state: () => undefined,

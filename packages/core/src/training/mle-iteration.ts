@@ -57,6 +57,8 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
         try {
           res = await langevin(energy, start.x, {
             ...o.sampler,
+            // A conditional start brings the observed entries of its own rows (`fixedStarts`).
+            ...(start.mask ? { mask: start.mask } : {}),
             stepSize,
             numSteps: Math.round(o.sampler.numSteps * stepsScale),
             noiseScale: (o.sampler.noiseScale ?? 1) * noiseFactor(o.noiseAnneal, iteration),
@@ -65,6 +67,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
           });
         } finally {
           start.x.dispose();
+          start.mask?.dispose();
         }
         const variance = await takeScalar(tf.tidy(() => tf.moments(res.x).variance));
         if (!Number.isFinite(variance) || (o.varianceBound !== undefined && variance > o.varianceBound)) {
