@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { fixedStarts, langevin, RunReport, tf } from '@ebm/core';
-import { blockMean, descriptor3dCpu, gridsToTensor, iou, renderGrids, tensorToGrids, threshold, upsampleNearest, voxelScaling, type VoxelGrid } from '@ebm/voxel';
+import { fixedStarts, langevin, RunReport, tf, type Energy, type LangevinOptions } from '@ebm/core';
+import { blockMean, descriptor3dCpu, gridsToTensor, iou, renderGrids, tensorToGrids, threshold, upsampleNearest, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { SUPERRES } from '../settings';
+import { bestThreshold, calibrationShapes } from '../threshold';
 import { trainDescriptor } from '../train';
 
 /**
@@ -51,29 +52,47 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   );
   [data, starts].forEach((t) => t.dispose());
 
-  const truth = gridsToTensor(test, scaling);
-  const lowRes = blockMean(truth, s.factor);
-  const up = upsampleNearest(lowRes, s.factor);
-  const { x } = await langevin(energy, up, sampler);
-  const sr = (await tensorToGrids(x, scaling)).map((g) => threshold(g));
-  const nearest = (await tensorToGrids(up, scaling)).map((g) => threshold(g));
-  [truth, lowRes, up, x].forEach((t) => t.dispose());
+  // The thresholds of the super-resolved values and of the baseline's are read off the training
+  // shapes: each the one with the best mean IoU there (threshold.ts).
+  const calShapes = calibrationShapes(train);
+  const cal = await superresolve(energy, calShapes, s.factor, sampler, scaling);
+  const at = { sr: bestThreshold((t) => meanIou(cal.sr, calShapes, t)), nearest: bestThreshold((t) => meanIou(cal.nearest, calShapes, t)) };
+  const out = await superresolve(energy, test, s.factor, sampler, scaling);
   net.dispose();
-
-  const meanIou = (gs: VoxelGrid[]) => avg(gs.map((g, i) => iou(g, test[i]!)));
-  const metrics = { iou: meanIou(sr), iouUpsampleBaseline: meanIou(nearest), lowSize: low, size: s.size, shapes: test.length };
+  const sr = out.sr.map((g) => threshold(g, at.sr));
+  const nearest = out.nearest.map((g) => threshold(g, at.nearest));
+  const metrics = { iou: meanIou(out.sr, test, at.sr), iouUpsampleBaseline: meanIou(out.nearest, test, at.nearest), iouAtHalf: meanIou(out.sr, test, 0.5), threshold: at.sr, thresholdBaseline: at.nearest, lowSize: low, size: s.size, shapes: test.length };
   const shown = Math.min(8, test.length);
-  // Nearest upsampling thresholded at 0.5 draws exactly like the low-resolution input itself.
   await report.writePng('superres.png', renderGrids([...nearest.slice(0, shown), ...sr.slice(0, shown), ...test.slice(0, shown)], { size: 96, cols: shown }));
   await report.writeCurves();
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(
     [
-      { file: 'superres.png', caption: `Rows: the ${low}³ input upsampled to ${s.size}³ by nearest neighbours (the baseline; block means ≥ 0.5), super-resolved by the learned energy, the true ${s.size}³ shapes — all unseen in training.` },
+      { file: 'superres.png', caption: `Rows: the ${low}³ input upsampled to ${s.size}³ by nearest neighbours (the baseline; block means over ${at.nearest}), super-resolved by the learned energy (values over ${at.sr}), the true ${s.size}³ shapes — all unseen in training.` },
       { file: 'curves.png', caption: 'Training curves of the conditional model.' },
     ],
     all,
     INFO.superres,
   );
   return { html, metrics: all };
+}
+
+/** The shapes' block means upsampled by nearest neighbours (the baseline) and super-resolved by the chain, in occupancy units. */
+async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number, sampler: LangevinOptions, scaling: VoxelScaling): Promise<{ sr: VoxelGrid[]; nearest: VoxelGrid[] }> {
+  const truth = gridsToTensor(shapes, scaling);
+  const up = tf.tidy(() => upsampleNearest(blockMean(truth, factor), factor));
+  truth.dispose();
+  try {
+    const { x } = await langevin(energy, up, sampler);
+    const sr = await tensorToGrids(x, scaling);
+    x.dispose();
+    return { sr, nearest: await tensorToGrids(up, scaling) };
+  } finally {
+    up.dispose();
+  }
+}
+
+/** Mean IoU of the values, occupied over `at`, with the true shapes. */
+function meanIou(values: VoxelGrid[], truth: VoxelGrid[], at: number): number {
+  return avg(values.map((g, i) => iou(threshold(g, at), truth[i]!)));
 }

@@ -1,0 +1,61 @@
+/**
+ * Occupancy thresholds read off the training shapes. A conditional chain's recovered values, and a
+ * baseline's, are thresholded into voxels; which threshold gets the most right depends on the data
+ * (thin shapes, a model's confidence), so each method gets the one that scores best on the
+ * training shapes, and is scored on the unseen ones with it.
+ */
+import type { VoxelGrid } from '@ebm/voxel';
+
+/** Candidate thresholds: 0.05, 0.075, …, 0.95. */
+export const THRESHOLDS: readonly number[] = Array.from({ length: 37 }, (_, k) => Math.round((0.05 + 0.025 * k) * 1000) / 1000);
+
+/** The candidate with the highest `score`; among equals, the one nearest 0.5. */
+export function bestThreshold(score: (at: number) => number): number {
+  let best = { at: 0.5, score: -Infinity };
+  for (const at of THRESHOLDS) {
+    const s = score(at);
+    if (s > best.score || (s === best.score && Math.abs(at - 0.5) < Math.abs(best.at - 0.5))) best = { at, score: s };
+  }
+  return best.at;
+}
+
+export interface HiddenScores {
+  /** Hidden voxels whose thresholded value differs from the truth. */
+  wrong: number;
+  /** Hidden voxels. */
+  total: number;
+  /** Mean over shapes of the IoU of the occupied hidden voxels (1 when both are empty). */
+  iou: number;
+}
+
+/**
+ * Scores of per-shape values, occupied where over `at`, on the hidden voxels (`observed` 0; one
+ * row of the grid's size per shape) against the true shapes.
+ */
+export function hiddenScores(values: ArrayLike<number>[], truth: VoxelGrid[], observed: ArrayLike<number>, at: number): HiddenScores {
+  let wrong = 0;
+  let total = 0;
+  let iouSum = 0;
+  truth.forEach((t, i) => {
+    const n = t.data.length;
+    const v = values[i]!;
+    let both = 0;
+    let either = 0;
+    for (let j = 0; j < n; j++) {
+      if (observed[i * n + j]) continue;
+      total++;
+      const on = v[j]! > at ? 1 : 0;
+      if (on !== t.data[j]) wrong++;
+      if (on && t.data[j]) both++;
+      if (on || t.data[j]) either++;
+    }
+    iouSum += either ? both / either : 1;
+  });
+  return { wrong, total, iou: truth.length ? iouSum / truth.length : 1 };
+}
+
+/** At most `max` of the training shapes for choosing thresholds, evenly spaced (one chain each). */
+export function calibrationShapes<T>(train: T[], max = 64): T[] {
+  if (train.length <= max) return train;
+  return Array.from({ length: max }, (_, k) => train[Math.floor((k * train.length) / max)]!);
+}
