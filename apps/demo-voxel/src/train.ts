@@ -6,7 +6,7 @@ export interface TrainJob {
   data: Tensor;
   spec: NetSpec;
   init: ChainInitializer;
-  /** Observed shapes per update; default all of them. */
+  /** Observed shapes per update; default all of them up to MAX_BATCH. */
   batchSize?: number;
   numSynthesized: number;
   sampler: Omit<LangevinOptions, 'seed' | 'signal'>;
@@ -22,8 +22,16 @@ export interface TrainJob {
 }
 
 /**
+ * The most observed shapes one update takes. The paper's updates see the whole training set; a
+ * user's catalogue of thousands of shapes would then cost thousands of net passes an update and
+ * hold their activations in one call, so larger sets take a seeded pick of this many each update.
+ */
+const MAX_BATCH = 128;
+
+/**
  * Maximum likelihood for a descriptor on the onnx runtime, one update per batch (by default the
- * full set, as the paper's epochs; the demo's settings for the kit's training-with-report). The caller owns the returned net.
+ * full set up to MAX_BATCH, as the paper's epochs; the demo's settings for the kit's
+ * training-with-report). The caller owns the returned net.
  */
 export async function trainDescriptor(job: TrainJob, report: RunReport): Promise<{ net: Net; energy: Energy }> {
   return trainWithReport(
@@ -34,7 +42,7 @@ export async function trainDescriptor(job: TrainJob, report: RunReport): Promise
       train: {
         sampler: job.sampler,
         init: job.init,
-        batchSize: job.batchSize ?? job.data.shape[0],
+        batchSize: job.batchSize ?? Math.min(job.data.shape[0]!, MAX_BATCH),
         numSynthesized: job.numSynthesized,
         iterations: job.iterations,
         optimizer: { learningRate: job.learningRate, beta1: 0.5 },
