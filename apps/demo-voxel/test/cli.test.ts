@@ -21,7 +21,11 @@ it('synthesize --smoke writes the whole run folder', async () => {
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'synthesize', quick: false, seed: 0 });
-  for (const k of ['iouNearestTrain', 'iouNearestSample', 'iouNoise', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
+  for (const k of ['iouNearestTrain', 'iouNearestSample', 'iouNoise', 'iouNearestTrainAtHalf', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
+  // The samples are thresholded to the training shapes' occupancy.
+  expect(m.threshold).toBeGreaterThanOrEqual(0.05);
+  expect(m.threshold).toBeLessThanOrEqual(0.95);
+  expect(m.occupancySamples).toBeCloseTo(m.occupancyTrain, 3);
   for (const f of ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
@@ -33,6 +37,8 @@ it('recover --smoke reports the error rate on hidden voxels against the fill-by-
   expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.7, shapes: 4 });
   expect(m.errorRate).toBeGreaterThanOrEqual(0);
   expect(m.errorRateBaseline).toBeGreaterThan(0);
+  for (const k of ['errorRateNeighbours', 'errorRateAtHalf', 'iouHidden', 'iouHiddenNeighbours']) expect(typeof m[k]).toBe('number');
+  for (const k of ['threshold', 'thresholdIou']) expect(m[k] >= 0.05 && m[k] <= 0.95).toBe(true);
   for (const f of ['recovery.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
@@ -42,7 +48,8 @@ it('superres --smoke reports IoU against nearest upsampling', async () => {
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'superres', lowSize: 8, size: 16, shapes: 4 });
-  for (const k of ['iou', 'iouUpsampleBaseline']) expect(m[k]).toBeGreaterThan(0);
+  for (const k of ['iou', 'iouUpsampleBaseline', 'iouAtHalf']) expect(m[k]).toBeGreaterThan(0);
+  for (const k of ['threshold', 'thresholdBaseline']) expect(m[k] >= 0.05 && m[k] <= 0.95).toBe(true);
   for (const f of ['superres.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
