@@ -5,6 +5,7 @@
  * as JSON and the report's absolute path as the last line. Each demo gives only its tasks, its data
  * and its settings.
  */
+import { rmdir } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { initBackend, type Metrics } from '@ebm/core';
 import { InputError } from './errors';
@@ -116,7 +117,12 @@ export function demoMain(d: DemoDefinition): (argv: string[]) => Promise<number>
   return async (argv) => {
     const ctx = await parseDemoArgs(d, argv);
     if (!ctx) return 0;
-    const { html, metrics } = await d.tasks[ctx.task]!.run(ctx);
+    const { html, metrics } = await d.tasks[ctx.task]!.run(ctx).catch(async (e: unknown) => {
+      // A run that failed before writing anything (a bad --data folder, say) leaves no empty run
+      // folder behind; rmdir removes only an empty one.
+      await rmdir(ctx.out).catch(() => {});
+      throw e;
+    });
     console.log(JSON.stringify(metrics));
     // The last line: where the report is, as an absolute path to open.
     console.error(`report: ${html}`);

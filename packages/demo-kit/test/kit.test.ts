@@ -2,11 +2,11 @@
  * The kit's pieces in-process: the CLI definition (help text, argument errors, run context), held-out
  * splits, classifier selection by validation, and the data folder reader on user layouts.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbmError, setLogger } from '@ebm/core';
-import { helpText, holdOut, InputError, parseDemoArgs, readDataFolder, selectClassifier, type DemoDefinition } from '../src';
+import { demoMain, helpText, holdOut, InputError, parseDemoArgs, readDataFolder, selectClassifier, type DemoDefinition } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -60,6 +60,30 @@ describe('the demo CLI definition', () => {
       if (prev === undefined) delete process.env.INIT_CWD;
       else process.env.INIT_CWD = prev;
     }
+  });
+});
+
+describe('a failed run', () => {
+  const failing = (write: boolean): DemoDefinition => ({
+    ...demo,
+    tasks: {
+      make: {
+        help: 'fails',
+        run: async (ctx) => {
+          if (write) await writeFile(join(ctx.out, 'partial.txt'), 'x');
+          throw new InputError('no usable file');
+        },
+      },
+    },
+  });
+
+  it('removes its run folder when it wrote nothing there, and keeps it when it did', async () => {
+    const empty = join(dir, 'failed-empty');
+    await expect(demoMain(failing(false))(['make', '--out', empty])).rejects.toThrow('no usable file');
+    await expect(access(empty)).rejects.toMatchObject({ code: 'ENOENT' });
+    const partial = join(dir, 'failed-partial');
+    await expect(demoMain(failing(true))(['make', '--out', partial])).rejects.toThrow('no usable file');
+    await expect(access(join(partial, 'partial.txt'))).resolves.toBeUndefined();
   });
 });
 
