@@ -5,9 +5,7 @@ export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', Me
   synthesize: {
     iouNearestTrain: { means: 'Mean IoU of each synthesized shape with its nearest training shape: how much the samples look like the category.', better: 'higher', baseline: 'iouNoise' },
     iouNearestSample: { means: 'Mean IoU of each synthesized shape with its nearest other sample: near 1 means the samples are copies of each other (no diversity).', baseline: 'iouNearestTrain' },
-    iouNoise: { means: "Baseline: the same IoU for Gaussian noise of the chains' spread, thresholded to the training shapes' occupancy like the samples." },
-    iouNearestTrainAtHalf: { means: 'The same IoU with the samples thresholded at 0.5 instead of `threshold`.' },
-    threshold: { means: "Occupancy threshold of the samples' values: the one at which they occupy as many voxels as the training shapes do (within 0.05–0.95)." },
+    iouNoise: { means: 'Baseline: the same IoU for Gaussian noise thresholded like the samples.' },
     occupancySamples: { means: 'Fraction of occupied voxels in the samples.', baseline: 'occupancyTrain' },
     occupancyTrain: { means: 'Fraction of occupied voxels in the training shapes.' },
   },

@@ -59,20 +59,3 @@ export function calibrationShapes<T>(train: T[], max = 64): T[] {
   if (train.length <= max) return train;
   return Array.from({ length: max }, (_, k) => train[Math.floor((k * train.length) / max)]!);
 }
-
-/**
- * The threshold at which the grids' values occupy a `rate` share of their voxels (the quantile),
- * kept within the candidates' range [0.05, 0.95]: synthesized shapes have no truth to score a
- * threshold on, but the training shapes' occupancy is known.
- */
-export function occupancyThreshold(values: VoxelGrid[], rate: number): number {
-  const all = new Float32Array(values.reduce((n, g) => n + g.data.length, 0));
-  let o = 0;
-  for (const g of values) (all.set(g.data, o), (o += g.data.length));
-  all.sort();
-  const occupied = Math.round(rate * all.length);
-  if (occupied <= 0) return THRESHOLDS.at(-1)!;
-  // Values strictly over the threshold are occupied: it sits at the largest unoccupied value.
-  const at = all[all.length - occupied - 1] ?? 0;
-  return Math.min(THRESHOLDS.at(-1)!, Math.max(THRESHOLDS[0]!, at));
-}

@@ -21,11 +21,7 @@ it('synthesize --smoke writes the whole run folder', async () => {
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'synthesize', quick: false, seed: 0 });
-  for (const k of ['iouNearestTrain', 'iouNearestSample', 'iouNoise', 'iouNearestTrainAtHalf', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
-  // The samples are thresholded to the training shapes' occupancy.
-  expect(m.threshold).toBeGreaterThanOrEqual(0.05);
-  expect(m.threshold).toBeLessThanOrEqual(0.95);
-  expect(m.occupancySamples).toBeCloseTo(m.occupancyTrain, 3);
+  for (const k of ['iouNearestTrain', 'iouNearestSample', 'iouNoise', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
   for (const f of ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 

@@ -1,4 +1,4 @@
-import { bestThreshold, calibrationShapes, hiddenScores, occupancyThreshold, THRESHOLDS } from '../src/threshold';
+import { bestThreshold, calibrationShapes, hiddenScores, THRESHOLDS } from '../src/threshold';
 
 describe('thresholds read off training shapes', () => {
   const truth = [{ dims: [1, 1, 4] as [number, number, number], data: Uint8Array.from([1, 0, 1, 0]) }];
@@ -27,17 +27,5 @@ describe('thresholds read off training shapes', () => {
     const all = Array.from({ length: 10 }, (_, i) => i);
     expect(calibrationShapes(all, 4)).toEqual([0, 2, 5, 7]);
     expect(calibrationShapes(all, 64)).toBe(all);
-  });
-
-  it('finds the threshold that occupies a given share of the voxels, within [0.05, 0.95]', () => {
-    const g = (v: number[]) => ({ dims: [1, 1, v.length] as [number, number, number], data: Float32Array.from(v) });
-    const values = [g([0.1, 0.4, 0.3, 0.2]), g([0.35, 0.25, 0.15, 0.45])];
-    // A quarter of 8 voxels: the two largest (0.45, 0.4) are over 0.35.
-    const at = occupancyThreshold(values, 0.25);
-    expect(at).toBeCloseTo(0.35, 6);
-    expect(values.flatMap((x) => Array.from(x.data)).filter((v) => v > at)).toHaveLength(2);
-    expect(occupancyThreshold(values, 0)).toBe(0.95);
-    expect(occupancyThreshold(values, 1)).toBe(0.05);
-    expect(occupancyThreshold([g([2, 3, 4, 5])], 0.5)).toBe(0.95);
   });
 });

@@ -7,7 +7,6 @@ import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadShapes } from '../data';
 import { CPU, SAMPLER, SETTINGS } from '../settings';
-import { occupancyThreshold } from '../threshold';
 import { trainDescriptor } from '../train';
 
 /**
@@ -33,27 +32,19 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   data.dispose();
   net.dispose();
 
-  // The persistent chains are the synthesized shapes, occupied over the threshold that gives them
-  // the training shapes' occupancy (thin shapes are held at values under 0.5); noise thresholded
-  // the same way is the baseline.
+  // The persistent chains are the synthesized shapes; noise thresholded the same way is the baseline.
   const n = s.chains;
   const syn = tf.tensor(chains.state()!, [n, ...shape]);
-  const values = await tensorToGrids(syn, scaling);
+  const samples = (await tensorToGrids(syn, scaling)).map((g) => threshold(g));
   const noise = tf.randomNormal([n, ...shape], 0, SAMPLER.refSigma, 'float32', ctx.seed + 1);
-  const noiseValues = await tensorToGrids(noise, scaling);
+  const noiseGrids = (await tensorToGrids(noise, scaling)).map((g) => threshold(g));
   [syn, noise].forEach((t) => t.dispose());
-  const occupancyTrain = avg(train.map(occupancy));
-  const at = occupancyThreshold(values, occupancyTrain);
-  const samples = values.map((g) => threshold(g, at));
-  const noiseGrids = noiseValues.map((g) => threshold(g, occupancyThreshold(noiseValues, occupancyTrain)));
   const metrics = {
     iouNearestTrain: meanNearestIou(samples, train),
     iouNearestSample: meanNearestIou(samples, samples, { excludeSelf: true }),
     iouNoise: meanNearestIou(noiseGrids, train),
-    iouNearestTrainAtHalf: meanNearestIou(values.map((g) => threshold(g)), train),
-    threshold: at,
     occupancySamples: avg(samples.map(occupancy)),
-    occupancyTrain,
+    occupancyTrain: avg(train.map(occupancy)),
   };
   const cols = Math.min(8, n);
   await report.writePng('samples.png', renderGrids(samples, { size: 96, cols, captions: samples.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
@@ -63,7 +54,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(
     [
-      { file: 'samples.png', caption: `${n} synthesized shapes (persistent Langevin chains, occupied over ${at.toFixed(3)}: the training shapes' occupancy), each with its IoU to the nearest training shape.` },
+      { file: 'samples.png', caption: `${n} synthesized shapes (persistent Langevin chains, thresholded at 0.5), each with its IoU to the nearest training shape.` },
       { file: 'training.png', caption: 'Training shapes.' },
       { file: 'curves.png', caption: 'Training curves. sample-0.obj holds the first synthesized shape as a mesh.' },
     ],
