@@ -29,5 +29,5 @@ classify: one subfolder per class (with train/ and test/ inside, or a quarter he
 Default: procedural shapes made by @ebm/voxel`,
   },
   category: { values: SHAPE_CATEGORIES, default: 'chair', help: 'procedural category without --data', notFor: ['classify'] },
-  modes: { quick: 'a run of about 9 minutes on 2 CPU cores (16³ grids; superres 16³ → 32³)', full: 'the full run trains on 32³ grids (tens of minutes to hours on a CPU).' },
+  modes: { quick: 'a run of 3 to 9 minutes on 2 CPU cores (16³ grids; superres 16³ → 32³)', full: 'the full run trains on 32³ grids (tens of minutes to hours on a CPU).' },
 });

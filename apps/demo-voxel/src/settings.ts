@@ -2,8 +2,8 @@ import { presets } from '@ebm/voxel';
 
 /**
  * Run sizes. The paper (3D DescriptorNet, Xie et al. CVPR 2018; official code jianwen-xie/3DDescriptorNet) trains 32³ grids for 3000 epochs;
- * `--quick` scales that down so each task fits in about 9 minutes on 2 cores (an update at 32³
- * costs ~2 s with the CPU net; at 16³ ~0.35 s), and adds the energy-magnitude penalty that kept the
+ * `--quick` scales that down so each task fits in 3 to 9 minutes on 2 cores (an update at 32³
+ * costs ~1.5 s with the CPU net; at 16³ ~0.35–0.55 s), and adds the energy-magnitude penalty that kept the
  * energies from running away in these short runs (α = 1e-3).
  */
 export interface VoxelSettings {
