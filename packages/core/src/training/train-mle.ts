@@ -21,8 +21,9 @@ export type { WatchOptions } from './watch';
 
 export interface TrainMleOptions {
   /**
-   * Synthesis chains: Langevin settings (seed and signal are set by the trainer). A `mask` must
-   * match the chains row for row: conditional models (recovery) pair it with `fixedStarts`.
+   * Synthesis chains: Langevin settings (seed and signal are set by the trainer). A `mask` here
+   * must match the chains row for row (or broadcast over them). A recovery model on minibatches
+   * gives it to `fixedStarts(starts, { mask })` instead: each chain then keeps its own start's rows.
    */
   sampler: Omit<LangevinOptions, 'seed' | 'signal'>;
   /** Where chains start each iteration; default fresh uniform noise on [−1, 1]. */
