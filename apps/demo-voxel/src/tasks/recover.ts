@@ -102,18 +102,30 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   return { html, metrics: all };
 }
 
+/** Shapes per evaluation chain call. */
+const CHUNK = 64;
 const METHODS = ['rec', 'rate', 'neighbours'] as const;
 type Method = (typeof METHODS)[number];
 const mapMethods = <T>(f: (k: Method) => T) => Object.fromEntries(METHODS.map((k) => [k, f(k)])) as Record<Method, T>;
 
-/** Noise-free masked chains from the damaged shapes; each shape's recovered values in occupancy units. */
+/**
+ * Noise-free masked chains from the damaged shapes; each shape's recovered values in occupancy
+ * units. In chunks of CHUNK shapes, so a large held-out set is not one batch in memory.
+ */
 async function recoverValues(energy: Energy, set: { start: Tensor; mask: Tensor }, sampler: LangevinOptions, scaling: VoxelScaling): Promise<Float32Array[]> {
-  const { x } = await langevin(energy, set.start, { ...sampler, mask: set.mask });
-  try {
-    return (await tensorToGrids(x, scaling)).map((g) => Float32Array.from(g.data));
-  } finally {
-    x.dispose();
+  const out: Float32Array[] = [];
+  const n = set.start.shape[0]!;
+  for (let i = 0; i < n; i += CHUNK) {
+    const k = Math.min(CHUNK, n - i);
+    const [start, mask] = [set.start, set.mask].map((t) => tf.slice(t, i, k));
+    const { x } = await langevin(energy, start!, { ...sampler, mask });
+    try {
+      out.push(...(await tensorToGrids(x, scaling)).map((g) => Float32Array.from(g.data)));
+    } finally {
+      [start!, mask!, x].forEach((t) => t.dispose());
+    }
   }
+  return out;
 }
 
 /**

@@ -77,19 +77,26 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   return { html, metrics: all };
 }
 
-/** The shapes' block means upsampled by nearest neighbours (the baseline) and super-resolved by the chain, in occupancy units. */
+/**
+ * The shapes' block means upsampled by nearest neighbours (the baseline) and super-resolved by the
+ * chain, in occupancy units; in chunks of 64 shapes, so a large held-out set is not one batch.
+ */
 async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number, sampler: LangevinOptions, scaling: VoxelScaling): Promise<{ sr: VoxelGrid[]; nearest: VoxelGrid[] }> {
-  const truth = gridsToTensor(shapes, scaling);
-  const up = tf.tidy(() => upsampleNearest(blockMean(truth, factor), factor));
-  truth.dispose();
-  try {
-    const { x } = await langevin(energy, up, sampler);
-    const sr = await tensorToGrids(x, scaling);
-    x.dispose();
-    return { sr, nearest: await tensorToGrids(up, scaling) };
-  } finally {
-    up.dispose();
+  const out = { sr: [] as VoxelGrid[], nearest: [] as VoxelGrid[] };
+  for (let i = 0; i < shapes.length; i += 64) {
+    const truth = gridsToTensor(shapes.slice(i, i + 64), scaling);
+    const up = tf.tidy(() => upsampleNearest(blockMean(truth, factor), factor));
+    truth.dispose();
+    try {
+      const { x } = await langevin(energy, up, sampler);
+      out.sr.push(...(await tensorToGrids(x, scaling)));
+      x.dispose();
+      out.nearest.push(...(await tensorToGrids(up, scaling)));
+    } finally {
+      up.dispose();
+    }
   }
+  return out;
 }
 
 /** Mean IoU of the values, occupied over `at`, with the true shapes. */
