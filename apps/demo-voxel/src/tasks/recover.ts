@@ -28,6 +28,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: recover', task: 'recover', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'recover'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
   const trainSet = incomplete(train, scaling, s.observed, ctx.seed + 7);
+  const batch = Math.min(s.shapes, train.length);
   const data = gridsToTensor(train, scaling);
   const { net, energy } = await trainDescriptor(
     {
@@ -37,8 +38,8 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       // Each start brings its own mask; a large --data set costs `shapes` chains an update,
       // each a seeded pick of its masked shapes.
       init: fixedStarts(trainSet.start, { mask: trainSet.mask }),
-      batchSize: Math.min(s.shapes, train.length),
-      numSynthesized: Math.min(s.shapes, train.length),
+      batchSize: batch,
+      numSynthesized: batch,
       sampler,
       iterations: s.iterations,
       learningRate: s.learningRate,
