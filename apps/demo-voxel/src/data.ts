@@ -1,7 +1,9 @@
 import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
-import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
+import { extname } from 'node:path';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
-const EXTENSIONS = ['.binvox', '.npy', ...MESH_EXTENSIONS];
+const VOXEL_EXTENSIONS = ['.binvox', '.npy'];
+const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
 
 /** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */
 export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, strict = false): Promise<{ grids: VoxelGrid[]; source: string }> {
@@ -10,12 +12,19 @@ export async function loadShapes(data: string | undefined, category: string, n: 
     return { grids: makeGrids(category as ShapeCategory, n, { size, seed }), source: `${n} procedural ${category}s` };
   }
   // A damaged file is skipped with a warning naming it (--strict: stops the run in one line).
+  // Voxel files of another side (ShapeNet's 128³ binvox, ModelNet's 30³) are resampled to the
+  // run's, and the summary says from which sides.
+  const resampled = new Map<string, number>();
   const d = await readDataFolder(data, EXTENSIONS, async (path) => {
-    const g = await loadGrid(path, { size });
-    if (g.dims.some((n) => n !== size)) throw new InputError(`${path}: is ${g.dims.join('×')}, this run uses ${size}³ grids`);
-    return g;
+    if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrid(path, { size });
+    const g = await loadGrid(path);
+    if (g.dims.every((n) => n === size)) return g;
+    const from = g.dims.join('×');
+    resampled.set(from, (resampled.get(from) ?? 0) + 1);
+    return resampleGrid(g, size);
   }, { strict, what: 'voxel or mesh' });
-  return { grids: d.items, source: describeFolder(data, d, 'shapes') };
+  const note = [...resampled].map(([from, k]) => `${k} resampled from ${from}`).join(', ');
+  return { grids: d.items, source: describeFolder(data, d, 'shapes') + (note ? ` (${note} to ${size}³)` : '') };
 }
 
 /**

@@ -76,14 +76,15 @@ it('classify reads one subfolder per class, with a ModelNet-style train/test spl
   expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toMatchObject({ classes: 2, trainShapes: 8, valShapes: 2, testShapes: 4 });
 });
 
-it('reads a folder of voxel files', async () => {
+it('reads a folder of voxel files, resampling those of another side', async () => {
   const { encodeBinvox, makeGrids } = await import('@ebm/voxel');
   const data = join(dir, 'cups');
   await mkdir(data);
   for (const [i, g] of makeGrids('cup', 3, { size: 16, seed: 1 }).entries()) await writeFile(join(data, `cup${i}.binvox`), encodeBinvox(g));
+  await writeFile(join(data, 'fine-cup.binvox'), encodeBinvox(makeGrids('cup', 1, { size: 32, seed: 2 })[0]!));
   const r = await cli('synthesize', '--smoke', '--data', data, '--out', join(dir, 'cups-run'));
   expect(r.code).toBe(0);
-  expect(r.stderr).toContain(`3 shapes from ${data}`);
+  expect(r.stderr).toContain(`4 shapes from ${data} (1 resampled from 32×32×32 to 16³)`);
 });
 
 it.each([

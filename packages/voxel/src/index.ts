@@ -4,6 +4,7 @@ export { type VoxelGrid, voxelCount, voxelIndex, occupancy, gridsToTensor, tenso
 export { decodeBinvox, encodeBinvox, type BinvoxMeta } from './io/binvox';
 export { decodeNpy, encodeNpy, type NpyArray } from './io/npy';
 export { loadGrid, saveGrid } from './io/files';
+export { resampleGrid } from './resample';
 // 3-D geometry lives in @ebm/geometry (shared with @ebm/pointcloud); re-exported for voxel users.
 export { loadMesh, saveMesh, parseMesh, parseObj, parseStl, parseOff, parsePly, parseAc3d, parse3ds, encodeObj, encodeStl, encodeOff, encodePlyMesh, proceduralShape, shapeMesh, SHAPE_CATEGORIES, MESH_EXTENSIONS, viewFrom, DEFAULT_VIEW, type ProceduralShape, type ShapeCategory, type TriangleMesh, type View } from '@ebm/geometry';
 export { voxelizeMesh, type VoxelizeOptions } from './voxelize';

@@ -6,15 +6,23 @@ import type { VoxelGrid } from '../grid';
 import { decodeBinvox, encodeBinvox } from './binvox';
 import { decodeNpy, encodeNpy } from './npy';
 import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
+import { resampleGrid } from '../resample';
 
 /**
- * Reads a voxel grid from a .binvox file or a 3-D .npy array of occupancy in [0, 1] (values > 0.5
- * are occupied; a leading axis of size 1 is dropped).
+ * Reads a voxel grid from a .binvox file, a 3-D .npy array of occupancy in [0, 1] (values > 0.5
+ * are occupied; a leading axis of size 1 is dropped), or a mesh (voxelized at `options.size`,
+ * default 32). With `options.size`, a voxel file of another side is resampled to it
+ * (`resampleGrid`); without, it is returned as stored.
  * @throws VoxelFormatError naming the file and the problem.
  */
 export async function loadGrid(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
   const ext = extname(path).toLowerCase();
   if (MESH_EXTENSIONS.includes(ext)) return voxelizeMesh(await loadMesh(path), options);
+  const g = await readVoxelFile(path, ext);
+  return options.size === undefined ? g : resampleGrid(g, options.size);
+}
+
+async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
   const bytes = await readBytes(path);
   if (ext === '.binvox') {
     const g = decodeBinvox(bytes, path);
