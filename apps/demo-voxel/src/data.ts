@@ -1,6 +1,6 @@
 import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
 import { extname } from 'node:path';
-import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
 const VOXEL_EXTENSIONS = ['.binvox', '.npy'];
 const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
@@ -15,13 +15,19 @@ export async function loadShapes(data: string | undefined, category: string, n: 
   // Voxel files of another side (ShapeNet's 128³ binvox, ModelNet's 30³) are resampled to the
   // run's, and the summary says from which sides.
   const resampled = new Map<string, number>();
-  const d = await readDataFolder(data, EXTENSIONS, async (path) => {
+  const load = async (path: string) => {
     if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrid(path, { size });
     const g = await loadGrid(path);
     if (g.dims.every((n) => n === size)) return g;
     const from = g.dims.join('×');
     resampled.set(from, (resampled.get(from) ?? 0) + 1);
     return resampleGrid(g, size);
+  };
+  const d = await readDataFolder(data, EXTENSIONS, async (path) => {
+    const g = await load(path);
+    // An empty grid (a mesh whose vertices coincide, an all-zero file) would teach emptiness.
+    if (occupancy(g) === 0) throw new InputError(`${path}: has no occupied voxel at ${size}³`);
+    return g;
   }, { strict, what: 'voxel or mesh' });
   const note = [...resampled].map(([from, k]) => `${k} resampled from ${from}`).join(', ');
   return { grids: d.items, source: describeFolder(data, d, 'shapes') + (note ? ` (${note} to ${size}³)` : '') };

@@ -67,6 +67,8 @@ describe('files', () => {
     await writeFile(join(dir, 'cut.ply'), encodePly({ points: new Float32Array(30) }).subarray(0, 150));
     await expect(loadCloud(join(dir, 'cut.ply'))).rejects.toThrow(/cut\.ply: ends early \(truncated\)/);
     await expect(loadCloud(join(dir, 'x.las'))).rejects.toThrow(/unsupported extension ".las"/);
+    await writeFile(join(dir, 'spot.xyz'), '1 2 3\n'.repeat(50));
+    await expect(loadCloud(join(dir, 'spot.xyz'), { points: 64 })).rejects.toThrow(`${join(dir, 'spot.xyz')}: all its 50 points are at one spot`);
     await expect(loadCloud(join(dir, 'missing.ply'))).rejects.toThrow(/missing\.ply: cannot read \(ENOENT\)/);
   });
 });

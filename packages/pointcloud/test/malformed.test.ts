@@ -20,3 +20,21 @@ describe.each([
 it('refuses XYZ coordinates that overflow float32, naming the line', () => {
   expect(() => parseXyz(new TextEncoder().encode('0 0 0\n1e39 0 0\n'), 'c.xyz')).toThrow(/c\.xyz: line 2: "1e39 0 0" is too large for float32/);
 });
+
+describe('XYZ first lines as exporters write them', () => {
+  const read = (text: string) => Array.from(parseXyz(new TextEncoder().encode(text), 'c.xyz').points);
+  it('skips a header of column names (CSV exports)', () => {
+    expect(read('x,y,z,nx,ny,nz\n1,2,3,0,0,1\n4,5,6,0,1,0\n')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(read('X Y Z\n1 2 3\n')).toEqual([1, 2, 3]);
+  });
+  it('reads a point count (scanner .pts) and holds the file to it', () => {
+    expect(read('2\n1 2 3 40 255 0 0\n4 5 6 41 0 255 0\n')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => read('3\n1 2 3\n4 5 6\n')).toThrow('c.xyz: its first line says 3 points but it holds 2 (truncated or damaged)');
+  });
+  it('takes names only on the first line', () => {
+    expect(() => read('1 2 3\nx y z\n')).toThrow('c.xyz: line 2: expected "x y z", got "x y z"');
+  });
+  it('refuses binary data in one line, without echoing it', () => {
+    expect(() => parseXyz(Uint8Array.from({ length: 600 }, (_, i) => i % 256), 'c.xyz')).toThrow(/^c\.xyz: is binary data, not a text point file \(x y z per line\)$/);
+  });
+});

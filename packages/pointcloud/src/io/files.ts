@@ -37,6 +37,9 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   }
   if (options.up === 'z') cloud = { points: zUpToYUp(cloud.points) };
   else if (options.up !== undefined && options.up !== 'y') throw new InvalidOptionError('loadCloud', 'up', options.up, "'y' or 'z'");
+  // A cloud with no extent cannot be normalised: its points would stay at one spot.
+  const n = cloud.points.length / 3;
+  if (cloud.points.every((v, i) => v === cloud.points[i % 3])) throw new FormatError(path, n === 1 ? 'has only one point' : `all its ${n} points are at one spot`);
   if (options.points !== undefined && cloud.points.length !== 3 * options.points) cloud = resample(cloud, options.points, options.seed ?? 0);
   return normalizeCloud(cloud, options.normalize ?? 'unit-sphere');
 }
