@@ -62,7 +62,9 @@ export function decodeRgba(bytes: Uint8Array, path: string, options: DecodeRgbaO
     try {
       png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (e) {
-      throw new FormatError(path, `is not a readable PNG (${(e as Error).message})`);
+      // pngjs reports a file that ends early as "read requests waiting on finished stream".
+      const m = (e as Error).message;
+      throw new FormatError(path, `is not a readable PNG (${/finished stream/.test(m) ? 'it ends early: truncated' : m})`);
     }
     checkSize(png.width, png.height, path);
     return { format, width: png.width, height: png.height, frames: [new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength)] };
