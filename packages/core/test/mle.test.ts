@@ -274,4 +274,28 @@ describe('fixedStarts', () => {
     [starts, mask, obs].forEach((t) => t.dispose());
     energy.dispose();
   });
+
+  it("runs the anatomy probe with the mask rows of the chains it continues", async () => {
+    const { fixedStarts } = await import('../src');
+    const energy = gaussianFamily();
+    // Every start observes coordinate 0 only: the probe may move coordinate 1, never coordinate 0.
+    const n = 6;
+    const starts = tf.tensor2d(Array.from({ length: n }, (_, i) => [10 + i, 10 + i]));
+    const mask = tf.tensor2d(Array.from({ length: n }, () => [1, 0]));
+    const full = tf.tensor2d(Array.from({ length: n }, () => [1, 1]));
+    const obs = data(32, 1);
+    const before = numTensors();
+    const drifts = [];
+    for (const m of [mask, full]) {
+      for await (const e of trainMle(energy, obs, { sampler: { numSteps: 5, stepSize: 0.5 }, init: fixedStarts(starts, { mask: m }), batchSize: 8, numSynthesized: 3, iterations: 2, probe: { every: 2, numSteps: 50 }, seed: 3 }))
+        if (e.type === 'step' && e.probe) drifts.push(e.probe.drift);
+    }
+    // Half the entries free: drift > 0; all observed: the probe cannot move anything.
+    expect(drifts).toHaveLength(2);
+    expect(drifts[0]).toBeGreaterThan(0.1);
+    expect(drifts[1]).toBe(0);
+    expect(numTensors()).toBe(before);
+    [starts, mask, full, obs].forEach((t) => t.dispose());
+    energy.dispose();
+  });
 });

@@ -48,11 +48,16 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
     const acc = new GradAccumulator();
     const sums: Sums = { loss: 0, energyObs: 0, energySyn: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, accept: 0, reach: 0, diversity: 0 };
     let lastSyn: Tensor | undefined;
+    // The mask rows of the last batch's starts: the probe continues those chains, so it holds
+    // the same entries fixed.
+    let lastMask: Tensor | undefined;
     try {
       for (const b of batches) {
         const start = await o.init.start(o.numSynthesized, deriveSeed(seed, 0x1a17, iteration, b));
         // MLE has no use for a generator's latent codes (cooperative training does).
         start.latent?.dispose();
+        lastMask?.dispose();
+        lastMask = start.mask;
         let res;
         try {
           res = await langevin(energy, start.x, {
@@ -67,7 +72,6 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
           });
         } finally {
           start.x.dispose();
-          start.mask?.dispose();
         }
         const variance = await takeScalar(tf.tidy(() => tf.moments(res.x).variance));
         if (!Number.isFinite(variance) || (o.varianceBound !== undefined && variance > o.varianceBound)) {
@@ -100,7 +104,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
       for (const t of Object.values(grads)) t.dispose();
       const k = batches.length;
       const done = iteration + 1;
-      const probe = o.probe && lastSyn && done % o.probe.every === 0 ? await longRun(energy, lastSyn, { ...o.sampler, stepSize, ...o.probe.sampler, numSteps: o.probe.numSteps, seed: deriveSeed(seed, 0x9b0e, done) }) : undefined;
+      const probe = o.probe && lastSyn && done % o.probe.every === 0 ? await longRun(energy, lastSyn, { ...o.sampler, ...(lastMask ? { mask: lastMask } : {}), stepSize, ...o.probe.sampler, numSteps: o.probe.numSteps, seed: deriveSeed(seed, 0x9b0e, done) }) : undefined;
       const result: IterationResult = {
         ok: true,
         stats: {
@@ -123,6 +127,7 @@ export function mleIteration(o: MleIterationOptions): (ctx: IterationContext) =>
       return result;
     } finally {
       lastSyn?.dispose();
+      lastMask?.dispose();
       acc.dispose();
     }
   };
