@@ -24,7 +24,7 @@ startDemo({
   },
   data: {
     arg: 'DIR',
-    help: `generate/reconstruct/interpolate: a folder of .ply/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
+    help: `generate/reconstruct/interpolate: a folder of .ply/.npy/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
 meshes (sampled) of one category, searched recursively, a quarter held out; classify: one
 subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: the Stanford bunny (npm stl-models) or procedural shapes`,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNet, initBackend, paramCount, setLogger, tf } from '@ebm/core';
+import { createNet, encodeNpy, initBackend, paramCount, setLogger, tf } from '@ebm/core';
 import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
 import { presetContract } from '../../core/test/preset-contract';
@@ -56,6 +56,13 @@ describe('files', () => {
     expect(parsePly(encodePly(c, { format: 'ascii' }), 'x', { faces: 'optional' }).positions.length).toBe(900);
     await saveCloud(join(dir, 'a.xyz'), c);
     expect((await loadCloud(join(dir, 'a.xyz'))).points.length).toBe(900);
+    // .npy as PointFlow stores clouds: (N, 3) float32; extra columns (normals) are ignored.
+    const rows = new Float32Array(300 * 6);
+    for (let i = 0; i < 300; i++) rows.set([c.points[3 * i]!, c.points[3 * i + 1]!, c.points[3 * i + 2]!, 0, 0, 1], 6 * i);
+    await writeFile(join(dir, 'a.npy'), encodeNpy(rows, [300, 6]));
+    expect(chamfer(await loadCloud(join(dir, 'a.npy'), { normalize: 'none' }), normalizeCloud(c, 'none'))).toBeLessThan(1e-10);
+    await writeFile(join(dir, 'flat.npy'), encodeNpy(new Float32Array(8), [4, 2]));
+    await expect(loadCloud(join(dir, 'flat.npy'))).rejects.toThrow(`${join(dir, 'flat.npy')}: expected an array of shape (points, 3), got (4, 2)`);
     await writeFile(join(dir, 'sq.stl'), encodeStl(unitSquare));
     expect((await loadCloud(join(dir, 'sq.stl'), { points: 100 })).points.length).toBe(300);
   });

@@ -2,7 +2,8 @@
 export { VoxelFormatError } from './errors';
 export { type VoxelGrid, voxelCount, voxelIndex, occupancy, gridsToTensor, tensorToGrids, voxelScaling, type VoxelScaling, threshold, iou, meanNearestIou } from './grid';
 export { decodeBinvox, encodeBinvox, type BinvoxMeta } from './io/binvox';
-export { decodeNpy, encodeNpy, type NpyArray } from './io/npy';
+// .npy lives in @ebm/core (point clouds and images read it too); re-exported for voxel users.
+export { decodeNpy, encodeNpy, type NpyArray } from '@ebm/core';
 export { loadGrid, saveGrid } from './io/files';
 export { resampleGrid } from './resample';
 // 3-D geometry lives in @ebm/geometry (shared with @ebm/pointcloud); re-exported for voxel users.

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBinvox, decodeNpy, encodeBinvox, encodeNpy, iou, loadGrid, makeGrids, saveGrid, VoxelFormatError, type VoxelGrid } from '../src';
+import { decodeBinvox, encodeBinvox, encodeNpy, iou, loadGrid, makeGrids, saveGrid, VoxelFormatError, type VoxelGrid } from '../src';
 
 const header = (dims: string) => new TextEncoder().encode(`#binvox 1\ndim ${dims}\ntranslate 0.1 0.2 0.3\nscale 2.5\ndata\n`);
 const cat = (...parts: Uint8Array[]) => {
@@ -40,37 +40,6 @@ describe('binvox', () => {
   ])('rejects a %s file with a VoxelFormatError naming it', (_, bytes, msg) => {
     expect(() => decodeBinvox(bytes, 'chair.binvox')).toThrow(VoxelFormatError);
     expect(() => decodeBinvox(bytes, 'chair.binvox')).toThrow(msg);
-  });
-});
-
-describe('npy', () => {
-  it('round-trips uint8 and float32 arrays', () => {
-    const u = Uint8Array.from([0, 1, 1, 0, 1, 0]);
-    const a = decodeNpy(encodeNpy(u, [1, 2, 3]));
-    expect(a).toEqual({ shape: [1, 2, 3], data: Float32Array.from(u), dtype: '|u1' });
-    const f = Float32Array.from([0.5, -2, 3.25]);
-    expect(decodeNpy(encodeNpy(f, [3]))).toEqual({ shape: [3], data: f, dtype: '<f4' });
-    // The header is padded so the data starts on a 64-byte boundary, as numpy writes it.
-    expect((encodeNpy(f, [3]).length - 12) % 64).toBe(0);
-  });
-
-  /** A .npy file as numpy writes it: v1.0 header padded so the data starts on a 64-byte boundary. */
-  const npyBytes = (descr: string, fortran: string, shape: string, body: Uint8Array) => {
-    const head = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': (${shape}), }`;
-    const padded = head + ' '.repeat((64 - ((10 + head.length + 1) % 64)) % 64) + '\n';
-    return cat(Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 255, padded.length >> 8]), new TextEncoder().encode(padded), body);
-  };
-
-  it('reads float64 and bool arrays written by numpy', () => {
-    expect(decodeNpy(npyBytes('<f8', 'False', '2,', new Uint8Array(new Float64Array([1.5, -3]).buffer)))).toEqual({ shape: [2], data: Float32Array.from([1.5, -3]), dtype: '<f8' });
-    expect(decodeNpy(npyBytes('|b1', 'False', '1, 3', Uint8Array.from([1, 0, 1])))).toEqual({ shape: [1, 3], data: Float32Array.from([1, 0, 1]), dtype: '|b1' });
-  });
-
-  it('rejects bad magic, Fortran order, unknown dtypes and truncated data, naming the file', () => {
-    expect(() => decodeNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'v.npy')).toThrow('v.npy: not a .npy file (bad magic)');
-    expect(() => decodeNpy(npyBytes('<f4', 'True', '2, 2', new Uint8Array(16)), 'v.npy')).toThrow('v.npy: Fortran-ordered arrays are not supported');
-    expect(() => decodeNpy(npyBytes('<c8', 'False', '2,', new Uint8Array(16)), 'v.npy')).toThrow('v.npy: dtype <c8 is not supported');
-    expect(() => decodeNpy(npyBytes('<f4', 'False', '4, 4', new Uint8Array(20)), 'v.npy')).toThrow('v.npy: holds 20 data bytes, shape (4, 4) of <f4 needs 64 (truncated)');
   });
 });
 

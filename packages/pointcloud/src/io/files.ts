@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { FormatError, InvalidOptionError } from '@ebm/core';
+import { decodeNpy, FormatError, InvalidOptionError } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
 import { encodePly } from './ply';
 import { encodeXyz, parseXyz } from './xyz';
 
-export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
+export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.npy', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
 
 export interface LoadCloudOptions {
   /** Points in the result: meshes are sampled with this many points, point files resampled to it. Default: meshes 2048, point files as they are. */
@@ -21,8 +21,9 @@ export interface LoadCloudOptions {
 }
 
 /**
- * Reads a point cloud: PLY/OFF/XYZ point files as they are, and meshes (OBJ, STL, AC3D, or PLY/OFF with
- * faces) by area-weighted surface sampling.
+ * Reads a point cloud: PLY/OFF/XYZ point files and .npy arrays of shape (N, 3) (PointFlow's
+ * ShapeNet clouds; more columns, such as normals, are ignored; a leading axis of 1 is dropped) as
+ * they are, and meshes (OBJ, STL, AC3D, or PLY/OFF with faces) by area-weighted surface sampling.
  * @throws FormatError (PointCloudFormatError) naming the file and the problem.
  */
 export async function loadCloud(path: string, options: LoadCloudOptions = {}): Promise<PointCloud> {
@@ -31,6 +32,7 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   const bytes = await readBytes(path);
   let cloud: PointCloud;
   if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
+  else if (ext === '.npy') cloud = npyCloud(bytes, path);
   else {
     const mesh = parseMesh(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
@@ -42,6 +44,18 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   if (cloud.points.every((v, i) => v === cloud.points[i % 3])) throw new FormatError(path, n === 1 ? 'has only one point' : `all its ${n} points are at one spot`);
   if (options.points !== undefined && cloud.points.length !== 3 * options.points) cloud = resample(cloud, options.points, options.seed ?? 0);
   return normalizeCloud(cloud, options.normalize ?? 'unit-sphere');
+}
+
+function npyCloud(bytes: Uint8Array, path: string): PointCloud {
+  const a = decodeNpy(bytes, path);
+  const shape = a.shape.length === 3 && a.shape[0] === 1 ? a.shape.slice(1) : a.shape;
+  if (shape.length !== 2 || shape[1]! < 3) throw new FormatError(path, `expected an array of shape (points, 3), got (${a.shape.join(', ')})`);
+  const [n, cols] = shape as [number, number];
+  if (n === 0) throw new FormatError(path, 'has no points');
+  const points = new Float32Array(3 * n);
+  for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) points[3 * i + k] = a.data[i * cols + k]!;
+  if (!points.every(Number.isFinite)) throw new FormatError(path, 'has a coordinate that is not a finite number');
+  return { points };
 }
 
 /** Writes a cloud as .ply (binary little endian) or .xyz text. */

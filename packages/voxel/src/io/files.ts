@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { decodeNpy, encodeNpy } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
 import { decodeBinvox, encodeBinvox } from './binvox';
-import { decodeNpy, encodeNpy } from './npy';
 import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 import { resampleGrid } from '../resample';
 

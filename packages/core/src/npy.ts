@@ -1,0 +1,109 @@
+/**
+ * NumPy .npy (format versions 1–3): magic "\x93NUMPY", version, a little-endian header length, a
+ * Python-dict header ({'descr': '<f4', 'fortran_order': False, 'shape': (32, 32, 32), }) padded
+ * to 64 bytes, then the raw array. Reads booleans, integers of 1 to 8 bytes and floats of 2, 4 or
+ * 8 bytes, either byte order, in C or Fortran order (returned in C order). Voxel grids, point
+ * clouds (PointFlow's ShapeNet clouds are (15000, 3) float32 .npy files) and images use it.
+ */
+import { FormatError as FormatError } from './errors';
+
+export interface NpyArray {
+  shape: number[];
+  /** Values as float32 (integers and booleans are converted). */
+  data: Float32Array;
+  /** The dtype found in the file. */
+  dtype: string;
+}
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+/** Decodes .npy bytes. `name` names the source in errors. */
+export function decodeNpy(bytes: Uint8Array, name = 'npy data'): NpyArray {
+  if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) throw new FormatError(name, 'not a .npy file (bad magic)');
+  const major = bytes[6]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (major < 1 || major > 3) throw new FormatError(name, `.npy version ${major} is not supported`);
+  if (major > 1 && bytes.length < 12) throw new FormatError(name, 'header runs past the end of the file (truncated)');
+  const [hlen, start] = major === 1 ? [view.getUint16(8, true), 10] : [view.getUint32(8, true), 12];
+  if (start + hlen > bytes.length) throw new FormatError(name, 'header runs past the end of the file (truncated)');
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + hlen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText === undefined) throw new FormatError(name, `unreadable header ${JSON.stringify(header.trim().slice(0, 80))}`);
+  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  // Dimensions are checked one by one (a 0 would hide (1e300, 1e300, 0)), then their product against the file.
+  if (shape.some((d) => !Number.isSafeInteger(d) || d < 0 || d > 2 ** 31 - 1)) throw new FormatError(name, `bad shape (${shapeText})`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const body = start + hlen;
+  const kind = dtypeReader(descr, view);
+  if (!kind) throw new FormatError(name, `dtype ${descr} is not supported (bool, integers, float16/32/64 are)`);
+  const [size, read] = kind;
+  if (body + count * size > bytes.length) throw new FormatError(name, `holds ${bytes.length - body} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${count * size} (truncated)`);
+  const data = new Float32Array(count);
+  if (fortran === 'True') {
+    // Fortran order: the first axis runs fastest. Walk the file in its order, writing C positions.
+    const cStride = shape.map((_, k) => shape.slice(k + 1).reduce((a, b) => a * b, 1));
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let i = 0; i < count; i++) {
+      let c = 0;
+      for (let k = 0; k < shape.length; k++) c += idx[k]! * cStride[k]!;
+      data[c] = read(body + i * size);
+      for (let k = 0; k < shape.length && ++idx[k]! === shape[k]; k++) idx[k] = 0;
+    }
+  } else for (let i = 0; i < count; i++) data[i] = read(body + i * size);
+  return { shape, data, dtype: descr };
+}
+
+/** Byte size and reader of a dtype ('<f4', '>i2', '|b1', …), or undefined when unsupported. */
+function dtypeReader(descr: string, view: DataView): [number, (o: number) => number] | undefined {
+  const m = /^([<>|=])([buif])(\d)$/.exec(descr);
+  if (!m) return undefined;
+  const little = m[1] !== '>';
+  const kind = m[2]!;
+  const size = Number(m[3]);
+  const readers: Record<string, (o: number) => number> = {
+    b1: (o) => view.getUint8(o),
+    u1: (o) => view.getUint8(o),
+    i1: (o) => view.getInt8(o),
+    u2: (o) => view.getUint16(o, little),
+    i2: (o) => view.getInt16(o, little),
+    u4: (o) => view.getUint32(o, little),
+    i4: (o) => view.getInt32(o, little),
+    u8: (o) => Number(view.getBigUint64(o, little)),
+    i8: (o) => Number(view.getBigInt64(o, little)),
+    f2: (o) => float16(view.getUint16(o, little)),
+    f4: (o) => view.getFloat32(o, little),
+    f8: (o) => view.getFloat64(o, little),
+  };
+  const read = readers[`${kind}${size}`];
+  return read && [size, read];
+}
+
+/** IEEE half precision bits → number. */
+function float16(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+/** Encodes a C-order array as .npy (version 1.0) with dtype uint8 ('|u1') or float32 ('<f4'). */
+export function encodeNpy(data: Uint8Array | Float32Array, shape: number[]): Uint8Array {
+  const descr = data instanceof Uint8Array ? '|u1' : '<f4';
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = new TextEncoder().encode(header);
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(10 + head.length + bytes.length);
+  out.set(MAGIC);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, head.length, true);
+  out.set(head, 10);
+  out.set(bytes, 10 + head.length);
+  return out;
+}
