@@ -128,6 +128,13 @@ describe('OFF variants', () => {
     expect(parseOff(enc('NOFF\n3 1 0\n0 0 0 0 0 1\n1 0 0 0 0 1\n0 1 0 0 0 1\n4 0 1 2 0 0\n')).triangles.length).toBe(6);
   });
 
+  it("reads ModelNet's files whose first count is glued to the keyword", () => {
+    const m = parseOff(enc('OFF4 2 0\n0 0 0\n1 0 0\n0 1 0\n0 0 1\n3 0 1 2\n3 0 2 3\n'), 'bathtub_0107.off');
+    expect(m.positions.length).toBe(12);
+    expect(Array.from(m.triangles)).toEqual([0, 1, 2, 0, 2, 3]);
+    expect(() => parseOff(enc('OFFX 2 0\n'), 'x.off')).toThrow('x.off: not an OFF file (starts with "OFFX")');
+  });
+
   it.each([
     ['a face longer than its line', 'OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n4 0 1 2\n', /face 1 has a bad vertex count "4"/],
     ['a vertex with two numbers', 'OFF\n3 1 0\n0 0\n1 0 0\n0 1 0\n3 0 1 2\n', /vertex 1 has 2 numbers/],

@@ -115,6 +115,9 @@ export function parseStl(bytes: Uint8Array, name = 'stl data', options: ParseMes
 export function parseOff(bytes: Uint8Array, name = 'off data', options: ParseMeshOptions = {}): TriangleMesh {
   const lines = text(bytes).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').map((l) => l.split(/\s+/));
   let k = 0;
+  // Some of ModelNet's files glue the first count to the keyword ("OFF490 518 0"): split it off.
+  const glued = /^((?:ST)?C?N?OFF)(\d+)$/.exec(lines[0]?.[0] ?? '');
+  if (glued) lines[0]!.splice(0, 1, glued[1]!, glued[2]!);
   const head = lines[k]?.[0] ?? '';
   if (!/^(ST)?C?N?OFF$/.test(head)) throw new FormatError(name, `not an OFF file (starts with "${head.slice(0, 12)}")`);
   // The counts may follow the keyword on its line or stand on the next.
