@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EbmError } from '@ebm/core';
 import { describeFolder, InputError, readDataFolder } from '@ebm/demo-kit';
-import { findLabelsFile, IMAGE_EXTENSIONS, isIdxPath, loadIdxImages, loadIdxLabels, loadImage, proceduralTexture, resizeImage, toChannels, type Image } from '@ebm/image';
+import { findLabelsFile, IMAGE_EXTENSIONS, isArrayPath, isIdxPath, loadArrayImages, loadIdxImages, loadIdxLabels, loadImage, proceduralTexture, resizeImage, toChannels, type Image } from '@ebm/image';
 
 export interface Digits {
   images: Image[];
@@ -49,8 +49,9 @@ const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
 };
 
 /**
- * The user's images: an IDX file (with labels when its MNIST-named labels file is beside it), a
- * folder of PNG/JPEG/GIF files, or one image file.
+ * The user's images: an IDX file (with labels when its MNIST-named labels file is beside it), an
+ * .npy or .npz array (Keras' mnist.npz: x_train with its labels y_train), a folder of PNG/JPEG/GIF
+ * files, or one image file.
  */
 export async function loadImageSet(data: string, strict: boolean): Promise<ImageSet> {
   const st = await stat(data).catch((e: NodeJS.ErrnoException) => {
@@ -66,6 +67,10 @@ export async function loadImageSet(data: string, strict: boolean): Promise<Image
     const labels = lf ? await wrap(() => loadIdxLabels(lf)) : undefined;
     if (labels && labels.length !== images.length) throw new InputError(`${lf}: holds ${labels.length} labels for the ${images.length} images of ${data}`);
     return withDigits({ images, labels, source: `${images.length} images from ${data}${labels ? ' (labels from the file beside it)' : ''}` });
+  }
+  if (isArrayPath(data)) {
+    const r = await wrap(() => loadArrayImages(data));
+    return withDigits({ images: r.images, ...(r.labels ? { labels: r.labels } : {}), source: `${r.images.length} images from ${data} (${r.arrays})` });
   }
   const img = await wrap(() => loadImage(data));
   return withDigits({ images: [img], source: `${data} (${img.width}×${img.height})` });

@@ -132,6 +132,18 @@ describe('--data', () => {
     expect(typeof m.confidentFraction).toBe('number');
   });
 
+  it('recover takes an .npy array of digits (N×H×W uint8), as numpy saves them', async () => {
+    const { encodeNpy } = await import('@ebm/core');
+    const raw = await readFile(join(MNIST, 't10k-images-idx3-ubyte'));
+    const file = join(dir, 'digits.npy');
+    await writeFile(file, encodeNpy(new Uint8Array(raw.subarray(16, 16 + 40 * 784)), [40, 28, 28]));
+    const out = join(dir, 'npy-recover');
+    const r = await cli('recover', '--smoke', '--data', file, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`40 images from ${file} (the array)`);
+    expect(typeof (await readMetrics(out)).psnr).toBe('number');
+  });
+
   it('a folder of colour images is resized; a damaged file is skipped with a warning, --strict stops in one line', async () => {
     const d = join(dir, 'photos');
     await mkdir(join(d, 'sub'), { recursive: true });

@@ -87,6 +87,7 @@ export { gramDistance, gramFeatures, type GramOptions } from './metrics/gram';
 export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, encodePng, encodeJpeg, encodeGif, MAX_PIXELS, type Pixels, type PixelFormat, type RgbaFrames, type DecodeRgbaOptions, type GifOptions } from './pixels';
 export { symmetricEigen } from './metrics/linalg';
 export { decodeNpy, encodeNpy, type NpyArray } from './npy';
+export { decodeNpz } from './npz';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never

@@ -1,0 +1,100 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { encodeNpy, FormatError, type NpyArray } from '@ebm/core';
+import { arrayImages, isArrayPath, loadArrayImages } from '../src';
+
+const arr = (shape: number[], values: number[], dtype = '<f4'): NpyArray => ({ shape, data: Float32Array.from(values), dtype });
+
+describe('arrayImages', () => {
+  it('reads N×H×W gray images, mapping 0–255 to [0, 1]', () => {
+    const imgs = arrayImages(arr([2, 1, 2], [0, 255, 51, 102], '|u1'), 'x.npy');
+    expect(imgs.map((i) => [i.width, i.height, i.channels])).toEqual([[2, 1, 1], [2, 1, 1]]);
+    expect(Array.from(imgs[1]!.data)).toEqual([0.2, 0.4].map(Math.fround));
+  });
+
+  it('turns channels-first arrays channels-last and drops alpha', () => {
+    // One 1×2 image, N×C×H×W with C = 4: planes R = (0, 1), G = (0.5, 0.5), B = (1, 0), A = (1, 1).
+    const [img] = arrayImages(arr([1, 4, 1, 2], [0, 1, 0.5, 0.5, 1, 0, 1, 1]), 'x.npy');
+    expect(img!.channels).toBe(3);
+    expect(Array.from(img!.data)).toEqual([0, 0.5, 1, 1, 0.5, 0]);
+  });
+
+  it('takes one H×W×3 image, and maps [−1, 1] to [0, 1]', () => {
+    const imgs = arrayImages(arr([1, 2, 3], [-1, 0, 1, 1, 0, -1]), 'x.npy');
+    expect(imgs).toHaveLength(1);
+    expect(Array.from(imgs[0]!.data)).toEqual([0, 0.5, 1, 1, 0.5, 0]);
+  });
+
+  it.each([
+    ['a 1-D array', arr([4], [0, 0, 0, 0]), /holds an array of shape 4, not images/],
+    ['5 channels', arr([1, 2, 2, 5], new Array(20).fill(0)), /holds an array of shape 1×2×2×5, not images/],
+    ['values up to 300', arr([1, 1, 2], [0, 300]), /holds values from 0 to 300: images must lie in \[0, 1\], 0–255 or \[−1, 1\]/],
+    ['NaN', arr([1, 1, 2], [0, NaN]), /holds NaN or infinite values/],
+  ])('refuses %s with a FormatError naming the file', (_, a, msg) => {
+    expect(() => arrayImages(a, 'bad.npy')).toThrow(FormatError);
+    expect(() => arrayImages(a, 'bad.npy')).toThrow(msg);
+  });
+});
+
+/** A one-entry-per-array zip as np.savez_compressed writes it. */
+function npz(files: Record<string, Uint8Array>): Uint8Array {
+  const parts: Buffer[] = [];
+  const dir: Buffer[] = [];
+  let offset = 0;
+  for (const [name, body] of Object.entries(files)) {
+    const packed = deflateRawSync(body);
+    const n = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(body.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const d = Buffer.alloc(46);
+    d.writeUInt32LE(0x02014b50, 0);
+    d.writeUInt16LE(8, 10);
+    d.writeUInt32LE(packed.length, 20);
+    d.writeUInt32LE(body.length, 24);
+    d.writeUInt16LE(n.length, 28);
+    d.writeUInt32LE(offset, 42);
+    parts.push(local, n, packed);
+    dir.push(d, n);
+    offset += 30 + n.length + packed.length;
+  }
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(dir.length / 2, 8);
+  end.writeUInt16LE(dir.length / 2, 10);
+  end.writeUInt32LE(Buffer.concat(dir).length, 12);
+  end.writeUInt32LE(offset, 16);
+  return new Uint8Array(Buffer.concat([...parts, ...dir, end]));
+}
+
+describe('loadArrayImages', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ebm-arrays-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reads Keras' mnist.npz layout: x_train with y_train as labels", async () => {
+    const file = join(dir, 'mnist.npz');
+    await writeFile(file, npz({ 'x_train.npy': encodeNpy(Uint8Array.from([0, 255, 255, 0, 9, 9, 9, 9]), [2, 2, 2]), 'y_train.npy': encodeNpy(Float32Array.from([7, 2]), [2]), 'x_test.npy': encodeNpy(new Uint8Array(4), [1, 2, 2]) }));
+    expect(isArrayPath(file)).toBe(true);
+    const r = await loadArrayImages(file);
+    expect(r.arrays).toBe('x_train with labels y_train');
+    expect(r.images.map((i) => `${i.width}×${i.height}×${i.channels}`)).toEqual(['2×2×1', '2×2×1']);
+    expect(Array.from(r.labels!)).toEqual([7, 2]);
+  });
+
+  it('refuses labels that do not match the images, and unreadable files, naming the file', async () => {
+    const file = join(dir, 'bad.npz');
+    await writeFile(file, npz({ 'x_train.npy': encodeNpy(new Uint8Array(8), [2, 2, 2]), 'y_train.npy': encodeNpy(Float32Array.from([1, 2, 3]), [3]) }));
+    await expect(loadArrayImages(file)).rejects.toThrow(`${file}: y_train (3) is not one label for each of the 2 images of x_train`);
+    await expect(loadArrayImages(join(dir, 'missing.npy'))).rejects.toThrow(/missing\.npy: cannot be read \(ENOENT\)/);
+  });
+});
