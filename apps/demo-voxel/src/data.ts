@@ -2,7 +2,7 @@ import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, 
 import { extname } from 'node:path';
 import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
-const VOXEL_EXTENSIONS = ['.binvox', '.npy'];
+const VOXEL_EXTENSIONS = ['.binvox', '.npy', '.mat'];
 const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
 
 /** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */

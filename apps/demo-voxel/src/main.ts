@@ -23,7 +23,7 @@ startDemo({
   },
   data: {
     arg: 'DIR',
-    help: `synthesize/recover/superres: a folder of .binvox/.npy voxel files (any side, resampled to the run's) or
+    help: `synthesize/recover/superres: a folder of .binvox/.npy/.mat voxel files (any side, resampled to the run's) or
 ${MESH_EXTENSIONS.join('/')} meshes of one category, searched recursively (recover and superres hold out its last quarter);
 classify: one subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: procedural shapes made by @ebm/voxel`,

@@ -88,6 +88,7 @@ export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, enco
 export { symmetricEigen } from './metrics/linalg';
 export { decodeNpy, encodeNpy, type NpyArray } from './npy';
 export { decodeNpz } from './npz';
+export { decodeMat } from './mat';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never

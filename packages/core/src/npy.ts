@@ -40,19 +40,28 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy data'): NpyArray {
   if (!kind) throw new FormatError(name, `dtype ${descr} is not supported (bool, integers, float16/32/64 are)`);
   const [size, read] = kind;
   if (body + count * size > bytes.length) throw new FormatError(name, `holds ${bytes.length - body} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${count * size} (truncated)`);
-  const data = new Float32Array(count);
-  if (fortran === 'True') {
-    // Fortran order: the first axis runs fastest. Walk the file in its order, writing C positions.
-    const cStride = shape.map((_, k) => shape.slice(k + 1).reduce((a, b) => a * b, 1));
-    const idx = new Array<number>(shape.length).fill(0);
-    for (let i = 0; i < count; i++) {
-      let c = 0;
-      for (let k = 0; k < shape.length; k++) c += idx[k]! * cStride[k]!;
-      data[c] = read(body + i * size);
-      for (let k = 0; k < shape.length && ++idx[k]! === shape[k]; k++) idx[k] = 0;
-    }
-  } else for (let i = 0; i < count; i++) data[i] = read(body + i * size);
+  const at = (i: number) => read(body + i * size);
+  const data = fortran === 'True' ? columnMajorToC(shape, at) : Float32Array.from({ length: count }, (_, i) => at(i));
   return { shape, data, dtype: descr };
+}
+
+/**
+ * Values stored column-major (Fortran, MATLAB: the first index runs fastest), `read(i)` giving
+ * the i-th stored value, as a C-order array (the last index fastest).
+ */
+export function columnMajorToC(shape: readonly number[], read: (i: number) => number): Float32Array {
+  const count = shape.reduce((a, d) => a * d, 1);
+  const data = new Float32Array(count);
+  const cStride = shape.map((_, k) => shape.slice(k + 1).reduce((a, d) => a * d, 1));
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < count; i++) {
+    let c = 0;
+    for (let k = 0; k < shape.length; k++) c += idx[k]! * cStride[k]!;
+    data[c] = read(i);
+    // Advance the multi-index with the first axis fastest, carrying into the next.
+    for (let k = 0; k < shape.length && ++idx[k]! === shape[k]; k++) idx[k] = 0;
+  }
+  return data;
 }
 
 /** Byte size and reader of a dtype ('<f4', '>i2', '|b1', …), or undefined when unsupported. */

@@ -1,5 +1,6 @@
 import { deflateRawSync } from 'node:zlib';
 import { decodeNpz, encodeNpy, FormatError } from '../src';
+import { fuzzReader } from './mutate';
 
 /** A zip archive as np.savez (stored) or np.savez_compressed (deflated) writes it. */
 function zip(files: Record<string, Uint8Array>, deflate: boolean): Uint8Array {
@@ -57,4 +58,8 @@ it('refuses what is not an archive of arrays, naming the file', () => {
   const cut = Uint8Array.from([...whole.subarray(0, 40), ...whole.subarray(60)]);
   expect(() => decodeNpz(cut, 'a.npz')).toThrow(/^a\.npz: (entry|zip directory entry)/);
   expect(() => decodeNpz(zip({ 'readme.txt': new Uint8Array(3) }, false), 'a.npz')).toThrow('a.npz: holds no .npy arrays');
+});
+
+it('an .npz under 300 seeded mutations gives arrays or a FormatError naming the file, quickly', () => {
+  fuzzReader(zip(arrays, true), (b, n) => decodeNpz(b, n), { seed: 11, errorClass: FormatError, validate: (m) => m.forEach((a) => expect(a.data.length).toBe(a.shape.reduce((x, d) => x * d, 1))) });
 });

@@ -4,14 +4,18 @@
  * whose centre falls in it is: the rule `voxelizeMesh` follows (every cell a surface passes
  * through is marked), so a chair leg one fine voxel wide stays, as it would from the mesh. A
  * coarser grid is upsampled by nearest cell. A non-cubic grid is first centred in a cube of its
- * longest side, so the shape keeps its proportions.
+ * longest side, so the shape keeps its proportions. A grid a little smaller than a multiple or a
+ * divisor of `size` is padded to it first (at most n/8 voxels): 3D ShapeNets' 30³ volumes become
+ * 32³ as 3D DescriptorNet pads them, then pool exactly 2:1 to 16³ instead of being stretched.
  */
 import { InvalidOptionError } from '@ebm/core';
 import { voxelIndex, type VoxelGrid } from './grid';
 
 export function resampleGrid(grid: VoxelGrid, size: number): VoxelGrid {
   if (!Number.isInteger(size) || size < 1) throw new InvalidOptionError('resampleGrid', 'size', size, 'a positive integer');
-  const cube = padToCube(grid);
+  let cube = padToCube(grid);
+  const fit = Array.from({ length: Math.floor(cube.dims[0] / 8) + 1 }, (_, k) => cube.dims[0] + k).find((m) => m % size === 0 || size % m === 0);
+  if (fit !== undefined && fit > cube.dims[0]) cube = padToCube(cube, fit);
   const n = cube.dims[0];
   if (n === size) return cube;
   const float = cube.data instanceof Float32Array;
@@ -35,9 +39,10 @@ export function resampleGrid(grid: VoxelGrid, size: number): VoxelGrid {
   return { dims: [size, size, size], data: out };
 }
 
-function padToCube(grid: VoxelGrid): VoxelGrid {
+/** The grid centred in an n³ cube (n at least its longest side; default that side). */
+function padToCube(grid: VoxelGrid, side?: number): VoxelGrid {
   const [a, b, c] = grid.dims;
-  const n = Math.max(a, b, c);
+  const n = side ?? Math.max(a, b, c);
   if (a === n && b === n && c === n) return grid;
   const out = grid.data instanceof Float32Array ? new Float32Array(n ** 3) : new Uint8Array(n ** 3);
   const [ox, oy, oz] = [(n - a) >> 1, (n - b) >> 1, (n - c) >> 1];

@@ -65,7 +65,7 @@ describe('voxel files', () => {
   it('names the file when it cannot be used', async () => {
     await expect(loadGrid(join(dir, 'missing.binvox'))).rejects.toThrow(`${join(dir, 'missing.binvox')}: cannot read (ENOENT)`);
     await writeFile(join(dir, 'x.xyz'), '0 0 0\n');
-    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy; meshes: .obj, .stl, .off, .ply, .ac, .acc, .3ds)');
+    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy, .mat; meshes: .obj, .stl, .off, .ply, .ac, .acc, .3ds)');
     await writeFile(join(dir, 'flat.npy'), encodeNpy(Float32Array.from([1, 2, 3, 4]), [2, 2]));
     await expect(loadGrid(join(dir, 'flat.npy'))).rejects.toThrow('expected a 3-D array, got shape (2, 2)');
     await writeFile(join(dir, 'nan.npy'), encodeNpy(Float32Array.from([1, NaN, 0, 0, 0, 0, 0, 0]), [2, 2, 2]));

@@ -33,12 +33,22 @@ describe('resampleGrid', () => {
     expect(Array.from(resampleGrid(up, 16).data)).toEqual(Array.from(g.data));
   });
 
-  it('maps a 30³ voxel to the 16³ cell holding its centre', () => {
+  it('pads a 30³ volume to 32³ as 3D DescriptorNet does, then pools it 2:1', () => {
     for (const i of [0, 1, 14, 15, 28, 29]) {
       const g = empty(30);
       set(g, i, 29 - i, 0);
-      const cell = (k: number) => Math.floor(((k + 0.5) * 16) / 30);
+      const cell = (k: number) => Math.floor((k + 1) / 2);
       expect(occupied(resampleGrid(g, 16))).toEqual([[cell(i), cell(29 - i), 0]]);
+      expect(occupied(resampleGrid(g, 32))).toEqual([[i + 1, 30 - i, 1]]);
+    }
+  });
+
+  it('maps a 20³ voxel to the 16³ cell holding its centre', () => {
+    for (const i of [0, 1, 9, 10, 18, 19]) {
+      const g = empty(20);
+      set(g, i, 19 - i, 0);
+      const cell = (k: number) => Math.floor(((k + 0.5) * 16) / 20);
+      expect(occupied(resampleGrid(g, 16))).toEqual([[cell(i), cell(19 - i), 0]]);
     }
   });
 
@@ -67,6 +77,25 @@ describe('loadGrid with a size', () => {
       expect((await loadGrid(file)).dims).toEqual([32, 32, 32]);
       const small = await loadGrid(file, { size: 16 });
       expect(Array.from(small.data)).toEqual(Array.from(resampleGrid(g, 16).data));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('3D ShapeNets .mat volumes', () => {
+  // scipy.io.savemat({'instance': v}, do_compression=True) of a 6³ uint8 grid with v[1:3, 0:5, 2] = 1 and v[4, 4, 4] = 1.
+  const BOX = 'TUFUTEFCIDUuMCBNQVQtZmlsZSBQbGF0Zm9ybTogcG9zaXgsIENyZWF0ZWQgb246IFR1ZSBEZWMgIDEgMjI6NDk6MTMgMjAyNgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABSU0PAAAAPAAAAHic42NgYJBgZGBgA9IcQMzJAAGsQMzDABGHYRBghKrLzCsuScxLTmUCsm8wUBEwMuIjqWMFCWoBKzUEpQ==';
+  it('reads the instance grid with its axes as stored, and resamples it like any voxel file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ebm-mat-'));
+    try {
+      const file = join(dir, 'chair_000000182_1.mat');
+      await writeFile(file, Buffer.from(BOX, 'base64'));
+      const g = await loadGrid(file);
+      const expected = [...[1, 2].flatMap((x) => [0, 1, 2, 3, 4].map((y) => [x, y, 2])), [4, 4, 4]];
+      expect(g.dims).toEqual([6, 6, 6]);
+      expect(occupied(g)).toEqual(expected);
+      expect(Array.from((await loadGrid(file, { size: 3 })).data)).toEqual(Array.from(resampleGrid(g, 3).data));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

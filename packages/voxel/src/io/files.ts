@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, encodeNpy } from '@ebm/core';
+import { decodeMat, decodeNpy, encodeNpy, type NpyArray } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
@@ -9,8 +9,9 @@ import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 import { resampleGrid } from '../resample';
 
 /**
- * Reads a voxel grid from a .binvox file, a 3-D .npy array of occupancy in [0, 1] (values > 0.5
- * are occupied; a leading axis of size 1 is dropped), or a mesh (voxelized at `options.size`,
+ * Reads a voxel grid from a .binvox file, a 3-D .npy array or MATLAB .mat volume (3D ShapeNets'
+ * `instance`) of occupancy in [0, 1] (values > 0.5 are occupied; an axis of size 1 before or after
+ * the grid is dropped), or a mesh (voxelized at `options.size`,
  * default 32). With `options.size`, a voxel file of another side is resampled to it
  * (`resampleGrid`); without, it is returned as stored.
  * @throws VoxelFormatError naming the file and the problem.
@@ -28,19 +29,31 @@ async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
     const g = decodeBinvox(bytes, path);
     return { dims: g.dims, data: g.data };
   }
-  if (ext === '.npy') {
-    const a = decodeNpy(bytes, path);
-    const shape = a.shape[0] === 1 && a.shape.length === 4 ? a.shape.slice(1) : a.shape;
-    if (shape.length !== 3) throw new VoxelFormatError(path, `expected a 3-D array, got shape (${a.shape.join(', ')})`);
-    if (shape.some((d) => d === 0)) throw new VoxelFormatError(path, `is empty (shape (${a.shape.join(', ')}))`);
-    for (const v of a.data) {
-      if (!Number.isFinite(v)) throw new VoxelFormatError(path, 'contains NaN or infinite values');
-      // Occupancy (0/1) or an occupancy probability; 255 or −3 is not a voxel grid in this sense.
-      if (v < 0 || v > 1) throw new VoxelFormatError(path, `holds the value ${v}: voxel grids hold occupancy in [0, 1] (rescale 0–255 data by 1/255)`);
-    }
-    return { dims: shape as [number, number, number], data: a.data };
+  if (ext === '.npy') return arrayGrid(decodeNpy(bytes, path), path);
+  if (ext === '.mat') {
+    // 3D ShapeNets' volumes keep the grid in `instance`; otherwise the file's one 3-D array.
+    const vars = decodeMat(bytes, path);
+    const grids = [...vars].filter(([, a]) => a.shape.filter((d) => d > 1).length === 3);
+    const pick = vars.get('instance') ?? (grids.length === 1 ? grids[0]![1] : undefined);
+    if (!pick) throw new VoxelFormatError(path, `has no variable "instance" and ${grids.length === 0 ? 'no' : 'more than one'} 3-D array (variables: ${[...vars].map(([k, a]) => `${k} ${a.shape.join('×')}`).join(', ')})`);
+    return arrayGrid(pick, path);
   }
-  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy; meshes: ${MESH_EXTENSIONS.join(', ')})`);
+  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy, .mat; meshes: ${MESH_EXTENSIONS.join(', ')})`);
+}
+
+/** A 3-D array of occupancy in [0, 1] (a leading or trailing axis of size 1 is dropped) as a grid. */
+function arrayGrid(a: NpyArray, path: string): VoxelGrid {
+  let shape = a.shape;
+  if (shape.length === 4 && shape[0] === 1) shape = shape.slice(1);
+  else if (shape.length === 4 && shape[3] === 1) shape = shape.slice(0, 3);
+  if (shape.length !== 3) throw new VoxelFormatError(path, `expected a 3-D array, got shape (${a.shape.join(', ')})`);
+  if (shape.some((d) => d === 0)) throw new VoxelFormatError(path, `is empty (shape (${a.shape.join(', ')}))`);
+  for (const v of a.data) {
+    if (!Number.isFinite(v)) throw new VoxelFormatError(path, 'contains NaN or infinite values');
+    // Occupancy (0/1) or an occupancy probability; 255 or −3 is not a voxel grid in this sense.
+    if (v < 0 || v > 1) throw new VoxelFormatError(path, `holds the value ${v}: voxel grids hold occupancy in [0, 1] (rescale 0–255 data by 1/255)`);
+  }
+  return { dims: shape as [number, number, number], data: a.data };
 }
 
 /** Writes a grid as .binvox or .npy (float grids keep their values in .npy; binvox stores occupancy). */
