@@ -18,7 +18,8 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `an animated GIF, a folder of PNG/JPEG frames (in name order), or a video
+    help: `an animated GIF, a folder of PNG/JPEG frames (in name order), an .npy array
+(T×H×W[×C]; Moving MNIST's T×N×H×W: its first sequence), or a video
 file (MP4, AVI, WebM, MOV, … through the system's ffmpeg).
 Default: procedural travelling waves with flicker and noise`,
   },

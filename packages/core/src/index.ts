@@ -86,7 +86,7 @@ export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } 
 export { gramDistance, gramFeatures, type GramOptions } from './metrics/gram';
 export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, encodePng, encodeJpeg, encodeGif, MAX_PIXELS, type Pixels, type PixelFormat, type RgbaFrames, type DecodeRgbaOptions, type GifOptions } from './pixels';
 export { symmetricEigen } from './metrics/linalg';
-export { decodeNpy, encodeNpy, type NpyArray } from './npy';
+export { decodeNpy, viewNpy, encodeNpy, unitRangeOf, type NpyArray, type NpyView } from './npy';
 export { decodeNpz } from './npz';
 export { decodeMat } from './mat';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';

@@ -30,7 +30,7 @@ describe('arrayImages', () => {
   it.each([
     ['a 1-D array', arr([4], [0, 0, 0, 0]), /holds an array of shape 4, not images/],
     ['5 channels', arr([1, 2, 2, 5], new Array(20).fill(0)), /holds an array of shape 1×2×2×5, not images/],
-    ['values up to 300', arr([1, 1, 2], [0, 300]), /holds values from 0 to 300: images must lie in \[0, 1\], 0–255 or \[−1, 1\]/],
+    ['values up to 300', arr([1, 1, 2], [0, 300]), /holds values from 0 to 300: pixels must lie in \[0, 1\], 0–255 or \[−1, 1\]/],
     ['NaN', arr([1, 1, 2], [0, NaN]), /holds NaN or infinite values/],
   ])('refuses %s with a FormatError naming the file', (_, a, msg) => {
     expect(() => arrayImages(a, 'bad.npy')).toThrow(FormatError);

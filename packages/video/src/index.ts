@@ -4,7 +4,7 @@ export { type Clip, type Frame, type PixelRange, createClip, clipFrame, clipFram
 export { decodeFrame, decodeGif, sniffFrame, MAX_FRAME_PIXELS, MAX_CLIP_PIXELS, type FrameKind } from './io/decode';
 export { encodeGif, encodePng, frameStrip, type GifOptions, type StripOptions } from './io/encode';
 export { decodeVideo, findFfmpeg, parsePpmStream, type VideoDecodeOptions } from './io/ffmpeg';
-export { loadClip, saveGif, saveFrames, saveFrameStrip, FRAME_EXTENSIONS, VIDEO_EXTENSIONS, type LoadClipOptions } from './io/files';
+export { loadClip, arrayClip, saveGif, saveFrames, saveFrameStrip, FRAME_EXTENSIONS, VIDEO_EXTENSIONS, type LoadClipOptions } from './io/files';
 export { stNet, stNetCpu, fcsNet, fcsNetCpu, fcsLargeNet, withFrames } from './nets';
 export { presets } from './presets';
 export { dynamicTexture, chainClips, synthesize, fitVideo, evenCrops, toNetUnits, fromNetUnits, meanColour, pixelClamp, VIDEO_RANGE, type DynamicTextureOptions, type VideoModel, type SynthesizeOptions } from './model';

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, decodeNpz, type NpyArray } from '@ebm/core';
+import { decodeNpy, decodeNpz, unitRangeOf, type NpyArray } from '@ebm/core';
 import { ImageFormatError } from '../errors';
 import type { Image } from '../image';
 
@@ -53,15 +53,7 @@ export function arrayImages(a: NpyArray, path: string): Image[] {
   const [height, width, c] = chw ? [d2, d3, d1] : [d1, d2, d3];
   if (n * height * width === 0) throw new ImageFormatError(path, `holds no pixels (shape ${a.shape.join('×')})`);
   const channels: 1 | 3 = c === 1 ? 1 : 3;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of a.data) {
-    if (!Number.isFinite(v)) throw new ImageFormatError(path, 'holds NaN or infinite values');
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const map = lo >= 0 && hi <= 1 ? (v: number) => v : lo >= 0 && hi <= 255 ? (v: number) => v / 255 : lo >= -1 && hi <= 1 ? (v: number) => (v + 1) / 2 : undefined;
-  if (!map) throw new ImageFormatError(path, `holds values from ${lo} to ${hi}: images must lie in [0, 1], 0–255 or [−1, 1]`);
+  const map = unitRangeOf(a.data, path);
   const plane = height * width;
   return Array.from({ length: n }, (_, i) => {
     const data = new Float32Array(plane * channels);
