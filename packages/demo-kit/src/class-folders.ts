@@ -24,11 +24,13 @@ export async function readClassFolders<T>(dir: string, load: (folder: string) =>
   const out: ClassSplit<T> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    // Hidden and tool folders are not classes: .git, .ipynb_checkpoints, and the __MACOSX copy
+    // that ModelNet's zip files carry.
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('__')).map((e) => e.name).sort();
   } catch (e) {
     throw new InputError(`${dir}: cannot read the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (names.length < 2) throw new InputError(`${dir}: classification needs one subfolder per class, found ${names.length}`);
+  if (names.length < 2) throw new InputError(`${dir}: classification needs one subfolder per class, found ${names.length}${names.length === 1 ? ` (${names[0]}: if it holds the class folders, pass ${join(dir, names[0]!)})` : ''}`);
   for (const [k, name] of names.entries()) {
     const folder = join(dir, name);
     const sub = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);

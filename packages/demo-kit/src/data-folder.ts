@@ -21,7 +21,7 @@ export interface ReadDataFolderOptions {
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
-/** Every file under dir, recursively (hidden entries skipped), sorted by path. */
+/** Every file under dir, recursively (hidden entries and tool folders such as __MACOSX skipped), sorted by path. */
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   const visit = async (d: string): Promise<void> => {
@@ -29,7 +29,9 @@ async function walk(dir: string): Promise<string[]> {
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
-      if (e.isDirectory()) await visit(p);
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('__')) await visit(p);
+      }
       else if (e.isFile()) out.push(p);
     }
   };

@@ -43,11 +43,17 @@ describe('readClassFolders', () => {
     expect(d.test).toEqual(['s1', 's1']);
   });
 
+  it("skips hidden and tool folders, such as the __MACOSX copy in ModelNet's zip files", async () => {
+    const root = join(dir, 'zipped');
+    for (const c of ['chair', 'sofa', '__MACOSX', '.ipynb_checkpoints']) await files(join(root, c), ['1', '2', '3']);
+    expect((await readClassFolders(root, load)).classes).toEqual(['chair', 'sofa']);
+  });
+
   it('rejects a missing folder, a single class and a class too small, naming the folder', async () => {
     await expect(readClassFolders(join(dir, 'none'), load)).rejects.toThrow(InputError);
     await expect(readClassFolders(join(dir, 'none'), load)).rejects.toThrow(/none: cannot read the folder \(ENOENT\)/);
     await files(join(dir, 'one', 'a'), ['1', '2', '3']);
-    await expect(readClassFolders(join(dir, 'one'), load)).rejects.toThrow(/one subfolder per class, found 1/);
+    await expect(readClassFolders(join(dir, 'one'), load)).rejects.toThrow(`${join(dir, 'one')}: classification needs one subfolder per class, found 1 (a: if it holds the class folders, pass ${join(dir, 'one', 'a')})`);
     await files(join(dir, 'small', 'a'), ['1', '2', '3']);
     await files(join(dir, 'small', 'b'), ['1', '2']);
     await expect(readClassFolders(join(dir, 'small'), load)).rejects.toThrow(`${join(dir, 'small', 'b')}: needs at least 3 examples (training, validation and test), found 2`);

@@ -102,6 +102,10 @@ describe('data helpers', () => {
       await writeFile(join(root, id, 'models', 'model_normalized.mtl'), 'mtl');
     }
     await writeFile(join(root, 'bad.obj'), 'bad');
+    // macOS zip leftovers: AppleDouble files in __MACOSX and beside the models are not models.
+    await mkdir(join(root, '__MACOSX', 'm1'), { recursive: true });
+    await writeFile(join(root, '__MACOSX', 'm1', 'model.obj'), 'x');
+    await writeFile(join(root, 'm1', '._model.obj'), 'x');
     class Refused extends EbmError {}
     const d = await readDataFolder(root, ['.binvox', '.obj'], async (f) => {
       if (f.endsWith('bad.obj')) throw new Refused(`${f}: not a mesh`);
