@@ -118,6 +118,36 @@ describe('training on the onnx runtime', () => {
   });
 });
 
+describe('permuted weights fed to the onnx runtime', () => {
+  it('permuteArray permutes as tf.transpose does', async () => {
+    const { permuteArray } = await import('../src/onnx/layout');
+    const t = tf.randomNormal([3, 2, 4, 5, 2], 0, 1, 'float32', 3);
+    for (const perm of [[4, 3, 0, 1, 2], [1, 0, 2, 3, 4], [2, 4, 1, 3, 0]]) {
+      const want = tf.transpose(t, perm);
+      expect(Array.from(permuteArray(t.dataSync(), t.shape, perm))).toEqual(Array.from(want.dataSync()));
+      want.dispose();
+    }
+    t.dispose();
+  });
+
+  it('follows a parameter update: the permuted copy of an old kernel is not reused', async () => {
+    const spec = netSpec([6, 6, 6, 1], [{ type: 'conv3d', filters: 2, kernel: 3, stride: 2 }, { type: 'leakyRelu' }, { type: 'flatten' }, { type: 'dense', units: 1 }]);
+    const a = createNet(spec, { seed: 1 });
+    const b = createNet(spec, { seed: 1, runtime: 'onnx' });
+    const x = tf.randomNormal([2, 6, 6, 6, 1], 0, 1, 'float32', 2);
+    const gy = tf.ones([2, 1]);
+    const y0 = await b.forward(x);
+    for (const net of [a, b]) for (const [n, v] of Object.entries(net.params)) if (n.endsWith('kernel')) v.assign(tf.mul(v, -3));
+    const [ya, yb] = [await a.forward(x), await b.forward(x)];
+    expect(relL2(yb, ya)).toBeLessThan(1e-5);
+    expect(relL2(yb, y0)).toBeGreaterThan(0.1);
+    const [ra, rb] = [await a.vjp(x, gy), await b.vjp(x, gy)];
+    expect(relL2(rb.gx!, ra.gx!)).toBeLessThan(1e-4);
+    [x, gy, y0, ya, yb, ra.y, rb.y, ra.gx!, rb.gx!, ...Object.values(ra.gParams!), ...Object.values(rb.gParams!)].forEach((t) => t.dispose());
+    [a, b].forEach((n) => n.dispose());
+  });
+});
+
 describe('fused Langevin step on the onnx runtime', () => {
   it('moves chains exactly like the step-by-step tfjs loop (reference term, clamp, noise decay)', async () => {
     const { langevin, netEnergy } = await import('../src');

@@ -304,6 +304,15 @@ export function runReference(model: Uint8Array, feeds: Record<string, T>): Recor
       case 'Clip': outs = [map(x, (v) => Math.min(Math.max(v, ins[1]!.data[0]!), ins[2]!.data[0]!))]; break;
       case 'MatMul': outs = [matmul(x, ins[1]!)]; break;
       case 'Transpose': outs = [transpose(x, a.perm as number[])]; break;
+      case 'DepthToSpace': {
+        // The ONNX definition (DCR): reshape [N, b, b, C/b², H, W], transpose (0, 3, 4, 1, 5, 2), reshape.
+        if ((a.mode ?? 'DCR') !== 'DCR') throw new Error('reference: DepthToSpace CRD is not implemented');
+        const bs = a.blocksize as number;
+        const [n, c, h, w] = x.shape as [number, number, number, number];
+        const tmp = transpose(reshape(x, [n, bs, bs, c / (bs * bs), h, w]), [0, 3, 4, 1, 5, 2]);
+        outs = [reshape(tmp, [n, c / (bs * bs), h * bs, w * bs])];
+        break;
+      }
       case 'Reshape': outs = [reshape(x, ints(ins[1]!))]; break;
       case 'Shape': outs = [t([x.shape.length], x.shape)]; break;
       case 'Size': outs = [t([], [x.data.length])]; break;

@@ -73,6 +73,8 @@ export interface LowerContext {
   /** Layout of the input value (the module's declared layout, or either for 'any'). */
   readonly layout: 'first' | 'last';
   param(role: ParamInfo['role']): string | undefined;
+  /** The parameter with its axes permuted (as ONNX Transpose `perm`); the runtime may feed it ready-made. */
+  paramPermuted(role: ParamInfo['role'], perm: number[]): string | undefined;
   state(role: StateInfo['role']): string;
   /** An extra input of the net, channels-last [B, ...shape]. */
   input(name: string): string;

@@ -39,6 +39,14 @@ export interface CompileOptions {
   convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
   /** How a conv's weight gradient is lowered: 'conv' (batch as channels, dilated kernel), 'im2col' (strided slices + MatMul) or 'auto'. */
   convWeightGrad?: 'auto' | 'conv' | 'im2col';
+  /**
+   * Parameters a layer reads with permuted axes (conv kernels: tfjs [k…, I, O] → ONNX [O, I, k…]).
+   * 'graph' (default): a Transpose node permutes them on every call. 'input': each permuted
+   * parameter is a graph input of its own (`CompiledGraph.relayoutInputs`) that the caller feeds,
+   * so a session does not re-permute unchanged weights every Langevin step (onnxruntime moves the
+   * innermost axis element by element: 11 of ~120 ms of the video net's step).
+   */
+  paramRelayout?: 'graph' | 'input';
 }
 
 export interface CompiledGraph {
@@ -51,6 +59,8 @@ export interface CompiledGraph {
   stateInputs: Record<string, string>;
   /** Graph output name of every batch statistic (train mode with `stats`). */
   statOutputs: Record<string, string>;
+  /** With `paramRelayout: 'input'`: graph inputs holding a parameter with its axes permuted (`perm`, as ONNX Transpose). */
+  relayoutInputs: Record<string, { param: string; perm: number[] }>;
 }
 
 /**
@@ -65,6 +75,7 @@ export const stateInputName = (n: string) => `s:${n}`;
 export const statOutputName = (n: string) => `st:${n}`;
 export const extraInputName = (n: string) => `in:${n}`;
 export const extraGradName = (n: string) => `gin:${n}`;
+export const relayoutInputName = (n: string) => `pt:${n}`;
 
 interface Step {
   back: Back;
@@ -79,7 +90,7 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
   const B = 'batch';
   const mode = o.mode ?? 'train';
   const x = b.input('x', [B, ...spec.input]);
-  const out: CompiledGraph = { model: new Uint8Array(), paramInputs: {}, paramOutputs: {}, stateInputs: {}, statOutputs: {} };
+  const out: CompiledGraph = { model: new Uint8Array(), paramInputs: {}, paramOutputs: {}, stateInputs: {}, statOutputs: {}, relayoutInputs: {} };
   const w: Record<string, string> = {};
   for (const p of params) {
     if (o.weights) w[p.name] = b.floats(o.weights[p.name]!, p.shape, paramInputName(p.name));
@@ -143,6 +154,18 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
         wantParams,
         options,
         param: (role) => w[`${path}.${role}`],
+        paramPermuted: (role, perm) => {
+          const name = `${path}.${role}`;
+          if (!(name in w)) return undefined;
+          if (o.paramRelayout !== 'input' || o.weights) return b.op1('Transpose', [w[name]!], { perm });
+          const input = relayoutInputName(name);
+          if (!(input in out.relayoutInputs)) {
+            const shape = params.find((p) => p.name === name)!.shape;
+            b.input(input, perm.map((k) => shape[k]!));
+            out.relayoutInputs[input] = { param: name, perm };
+          }
+          return input;
+        },
         state: (role) => stateValue(`${path}.${role}`),
         input: (name) => {
           if (wantInputs.has(name)) wantedInputReads++;

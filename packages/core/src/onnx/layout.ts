@@ -21,3 +21,28 @@ export const swap01 = (rank: number) => [1, 0, ...Array.from({ length: rank - 2 
 export const kernelToOnnx = (d: number) => [d + 1, d, ...Array.from({ length: d }, (_, i) => i)];
 /** ONNX-ordered [A, B, k...] → tfjs [k..., A, B]. */
 export const kernelToTfjs = (d: number) => [...Array.from({ length: d }, (_, i) => i + 2), 0, 1];
+
+/** `data` of `shape` with its axes permuted as ONNX Transpose does (out axis j = in axis perm[j]). */
+export function permuteArray(data: ArrayLike<number>, shape: readonly number[], perm: readonly number[]): Float32Array {
+  const rank = shape.length;
+  const inStride = shape.map((_, k) => shape.slice(k + 1).reduce((a, d) => a * d, 1));
+  const outShape = perm.map((k) => shape[k]!);
+  const step = perm.map((k) => inStride[k]!);
+  const out = new Float32Array(data.length);
+  const last = rank - 1;
+  const idx = new Array<number>(rank).fill(0);
+  let src = 0;
+  // Walk the output in order; the innermost output axis is a strided run of the input.
+  for (let o = 0; o < out.length; ) {
+    const n = outShape[last]!;
+    const st = step[last]!;
+    for (let i = 0, s = src; i < n; i++, s += st) out[o++] = data[s]!;
+    for (let k = last - 1; k >= 0; k--) {
+      src += step[k]!;
+      if (++idx[k]! < outShape[k]!) break;
+      src -= step[k]! * outShape[k]!;
+      idx[k] = 0;
+    }
+  }
+  return out;
+}

@@ -8,6 +8,7 @@ import { BackendUnavailableError } from '../errors';
 import type { NetSpec } from '../netspec/types';
 import type { NetExecutor, NetRuntime, RunOptions, VjpResult, VjpWrt } from '../runtime/types';
 import { tf, type Tensor, type Tensor1D } from '../tf';
+import { permuteArray } from './layout';
 import { compileGraph, extraGradName, extraInputName, LANGEVIN_INPUTS, paramGradName, paramInputName, type CompiledGraph } from './compile';
 
 export interface OnnxRuntimeOptions {
@@ -49,6 +50,23 @@ export function sessionOptions(o: OnnxRuntimeOptions): Ort.InferenceSession.Sess
   };
 }
 
+/**
+ * Permuted copies of parameter values, kept while the tensor's data is unchanged: a Langevin
+ * chain calls the net many times between two optimizer updates (an update gives a variable new
+ * data, so its copies are dropped with the old data).
+ */
+const permutedCache = new WeakMap<object, Map<string, Float32Array>>();
+
+async function permuted(t: Tensor, perm: number[]): Promise<Float32Array> {
+  const id = (t as unknown as { dataId: object }).dataId;
+  let byPerm = permutedCache.get(id);
+  if (!byPerm) permutedCache.set(id, (byPerm = new Map()));
+  const key = perm.join(',');
+  let v = byPerm.get(key);
+  if (!v) byPerm.set(key, (v = permuteArray(await t.data(), t.shape, perm)));
+  return v;
+}
+
 async function toOrt(ort: OrtModule, t: Tensor): Promise<Ort.Tensor> {
   const d = await t.data();
   // tfjs-backend-cpu casts int32 → float32 without copying, so data() may still be an Int32Array.
@@ -71,7 +89,7 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
         let s = sessions.get(key);
         if (!s) {
           const upstream = langevinSign ? ({ kind: 'langevin', sign: langevinSign } as const) : ({ kind: 'input' } as const);
-          const graph = compileGraph(spec, { wrt, upstream, mode: o.mode, stats, convInputGrad: options.convInputGrad, convWeightGrad: options.convWeightGrad });
+          const graph = compileGraph(spec, { wrt, upstream, mode: o.mode, stats, convInputGrad: options.convInputGrad, convWeightGrad: options.convWeightGrad, paramRelayout: 'input' });
           s = loadOrt().then(async (ort) => ({ session: await ort.InferenceSession.create(graph.model, sessionOptions(options)), graph }));
           sessions.set(key, s);
         }
@@ -79,7 +97,8 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
       };
       const feedsOf = async (ort: OrtModule, graph: CompiledGraph, params: Readonly<Record<string, Tensor>>, x: Tensor, o: RunOptions) => {
         const feeds: Record<string, Ort.Tensor> = { x: await toOrt(ort, x) };
-        for (const [n, t] of Object.entries(params)) feeds[paramInputName(n)] = await toOrt(ort, t);
+        for (const [n, t] of Object.entries(params)) if (graph.paramInputs[n]) feeds[paramInputName(n)] = await toOrt(ort, t);
+        for (const [input, { param, perm }] of Object.entries(graph.relayoutInputs)) feeds[input] = new ort.Tensor('float32', await permuted(params[param]!, perm), perm.map((k) => params[param]!.shape[k]!));
         for (const [n, input] of Object.entries(graph.stateInputs)) feeds[input] = await toOrt(ort, o.state[n]!);
         for (const [n, t] of Object.entries(o.inputs)) feeds[extraInputName(n)] = await toOrt(ort, t);
         return feeds;

@@ -88,7 +88,7 @@ export const convLayer: LayerModule<ConvLayer> = {
     const outputPadding = big.map((n, j) => n - ((small[j]! - 1) * s[j]! + k[j]! - begin[j]! - end[j]!));
     const kernel = ctx.param('kernel')!;
     const bias = ctx.param('bias');
-    const W = b.op1('Transpose', [kernel], { perm: kernelToOnnx(d) });
+    const W = ctx.paramPermuted('kernel', kernelToOnnx(d))!;
     const rank = d + 2;
     const convAttrs = { strides: s, pads, kernel_shape: k };
     const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
