@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
 import { encodeNpy, FormatError, type NpyArray } from '@ebm/core';
 import { arrayImages, isArrayPath, loadArrayImages } from '../src';
+import { zip } from '../../core/test/zip';
 
 const arr = (shape: number[], values: number[], dtype = '<f4'): NpyArray => ({ shape, data: Float32Array.from(values), dtype });
 
@@ -38,39 +38,7 @@ describe('arrayImages', () => {
   });
 });
 
-/** A one-entry-per-array zip as np.savez_compressed writes it. */
-function npz(files: Record<string, Uint8Array>): Uint8Array {
-  const parts: Buffer[] = [];
-  const dir: Buffer[] = [];
-  let offset = 0;
-  for (const [name, body] of Object.entries(files)) {
-    const packed = deflateRawSync(body);
-    const n = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(body.length, 22);
-    local.writeUInt16LE(n.length, 26);
-    const d = Buffer.alloc(46);
-    d.writeUInt32LE(0x02014b50, 0);
-    d.writeUInt16LE(8, 10);
-    d.writeUInt32LE(packed.length, 20);
-    d.writeUInt32LE(body.length, 24);
-    d.writeUInt16LE(n.length, 28);
-    d.writeUInt32LE(offset, 42);
-    parts.push(local, n, packed);
-    dir.push(d, n);
-    offset += 30 + n.length + packed.length;
-  }
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(dir.length / 2, 8);
-  end.writeUInt16LE(dir.length / 2, 10);
-  end.writeUInt32LE(Buffer.concat(dir).length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...parts, ...dir, end]));
-}
+const npz = (files: Record<string, Uint8Array>) => zip(files, true);
 
 describe('loadArrayImages', () => {
   let dir: string;
