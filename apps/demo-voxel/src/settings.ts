@@ -83,7 +83,12 @@ export const CLASSIFY: Record<Mode, ClassifySettings> = {
 /**
  * Recovery (rec_exp.py): a conditional model whose chains start each iteration from the masked
  * training shapes (30% of the voxels observed and clamped, the rest at the observed rate) and run
- * noise-free Langevin. The paper: δ 0.07, 90 steps, 1000 epochs at 32³.
+ * noise-free Langevin. The paper: δ 0.07, 90 steps, 1000 epochs at 32³. `--quick` runs 60 steps
+ * of δ 0.1: against 30 steps (measured 2026-12-01, seed 0) it lowered the FlightGear aircraft's
+ * error rate from 0.58 to 0.52 × the fill-by-rate baseline and raised their hidden-voxel IoU from
+ * 1.23 to 1.30 × the neighbourhood share, left the chairs' error rate as it was (0.43 ×) and
+ * raised their IoU (1.50 → 1.56 ×), for 1.8 × the time. Twice the updates at 30 steps did worse
+ * on the aircraft (0.62 ×, 1.15 ×).
  */
 export interface RecoverSettings {
   size: number;
@@ -100,6 +105,6 @@ export interface RecoverSettings {
 
 export const RECOVER: Record<Mode, RecoverSettings> = {
   smoke: { size: 16, shapes: 4, tests: 4, observed: 0.3, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: L2 },
-  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 30, stepSize: 0.1, learningRate: LR, energyL2: L2 },
+  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 60, stepSize: 0.1, learningRate: LR, energyL2: L2 },
   full: { size: 32, shapes: 32, tests: 16, observed: 0.3, iterations: 1000, steps: 90, stepSize: 0.07, learningRate: LR, energyL2: L2 },
 };
