@@ -12,7 +12,7 @@ import { InvalidOptionError } from '@ebm/core';
 import { voxelIndex, type VoxelGrid } from './grid';
 
 export function resampleGrid(grid: VoxelGrid, size: number): VoxelGrid {
-  if (!Number.isInteger(size) || size < 1) throw new InvalidOptionError('resampleGrid', 'size', size, 'a positive integer');
+  if (!Number.isInteger(size) || size < 1 || size > 512) throw new InvalidOptionError('resampleGrid', 'size', size, 'an integer in [1, 512]');
   let cube = padToCube(grid);
   const fit = Array.from({ length: Math.floor(cube.dims[0] / 8) + 1 }, (_, k) => cube.dims[0] + k).find((m) => m % size === 0 || size % m === 0);
   if (fit !== undefined && fit > cube.dims[0]) cube = padToCube(cube, fit);

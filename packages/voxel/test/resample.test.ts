@@ -59,6 +59,11 @@ describe('resampleGrid', () => {
     expect(occupied(resampleGrid(g, 8))).toEqual([[0, 2, 3], [7, 5, 4]]);
   });
 
+  it('refuses a side it cannot allocate', () => {
+    expect(() => resampleGrid(empty(4), 4096)).toThrow(/resampleGrid: size .*an integer in \[1, 512\]/);
+    expect(() => resampleGrid(empty(4), 2.5)).toThrow(/an integer in \[1, 512\]/);
+  });
+
   it('pools float grids by their largest value', () => {
     const g: VoxelGrid = { dims: [2, 2, 2], data: Float32Array.from([0.1, 0.2, 0.3, 0.9, 0, 0, 0.4, 0]) };
     const r = resampleGrid(g, 1);
