@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, InvalidOptionError } from '@ebm/core';
-import { DEFAULT_VIEW, dot, loadMesh, MESH_EXTENSIONS, proceduralShape, saveMesh, SHAPE_CATEGORIES, shapeMesh, viewFrom, type TriangleMesh } from '../src';
+import { DEFAULT_VIEW, dot, loadMesh, MESH_EXTENSIONS, parsePly, proceduralShape, saveMesh, SHAPE_CATEGORIES, shapeMesh, viewFrom, type TriangleMesh } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -28,6 +28,19 @@ describe('mesh files', () => {
   it('refuses an unknown extension, naming the file', async () => {
     await expect(saveMesh(join(dir, 'x.glb'), tetra)).rejects.toThrow(FormatError);
     await expect(loadMesh(join(dir, 'x.glb'))).rejects.toThrow(/x\.glb/);
+  });
+});
+
+describe('point sets with invalid points', () => {
+  const ply = (rows: string[], faces = '') => new TextEncoder().encode(`ply\nformat ascii 1.0\nelement vertex ${rows.length}\nproperty float x\nproperty float y\nproperty float z\n${faces ? 'element face 1\nproperty list uchar int vertex_indices\n' : ''}end_header\n${rows.join('\n')}\n${faces}`);
+  it('drops NaN points of a point set (a depth camera writes invalid pixels so) and keeps the rest', () => {
+    const m = parsePly(ply(['0 0 0', 'nan nan nan', '1 2 3', 'inf 0 0']), 'scan.ply', { faces: 'optional' });
+    expect(Array.from(m.positions)).toEqual([0, 0, 0, 1, 2, 3]);
+    expect(() => parsePly(ply(['nan nan nan']), 'scan.ply', { faces: 'optional' })).toThrow('scan.ply: has no points with finite coordinates (all 1 are NaN or infinite)');
+  });
+  it('still refuses a NaN vertex of a mesh, whose faces refer to it', () => {
+    expect(() => parsePly(ply(['0 0 0', 'nan 0 0', '0 1 0'], '3 0 1 2\n'), 'mesh.ply', { faces: 'optional' })).toThrow('mesh.ply: has a vertex coordinate that is not a finite number');
+    expect(() => parsePly(ply(['0 0 0', 'nan 0 0']), 'pts.ply')).toThrow(FormatError);
   });
 });
 

@@ -34,6 +34,12 @@ describe('XYZ first lines as exporters write them', () => {
   it('takes names only on the first line', () => {
     expect(() => read('1 2 3\nx y z\n')).toThrow('c.xyz: line 2: expected "x y z", got "x y z"');
   });
+  it('drops points written as nan or inf (invalid depth pixels), counting them against the header', () => {
+    expect(read('3\n1 2 3\nnan nan nan\n4 5 6\n')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(read('x y z\n1 -inf 3\n4 5 6 nan\n')).toEqual([4, 5, 6]);
+    expect(() => read('nan nan nan\nNaN NaN NaN\n')).toThrow('c.xyz: has no points with finite coordinates (all 2 are NaN or infinite)');
+    expect(() => read('1 two nan\n')).toThrow('c.xyz: line 1: expected "x y z", got "1 two nan"');
+  });
   it('refuses binary data in one line, without echoing it', () => {
     expect(() => parseXyz(Uint8Array.from({ length: 600 }, (_, i) => i % 256), 'c.xyz')).toThrow(/^c\.xyz: is binary data, not a text point file \(x y z per line\)$/);
   });

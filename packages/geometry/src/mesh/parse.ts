@@ -33,6 +33,9 @@ export const text = (bytes: Uint8Array) => new TextDecoder('latin1').decode(byte
 const MAX_VALUES = 2 ** 28;
 
 export function finish(name: string, pos: number[], tri: number[], o: ParseMeshOptions): TriangleMesh {
+  // A point set (no faces) from a depth camera marks invalid pixels with NaN points: those are
+  // dropped, as point-cloud libraries do, where a mesh's faces would make a NaN vertex an error.
+  if (tri.length === 0 && (o.faces ?? 'required') === 'optional' && pos.some((v) => !Number.isFinite(v))) pos = dropNonFinite(name, pos);
   const nv = pos.length / 3;
   if (nv === 0) throw new FormatError(name, 'has no vertices');
   if (tri.length === 0 && (o.faces ?? 'required') === 'required') throw new FormatError(name, 'has no triangles');
@@ -43,6 +46,14 @@ export function finish(name: string, pos: number[], tri: number[], o: ParseMeshO
     if (!Number.isFinite(Math.fround(v))) throw new FormatError(name, `has a vertex coordinate (${v}) too large for float32`);
   }
   return { positions: Float32Array.from(pos), triangles: Uint32Array.from(tri) };
+}
+
+function dropNonFinite(name: string, pos: number[]): number[] {
+  const kept: number[] = [];
+  for (let i = 0; i < pos.length; i += 3) if (Number.isFinite(pos[i]) && Number.isFinite(pos[i + 1]) && Number.isFinite(pos[i + 2])) kept.push(pos[i]!, pos[i + 1]!, pos[i + 2]!);
+  if (kept.length === 0) throw new FormatError(name, `has no points with finite coordinates (all ${pos.length / 3} are NaN or infinite)`);
+  log('info', `${name}: dropped ${(pos.length - kept.length) / 3} of ${pos.length / 3} points with NaN or infinite coordinates`);
+  return kept;
 }
 
 export function fan(tri: number[], face: number[]): void {
@@ -210,13 +221,15 @@ export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMes
   };
   const body = bytes.length - bodyStart;
   if (format === 'ascii') {
-    const tokens = text(bytes.subarray(bodyStart)).trim().split(/\s+/).filter(Boolean).map(Number);
+    // nan and inf (as C's printf writes them) are numbers here: a point set drops such points, a mesh refuses them (finish).
+    const words = text(bytes.subarray(bodyStart)).trim().split(/\s+/).filter(Boolean);
+    const tokens = words.map((w) => (/^[+-]?inf(inity)?$/i.test(w) ? (w[0] === '-' ? -Infinity : Infinity) : /^[+-]?nan$/i.test(w) ? NaN : Number(w)));
     if (minimum > tokens.length) throw new FormatError(name, `ends early (truncated): declares ${elements.map((e) => `${e.count} ${e.name}`).join(', ')} but holds only ${tokens.length} values`);
     let k = 0;
     const next = (): number => {
       if (k >= tokens.length) throw new FormatError(name, 'ends early (truncated)');
       const v = tokens[k++]!;
-      if (Number.isNaN(v)) throw new FormatError(name, `value ${k} of the body is not a number`);
+      if (Number.isNaN(v) && !/^[+-]?nan$/i.test(words[k - 1]!)) throw new FormatError(name, `value ${k} of the body is not a number`);
       return v;
     };
     for (const el of elements.filter((e) => e.props.length > 0))
