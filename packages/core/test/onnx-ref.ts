@@ -305,11 +305,12 @@ export function runReference(model: Uint8Array, feeds: Record<string, T>): Recor
       case 'MatMul': outs = [matmul(x, ins[1]!)]; break;
       case 'Transpose': outs = [transpose(x, a.perm as number[])]; break;
       case 'DepthToSpace': {
-        // The ONNX definition (DCR): reshape [N, b, b, C/b², H, W], transpose (0, 3, 4, 1, 5, 2), reshape.
-        if ((a.mode ?? 'DCR') !== 'DCR') throw new Error('reference: DepthToSpace CRD is not implemented');
+        // The ONNX definition: DCR reshapes [N, b, b, C/b², H, W] and transposes (0, 3, 4, 1, 5, 2);
+        // CRD reshapes [N, C/b², b, b, H, W] and transposes (0, 1, 4, 2, 5, 3); both then reshape.
         const bs = a.blocksize as number;
         const [n, c, h, w] = x.shape as [number, number, number, number];
-        const tmp = transpose(reshape(x, [n, bs, bs, c / (bs * bs), h, w]), [0, 3, 4, 1, 5, 2]);
+        const crd = a.mode === 'CRD';
+        const tmp = crd ? transpose(reshape(x, [n, c / (bs * bs), bs, bs, h, w]), [0, 1, 4, 2, 5, 3]) : transpose(reshape(x, [n, bs, bs, c / (bs * bs), h, w]), [0, 3, 4, 1, 5, 2]);
         outs = [reshape(tmp, [n, c / (bs * bs), h * bs, w * bs])];
         break;
       }
