@@ -10,7 +10,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { FormatError } from './errors';
-import { columnMajorToC, type NpyArray } from './npy';
+import { columnMajorOffset, type NpyArray } from './npy';
 
 const MI: Record<number, [number, string]> = {
   1: [1, 'int8'],
@@ -104,7 +104,8 @@ function readMatrix(b: Uint8Array, le: boolean, name: string): { name: string; a
   const rv = new DataView(real.data.buffer, real.data.byteOffset, real.data.byteLength);
   const read = reader(dtype, rv, le);
   // MATLAB stores column-major (the first index fastest).
-  const data = columnMajorToC(dims, (i) => read(i * width));
+  const at = columnMajorOffset(dims);
+  const data = Float32Array.from({ length: count }, (_, i) => read(at(i) * width));
   return { name: varName, array: { shape: dims, data, dtype } };
 }
 

@@ -59,39 +59,24 @@ export function viewNpy(bytes: Uint8Array, name = 'npy data'): NpyView {
   const [size, read] = kind;
   if (body + count * size > bytes.length) throw new FormatError(name, `holds ${bytes.length - body} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${count * size} (truncated)`);
   if (fortran === 'False') return { shape, dtype: descr, get: (i) => read(body + i * size) };
-  // Fortran order: the C index's multi-index, weighted by column-major strides.
-  const fStride = shape.map((_, k) => shape.slice(0, k).reduce((a, d) => a * d, 1));
-  return {
-    shape,
-    dtype: descr,
-    get: (i) => {
-      let f = 0;
-      for (let k = shape.length - 1; k >= 0; k--) {
-        f += (i % shape[k]!) * fStride[k]!;
-        i = Math.floor(i / shape[k]!);
-      }
-      return read(body + f * size);
-    },
-  };
+  const at = columnMajorOffset(shape);
+  return { shape, dtype: descr, get: (i) => read(body + at(i) * size) };
 }
 
 /**
- * Values stored column-major (Fortran, MATLAB: the first index runs fastest), `read(i)` giving
- * the i-th stored value, as a C-order array (the last index fastest).
+ * Where the value at C-order index i sits in an array stored column-major (Fortran, MATLAB: the
+ * first index runs fastest).
  */
-export function columnMajorToC(shape: readonly number[], read: (i: number) => number): Float32Array {
-  const count = shape.reduce((a, d) => a * d, 1);
-  const data = new Float32Array(count);
-  const cStride = shape.map((_, k) => shape.slice(k + 1).reduce((a, d) => a * d, 1));
-  const idx = new Array<number>(shape.length).fill(0);
-  for (let i = 0; i < count; i++) {
-    let c = 0;
-    for (let k = 0; k < shape.length; k++) c += idx[k]! * cStride[k]!;
-    data[c] = read(i);
-    // Advance the multi-index with the first axis fastest, carrying into the next.
-    for (let k = 0; k < shape.length && ++idx[k]! === shape[k]; k++) idx[k] = 0;
-  }
-  return data;
+export function columnMajorOffset(shape: readonly number[]): (i: number) => number {
+  const fStride = shape.map((_, k) => shape.slice(0, k).reduce((a, d) => a * d, 1));
+  return (i) => {
+    let f = 0;
+    for (let k = shape.length - 1; k >= 0; k--) {
+      f += (i % shape[k]!) * fStride[k]!;
+      i = Math.floor(i / shape[k]!);
+    }
+    return f;
+  };
 }
 
 /**

@@ -97,7 +97,7 @@ export function onnxRuntime(options: OnnxRuntimeOptions = {}): NetRuntime {
       };
       const feedsOf = async (ort: OrtModule, graph: CompiledGraph, params: Readonly<Record<string, Tensor>>, x: Tensor, o: RunOptions) => {
         const feeds: Record<string, Ort.Tensor> = { x: await toOrt(ort, x) };
-        for (const [n, t] of Object.entries(params)) if (graph.paramInputs[n]) feeds[paramInputName(n)] = await toOrt(ort, t);
+        for (const [n, t] of Object.entries(params)) feeds[paramInputName(n)] = await toOrt(ort, t);
         for (const [input, { param, perm }] of Object.entries(graph.relayoutInputs)) feeds[input] = new ort.Tensor('float32', await permuted(params[param]!, perm), perm.map((k) => params[param]!.shape[k]!));
         for (const [n, input] of Object.entries(graph.stateInputs)) feeds[input] = await toOrt(ort, o.state[n]!);
         for (const [n, t] of Object.entries(o.inputs)) feeds[extraInputName(n)] = await toOrt(ort, t);
