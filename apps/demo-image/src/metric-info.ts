@@ -46,6 +46,8 @@ export const INFO: Record<'texture' | 'object' | 'shortrun' | 'multigrid' | 'rec
     psnr: { means: 'PSNR (dB) of the recovered hidden pixels of unseen images against the truth.', better: 'higher', baseline: ['psnrBaseline', 'psnrHarmonic'] },
     psnrBaseline: { means: "Baseline: the same PSNR when the hidden pixels are filled with the image's observed mean." },
     psnrHarmonic: PSNR_HARMONIC,
+    psnrOneChain: { means: "The same PSNR for one chain's completion (a sample of the model's conditional, not its mean): what averaging the chains adds." },
+    chainsAveraged: { means: 'Chains, each from its own noise, whose mean is the recovery.' },
     hiddenFraction: { means: 'Share of each image hidden (a centred square).' },
     recovered: { means: 'Unseen images recovered.' },
   },

@@ -63,8 +63,8 @@ it('recover --smoke reports PSNR on the hidden square against the mean fill', as
   const r = await cli('recover', '--smoke', '--out', out);
   expect(r.code).toBe(0);
   const m = await readMetrics(out);
-  expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.25, recovered: 16 });
-  for (const k of ['psnr', 'psnrBaseline', 'psnrHarmonic']) expect(m[k]).toBeGreaterThan(0);
+  expect(m).toMatchObject({ task: 'recover', hiddenFraction: 0.25, recovered: 16, chainsAveraged: 2 });
+  for (const k of ['psnr', 'psnrBaseline', 'psnrHarmonic', 'psnrOneChain']) expect(m[k]).toBeGreaterThan(0);
   await expectFiles(out, ['recovery.png', 'report.html']);
 });
 

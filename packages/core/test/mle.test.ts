@@ -248,6 +248,38 @@ describe('fixedStarts', () => {
     [pts, mask, wrong].forEach((t) => t.dispose());
   });
 
+  it('fills the hidden entries of each start with fresh noise (fill), keeping the observed ones', async () => {
+    const { fixedStarts, InvalidOptionError } = await import('../src');
+    const pts = tf.tensor2d([0, 1, 2, 3].map((i) => [10 + i, 20 + i, 30 + i, 40 + i]));
+    // Row i observes entries 0 and 2 when i is even, 1 and 3 when odd.
+    const mask = tf.tensor2d([0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => ((i + j) % 2 === 0 ? 1 : 0))));
+    const before = tf.memory().numTensors;
+    const init = fixedStarts(pts, { mask, fill: { dist: 'uniform', low: -1, high: 1 } });
+    const take = async (n: number, seed: number) => {
+      const s = await init.start(n, seed);
+      const [x, m] = [(await s.x.array()) as number[][], (await s.mask!.array()) as number[][]];
+      [s.x, s.mask!].forEach((t) => t.dispose());
+      return { x, m, rows: s.indices ? Array.from(s.indices) : [0, 1, 2, 3] };
+    };
+    for (const n of [2, 4]) {
+      const a = await take(n, 5);
+      a.x.forEach((row, k) =>
+        row.forEach((v, j) => {
+          if (a.m[k]![j]) expect(v).toBe(10 * (j + 1) + a.rows[k]!);
+          else expect(Math.abs(v)).toBeLessThanOrEqual(1);
+        }),
+      );
+      expect((await take(n, 5)).x).toEqual(a.x);
+    }
+    // Another seed, other noise in the same rows.
+    const [a, b] = [await take(4, 1), await take(4, 2)];
+    expect(a.x[0]![1]).not.toBe(b.x[0]![1]);
+    expect(a.x[0]![0]).toBe(b.x[0]![0]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => fixedStarts(pts, { fill: { dist: 'uniform' } })).toThrow(InvalidOptionError);
+    [pts, mask].forEach((t) => t.dispose());
+  });
+
   it('trains a conditional model on minibatches of starts, each chain holding its own observed entries', async () => {
     const { fixedStarts } = await import('../src');
     const energy = gaussianFamily();

@@ -11,9 +11,13 @@ export interface InpaintOptions {
   /**
    * Where the hidden pixels start: 'mean' (default) the mean of the observed pixels of each image
    * and channel; 'harmonic' the smooth interpolation of the observed pixels around them
-   * (`harmonicFill`); or a fixed value.
+   * (`harmonicFill`); 'noise' fresh uniform noise over `noiseRange` for every chain (so chains
+   * averaged by `average` differ from their first step: the short-run initialisation); or a fixed
+   * value.
    */
-  start?: 'mean' | 'harmonic' | number;
+  start?: 'mean' | 'harmonic' | 'noise' | number;
+  /** The range of 'noise' starts (default [−1, 1], the net's range of signed images). */
+  noiseRange?: [number, number];
   /**
    * Chains per image whose results are averaged (default 1). With noise in the sampler the
    * average estimates the model's conditional mean, the recovery with the least expected squared
@@ -32,15 +36,23 @@ export async function inpaint(energy: Energy, damaged: Tensor, mask: Tensor, opt
   if (damaged.rank !== 4) throw new InvalidOptionError('inpaint', 'damaged', `[${damaged.shape}]`, 'images [N, H, W, C]');
   const k = options.average ?? 1;
   if (!Number.isInteger(k) || k < 1) throw new InvalidOptionError('inpaint', 'average', k, 'a positive integer');
-  const start = options.start === undefined || options.start === 'mean' ? meanFill(damaged, mask) : options.start === 'harmonic' ? harmonicFill(damaged, mask) : tf.tidy(() => {
-    const m = tf.broadcastTo(mask, damaged.shape);
-    return tf.add(tf.mul(m, damaged), tf.mul(tf.sub(1, m), options.start as number));
-  });
   const m = tf.tidy(() => tf.broadcastTo(mask, damaged.shape));
+  const [low, high] = options.noiseRange ?? [-1, 1];
+  const fill = (v: () => Tensor) => tf.tidy(() => tf.add(tf.mul(m, damaged), tf.mul(tf.sub(1, m), v())));
+  const fixed =
+    options.start === 'noise'
+      ? undefined
+      : options.start === undefined || options.start === 'mean'
+        ? meanFill(damaged, mask)
+        : options.start === 'harmonic'
+          ? harmonicFill(damaged, mask)
+          : fill(() => tf.scalar(options.start as number));
   try {
     let sum: Tensor | undefined;
     for (let i = 0; i < k; i++) {
-      const r = await langevin(energy, start, { ...options.sampler, mask: m, seed: (options.seed ?? 0) + 7919 * i });
+      const seed = (options.seed ?? 0) + 7919 * i;
+      const start = fixed ?? fill(() => tf.randomUniform(damaged.shape, low, high, 'float32', seed + 1));
+      const r = await langevin(energy, start, { ...options.sampler, mask: m, seed }).finally(() => fixed || start.dispose());
       if (k === 1) return r.x;
       const next = sum ? tf.add(sum, r.x) : tf.clone(r.x);
       sum?.dispose();
@@ -51,7 +63,7 @@ export async function inpaint(energy: Energy, damaged: Tensor, mask: Tensor, opt
     sum!.dispose();
     return mean;
   } finally {
-    start.dispose();
+    fixed?.dispose();
     m.dispose();
   }
 }

@@ -94,6 +94,40 @@ describe('inpaint', () => {
   });
 });
 
+describe('inpaint from noise', () => {
+  it('starts each chain from its own noise in the hidden pixels, so noise-free chains differ', async () => {
+    const net = createNet(objectNetCpu(12, 1), { seed: 1, runtime: 'tfjs' });
+    const energy = netEnergy(net);
+    const x = tf.randomUniform([2, 12, 12, 1], -0.5, 0.5, 'float32', 3);
+    const mask = centerSquareMask(2, 12, 12, 0.25);
+    const before = numTensors();
+    // One noise-free step of a tiny size: the result is the start, up to 1e-3.
+    const sampler = { numSteps: 1, stepSize: 1e-3, refSigma: 1, noiseScale: 0, clamp: [-1, 1] as [number, number] };
+    const [a, b, mean] = [await inpaint(energy, x, mask, { sampler, start: 'noise', seed: 1 }), await inpaint(energy, x, mask, { sampler, start: 'noise', seed: 2 }), await inpaint(energy, x, mask, { sampler, start: 'noise', seed: 1, average: 2 })];
+    const [xv, av, bv, mv, meanv] = await Promise.all([x.data(), a.data(), b.data(), mask.data(), mean.data()]);
+    let differ = 0;
+    let outside = 0;
+    for (let i = 0; i < xv.length; i++) {
+      if (mv[i]) expect(av[i]).toBe(xv[i]);
+      else {
+        if (Math.abs(av[i]! - bv[i]!) > 0.01) differ++;
+        if (Math.abs(av[i]!) > 0.5) outside++;
+      }
+    }
+    // 72 hidden pixels of uniform noise in [−1, 1]: most differ between seeds, about half lie
+    // outside the data's [−0.5, 0.5].
+    expect(differ).toBeGreaterThan(60);
+    expect(outside).toBeGreaterThan(20);
+    // The mean of two chains has less spread than one chain's noise.
+    const spread = (v: Float32Array | Int32Array | Uint8Array) => Array.from(v).reduce((s, u, i) => s + (mv[i] ? 0 : u * u), 0);
+    expect(spread(meanv)).toBeLessThan(spread(av));
+    tf.dispose([a, b, mean]);
+    expect(numTensors()).toBe(before);
+    tf.dispose([x, mask]);
+    net.dispose();
+  });
+});
+
 describe('harmonicFill', () => {
   it('reproduces a linear ramp inside the hole (a ramp is harmonic), per channel, keeping observed pixels', () => {
     const before = numTensors();

@@ -195,13 +195,17 @@ export function persistentChains(shape: number[], count: number, noise: NoiseSpe
  * iteration sees every start, in order; with fewer, each iteration takes a seeded random subset,
  * so a large training set costs `numSynthesized` chains an update, not one per example. A
  * recovery model's `mask` (one row per start, 1 = observed) then travels with its rows: the
- * trainer holds each chain's own observed entries fixed. `starts` and `mask` are copied.
+ * trainer holds each chain's own observed entries fixed. With `fill`, the entries the mask hides
+ * start as fresh noise of that distribution every time (seeded by the iteration), so that the
+ * chains of one example differ from their first step: the short-run initialisation restricted to
+ * the unknown part (inpainting from noise). `starts` and `mask` are copied.
  */
-export function fixedStarts(starts: Tensor, options: { mask?: Tensor } = {}): ChainInitializer {
+export function fixedStarts(starts: Tensor, options: { mask?: Tensor; fill?: NoiseSpec } = {}): ChainInitializer {
   const count = starts.shape[0] ?? 0;
   positiveInt('fixedStarts', 'starts.shape[0]', count);
-  checkKeys('fixedStarts', 'options', options, ['mask']);
+  checkKeys('fixedStarts', 'options', options, ['mask', 'fill']);
   const mask = options.mask;
+  if (options.fill && !mask) throw new InvalidOptionError('fixedStarts', 'fill', 'without a mask', "a mask: 'fill' is noise for the entries the mask hides");
   // One row per start; other axes as the starts' or 1 (a pixel mask shared by the channels).
   if (mask && (mask.shape.length !== starts.shape.length || mask.shape[0] !== count || mask.shape.some((d, i) => i > 0 && d !== 1 && d !== starts.shape[i])))
     throw new ShapeMismatchError(`fixedStarts: mask [${mask.shape}] must have one row per start and the starts' other axes (or 1) ([${starts.shape}])`);
@@ -219,9 +223,19 @@ export function fixedStarts(starts: Tensor, options: { mask?: Tensor } = {}): Ch
     kind: 'fixed',
     start(n, seed) {
       if (n > count) throw new InvalidOptionError('fixedStarts', 'n', n, `at most the number of starts ${count}`);
-      if (n === count) return { x: tf.tensor(values, shape), ...(maskValues ? { mask: tf.tensor(maskValues, mask!.shape) } : {}) };
-      const rows = permutation(count, seed).subarray(0, n);
-      return { x: rowsOf(values, shape, rows), indices: rows.slice(), ...(maskValues ? { mask: rowsOf(maskValues, mask!.shape, rows) } : {}) };
+      const rows = n === count ? undefined : permutation(count, seed).subarray(0, n);
+      const x = rows ? rowsOf(values, shape, rows) : tf.tensor(values, shape);
+      const m = maskValues && (rows ? rowsOf(maskValues, mask!.shape, rows) : tf.tensor(maskValues, mask!.shape));
+      const out: ChainStart = { x, ...(rows ? { indices: rows.slice() } : {}), ...(m ? { mask: m } : {}) };
+      if (!options.fill) return out;
+      // Hidden entries start as fresh noise each time: chains of one example differ from their
+      // first step (the short-run initialisation, restricted to what the mask hides).
+      out.x = tf.tidy(() => {
+        const noise = sampleNoise(n, shape.slice(1), options.fill!, seed + 1);
+        return tf.add(tf.mul(m!, x), tf.mul(tf.sub(1, m!), noise));
+      });
+      x.dispose();
+      return out;
     },
     finish: async () => {},
     state: () => undefined,
