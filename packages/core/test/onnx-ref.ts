@@ -280,7 +280,7 @@ export function runReference(model: Uint8Array, feeds: Record<string, T>): Recor
     switch (node.opType) {
       case 'Identity': outs = [x]; break;
       case 'Add': outs = [broadcast(x, ins[1]!, (p, q) => p + q)]; break;
-      case 'Sum': outs = [ins.slice(1).reduce((a, t) => broadcast(a, t!, (p, q) => p + q), x)]; break;
+      case 'Sum': outs = [ins.slice(1).reduce((a: typeof x, t) => broadcast(a, t!, (p, q) => p + q), x)]; break;
       case 'Sub': outs = [broadcast(x, ins[1]!, (p, q) => p - q)]; break;
       case 'Mul': outs = [broadcast(x, ins[1]!, (p, q) => p * q)]; break;
       case 'Div': outs = [broadcast(x, ins[1]!, (p, q) => p / q)]; break;
