@@ -55,7 +55,7 @@ export function convInputGradCol2im(b: GraphBuilder, g: string, kernelTf: string
   // One Sum per phase: it reads its taps once, where a chain of Adds rereads the partial sum.
   // Measured A/B against chained Adds (2026-12-02, bit-identical): the col2im of the video net's
   // first layer 0.89–0.90×, the voxel net's second 0.85–0.97×, others within ±6%.
-  const sums = new Map([...phases].map(([key, taps]) => [key, taps.length === 1 ? taps[0]! : b.op1('Sum', taps)]));
+  const sums = new Map([...phases].map(([key, parts]) => [key, parts.length === 1 ? parts[0]! : b.op1('Sum', parts)]));
   const S = sh.s.reduce((a, v) => a * v, 1);
   const any = sums.values().next().value as string;
   const phase = (p: number) => sums.get(p) ?? b.op1('Mul', [any, b.scalar(0)]);
