@@ -6,7 +6,7 @@
  * (L(θ + hv) − L(θ − hv)) / 2h with L = ⟨gy, y⟩. This is the only check of the layers that tfjs
  * cannot differentiate (conv3dTranspose).
  */
-import { compileGraph, createNet, extraGradName, inferShapes, mulberry32, netSpec, paramGradName, paramInputName, stateInputName, type NetSpec } from '../src';
+import { compileGraph, createNet, type CompileOptions, extraGradName, inferShapes, mulberry32, netSpec, paramGradName, paramInputName, stateInputName, type NetSpec } from '../src';
 import { FD_ONLY_CASES, V1_CASES, V2_CASES, type Case } from './cases';
 import { setup } from './helpers';
 import { runReference, type T } from './onnx-ref';
@@ -54,14 +54,21 @@ async function problem(c: Case): Promise<Problem> {
 }
 
 const hasState = (c: Case) => inferShapes(netSpec(c[1], c[2], undefined, c[3] ? { inputs: c[3] } : {})).state.length > 0;
-const ALL: [string, Case, 'train' | 'eval'][] = [...V1_CASES, ...V2_CASES, ...FD_ONLY_CASES].flatMap((c) => [[c[0], c, 'train'], ...(hasState(c) ? [[`${c[0]} (eval mode)`, c, 'eval']] : [])] as [string, Case, 'train' | 'eval'][]);
+type Lowering = NonNullable<CompileOptions['convInputGrad']>;
+const is3d = (c: Case) => JSON.stringify(c[2]).includes('"conv3d');
+// 3-D convs default to the depth-folded lowering; the other two are checked on the same cases.
+const ALL: [string, Case, 'train' | 'eval', Lowering][] = [...V1_CASES, ...V2_CASES, ...FD_ONLY_CASES].flatMap((c) => [
+  [c[0], c, 'train', 'auto'],
+  ...(hasState(c) ? [[`${c[0]} (eval mode)`, c, 'eval', 'auto']] : []),
+  ...(is3d(c) ? (['convTranspose', 'col2im'] as const).map((l) => [`${c[0]} (${l})`, c, 'train', l]) : []),
+] as [string, Case, 'train' | 'eval', Lowering][]);
 
-describe.each(ALL)('ONNX backward vs float64 finite differences: %s', (_, c, mode) => {
+describe.each(ALL)('ONNX backward vs float64 finite differences: %s', (_, c, mode, convInputGrad) => {
   it('every gradient matches its directional finite difference', async () => {
     const p = await problem(c);
     const extras = Object.keys(inferShapes(p.spec).inputs);
-    const vjp = compileGraph(p.spec, { wrt: { x: true, params: true, inputs: extras }, upstream: { kind: 'input' }, mode }).model;
-    const fwd = compileGraph(p.spec, { wrt: { x: false, params: false }, upstream: { kind: 'input' }, mode }).model;
+    const vjp = compileGraph(p.spec, { wrt: { x: true, params: true, inputs: extras }, upstream: { kind: 'input' }, mode, convInputGrad }).model;
+    const fwd = compileGraph(p.spec, { wrt: { x: false, params: false }, upstream: { kind: 'input' }, mode, convInputGrad }).model;
     const grads = runReference(vjp, { ...p.feeds, gy: p.gy });
     const loss = (feeds: Record<string, T>) => dot(runReference(fwd, feeds).y!.data, p.gy.data);
     const h = 1e-6;
@@ -82,7 +89,7 @@ describe.each(ALL)('ONNX backward vs float64 finite differences: %s', (_, c, mod
     const ort = await import('onnxruntime-node');
     const p = await problem(c);
     const extras = Object.keys(inferShapes(p.spec).inputs);
-    const model = compileGraph(p.spec, { wrt: { x: true, params: true, inputs: extras }, upstream: { kind: 'input' }, mode }).model;
+    const model = compileGraph(p.spec, { wrt: { x: true, params: true, inputs: extras }, upstream: { kind: 'input' }, mode, convInputGrad }).model;
     const feeds = { ...p.feeds, gy: p.gy };
     const want = runReference(model, feeds);
     const session = await ort.InferenceSession.create(model);

@@ -68,7 +68,7 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     expectGradsClose(rb.gParams!, ra.gParams!, 1e-4);
   });
 
-  it.each(['col2im', 'convTranspose'] as const)('input gradient with every conv lowered by %s', async (lowering) => {
+  it.each(['col2im', 'convTranspose', 'depthFold'] as const)('input gradient with every conv lowered by %s', async (lowering) => {
     const c = createNet(a.spec, { seed: 11, runtime: onnxRuntime({ convInputGrad: lowering }) });
     const ra = await a.vjp(x, gy, { x: true });
     const rc = await c.vjp(x, gy, { x: true });

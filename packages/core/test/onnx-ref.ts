@@ -341,6 +341,16 @@ export function runReference(model: Uint8Array, feeds: Record<string, T>): Recor
       case 'ReduceMean': outs = [reduce(x, a.axes as number[], a.keepdims !== 0, 'mean')]; break;
       case 'ReduceMax': outs = [reduce(x, a.axes as number[], a.keepdims !== 0, 'max')]; break;
       case 'Slice': outs = [slice(x, ints(ins[1]!), ints(ins[2]!), ins[3] ? ints(ins[3]) : undefined, ins[4] ? ints(ins[4]) : undefined)]; break;
+      case 'Split': {
+        // Equal parts, one per output (no `split` input), as slices along the axis.
+        const r = x.shape.length;
+        const axis = (((a.axis as number) ?? 0) + r) % r;
+        const n = node.output!.length;
+        const len = x.shape[axis]! / n;
+        if (ins[1] || !Number.isInteger(len)) throw new Error('reference: Split supports equal parts only');
+        outs = Array.from({ length: n }, (_, k) => slice(x, [k * len], [(k + 1) * len], [axis], undefined));
+        break;
+      }
       case 'Concat': {
         const r = x.shape.length;
         const axis = ((a.axis as number) + r) % r;

@@ -95,8 +95,11 @@ export interface LowerContext {
   sub(layers: LayerSpec[], x: OnnxValue, path: string): { y: OnnxValue; back: Back; hasParams: boolean };
 }
 
+/** How a conv's input gradient is lowered (CompileOptions.convInputGrad). */
+export type ConvInputGradLowering = 'auto' | 'convTranspose' | 'col2im' | 'depthFold';
+
 export interface LowerOptions {
-  convInputGrad: 'auto' | 'convTranspose' | 'col2im';
+  convInputGrad: ConvInputGradLowering;
   convWeightGrad: 'auto' | 'conv' | 'im2col';
 }
 

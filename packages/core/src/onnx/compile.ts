@@ -5,7 +5,7 @@
  * and runs the tape backwards for the gradients that were asked for. Weights are graph inputs
  * (runtime graphs) or initializers (exported graphs).
  */
-import { layerModule, type Back, type LowerContext, type LowerOptions, type OnnxValue } from '../netspec/registry';
+import { layerModule, type Back, type ConvInputGradLowering, type LowerContext, type LowerOptions, type OnnxValue } from '../netspec/registry';
 import { inferShapes } from '../netspec/shapes';
 import type { LayerSpec, NetSpec } from '../netspec/types';
 import { GraphBuilder } from './builder';
@@ -31,12 +31,13 @@ export interface CompileOptions {
   /** In train mode, output each batch norm's batch statistics as `st:<state name>`. */
   stats?: boolean;
   /**
-   * How a strided conv's input gradient is lowered: 'convTranspose', 'col2im' (MatMul +
-   * overlap-add, col2im.ts) or 'auto' (default): col2im for 3-D convs with a stride > 1 and at
-   * most 343 kernel taps, where onnxruntime's ConvTranspose is slow, ConvTranspose otherwise
+   * How a conv's input gradient (and a transpose conv's forward) is lowered: 'convTranspose',
+   * 'col2im' (MatMul + overlap-add, col2im.ts), 'depthFold' (3-D only: a 2-D ConvTranspose over
+   * depth-folded channels, depth-fold.ts) or 'auto' (default): depthFold for 3-D, where
+   * onnxruntime's 3-D ConvTranspose runs a single-threaded col2im, ConvTranspose for 2-D
    * (measured: docs/performance.md).
    */
-  convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
+  convInputGrad?: ConvInputGradLowering;
   /** How a conv's weight gradient is lowered: 'conv' (batch as channels, dilated kernel), 'im2col' (strided slices + MatMul) or 'auto'. */
   convWeightGrad?: 'auto' | 'conv' | 'im2col';
   /**
@@ -158,8 +159,11 @@ export function compileGraph(spec: NetSpec, o: CompileOptions): CompiledGraph {
           const name = `${path}.${role}`;
           if (!(name in w)) return undefined;
           if (o.paramRelayout !== 'input' || o.weights) return b.op1('Transpose', [w[name]!], { perm });
-          const input = relayoutInputName(name);
-          if (!(input in out.relayoutInputs)) {
+          // One graph input per (parameter, permutation): a layer may read a kernel in two layouts.
+          const entries = Object.entries(out.relayoutInputs).filter(([, r]) => r.param === name);
+          const known = entries.find(([, r]) => r.perm.join() === perm.join());
+          const input = known?.[0] ?? (entries.length === 0 ? relayoutInputName(name) : `${relayoutInputName(name)}:${perm.join('')}`);
+          if (!known) {
             const shape = params.find((p) => p.name === name)!.shape;
             b.input(input, perm.map((k) => shape[k]!));
             out.relayoutInputs[input] = { param: name, perm };

@@ -5,6 +5,7 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import { BackendUnavailableError } from '../errors';
+import type { ConvInputGradLowering } from '../netspec/registry';
 import type { NetSpec } from '../netspec/types';
 import type { NetExecutor, NetRuntime, RunOptions, VjpResult, VjpWrt } from '../runtime/types';
 import { tf, type Tensor, type Tensor1D } from '../tf';
@@ -17,7 +18,7 @@ export interface OnnxRuntimeOptions {
   /** Execution provider; 'cuda' needs onnxruntime-node's CUDA provider installed. Default 'cpu'. */
   provider?: 'cpu' | 'cuda';
   /** Lowering of strided conv input gradients (see CompileOptions); default 'auto'. */
-  convInputGrad?: 'auto' | 'convTranspose' | 'col2im';
+  convInputGrad?: ConvInputGradLowering;
   /** Lowering of conv weight gradients (see CompileOptions); default 'auto'. */
   convWeightGrad?: 'auto' | 'conv' | 'im2col';
 }

@@ -1,9 +1,11 @@
 /**
  * conv2d, conv3d and their transposes. ONNX backward: a conv's input gradient is a ConvTranspose
- * with the same weights (or GEMM + overlap-add for strided 3-D convs, col2im.ts); its weight
- * gradient is one Conv of the input with the output gradient as a kernel dilated by the stride.
+ * with the same weights (for 3-D convs a 2-D one over depth-folded channels, depth-fold.ts; or, on
+ * request, GEMM + overlap-add, col2im.ts); its weight gradient is one Conv of the input with the
+ * output gradient as a kernel dilated by the stride.
  */
 import { convInputGradCol2im, convWeightGradIm2col } from '../../onnx/col2im';
+import { convInputGradDepthFold, FOLDED_KERNEL_PERM } from '../../onnx/depth-fold';
 import { kernelToOnnx, kernelToTfjs, samePads, swap01 } from '../../onnx/layout';
 import { tf } from '../../tf';
 import type { LayerModule } from '../registry';
@@ -15,13 +17,13 @@ type ConvLayer = Conv2dLayer | Conv3dLayer;
 // Chosen by measurement (docs/performance.md): the dilated-Conv weight gradient beat im2col here.
 const IM2COL_WEIGHT_GRAD = false;
 /**
- * col2im emits four graph ops per kernel tap, so it pays only for small kernels. Measured on 2
- * cores (Langevin step, 3 chains of 16 × 32² × 3): the ST video net's 5³ and 3³ kernels take
- * 31.6 ms with it against 58.9 with ConvTranspose; FC_S's (3, 16, 16) second layer (768 taps)
- * 143.6 ms against 56.7; STGConvNet's 15³ first layer (3375 taps) did not finish compiling in
- * 5 minutes, against 3.2 s a step with ConvTranspose (70 × 100², with another job running).
+ * 3-D input gradients (and 3-D transpose convs) go through a 2-D ConvTranspose over depth-folded
+ * channels (depth-fold.ts) unless another lowering is asked for. Measured A/B on 2 cores against
+ * the GEMM + per-tap overlap-add (col2im.ts), which 'auto' used before (docs/performance.md):
+ * video Langevin step 0.81–0.87×, voxel 0.65–0.71×, an FC_S-like net with a (3, 16, 16) layer
+ * 0.25× (against ConvTranspose, which col2im's tap limit left it on), stride-1 3³ layers 0.29×.
  */
-const COL2IM_MAX_TAPS = 343;
+const foldDepth = (l: ConvLayer, lowering: string) => dims(l) === 3 && (lowering === 'auto' || lowering === 'depthFold');
 
 const dims = (l: ConvLayer) => (l.type.startsWith('conv2d') ? 2 : 3);
 const isTranspose = (l: ConvLayer) => l.type.endsWith('Transpose');
@@ -88,16 +90,25 @@ export const convLayer: LayerModule<ConvLayer> = {
     const outputPadding = big.map((n, j) => n - ((small[j]! - 1) * s[j]! + k[j]! - begin[j]! - end[j]!));
     const kernel = ctx.param('kernel')!;
     const bias = ctx.param('bias');
-    const W = ctx.paramPermuted('kernel', kernelToOnnx(d))!;
+    // The kernel in ONNX's layout, read only by the ops that need it (a folded transpose conv's forward does not).
+    let onnxKernel: string | undefined;
+    const W = () => (onnxKernel ??= ctx.paramPermuted('kernel', kernelToOnnx(d))!);
     const rank = d + 2;
     const convAttrs = { strides: s, pads, kernel_shape: k };
     const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
     // The bias goes in as the conv's own B input: one node instead of a Conv and a broadcast Add
     // (measured no faster or slower, docs/performance.md; it is the form PyTorch's exporter writes).
-    const inputs = bias ? [x, W, bias] : [x, W];
-    const y = transpose ? b.op1('ConvTranspose', inputs, tconvAttrs) : b.op1('Conv', inputs, convAttrs);
     const inC = ctx.inShape[d]!;
     const shape = { k, s, begin, end, inS, outS, inC, outC: layer.filters };
+    const { convInputGrad, convWeightGrad } = ctx.options;
+    const fold = foldDepth(layer, convInputGrad);
+    // A transpose conv's forward is the input gradient of the conv from `big` (filters channels) to
+    // `small` (inC channels), whose tfjs kernel layout [k..., filters, inC] the layer's kernel has.
+    const foldedTranspose = () => {
+      const z = convInputGradDepthFold(b, x, ctx.paramPermuted('kernel', FOLDED_KERNEL_PERM)!, { k, s, begin, end, inS: big, outS: small, inC: layer.filters, outC: inC });
+      return bias ? b.op1('Add', [z, b.op1('Reshape', [bias, b.ints([layer.filters, 1, 1, 1])])]) : z;
+    };
+    const y = transpose ? (fold ? foldedTranspose() : b.op1('ConvTranspose', [x, W(), ...(bias ? [bias] : [])], tconvAttrs)) : b.op1('Conv', [x, W(), ...(bias ? [bias] : [])], convAttrs);
     // Weight gradient as one Conv with batch as the channel axis and the other operand as a kernel
     // dilated by the stride: dW[a, c, t] = Σ_b Σ_y P[b, a, t + s·y] · Q[b, c, y], where (P, Q) =
     // (padded x, g) for a conv and (padded g, x) for a transpose conv.
@@ -109,13 +120,12 @@ export const convLayer: LayerModule<ConvLayer> = {
       // r is [I, O, k...] for a conv (→ tfjs [k..., I, O]) and [O, I, k...] for a transpose conv (→ tfjs [k..., O, I]).
       return b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
     };
-    const { convInputGrad, convWeightGrad } = ctx.options;
     const im2col = !transpose && (convWeightGrad === 'im2col' || (convWeightGrad === 'auto' && IM2COL_WEIGHT_GRAD));
     const inputGradOf = (g: string): string => {
-      if (transpose) return b.op1('Conv', [g, W], convAttrs);
-      const col2im = convInputGrad === 'col2im' || (convInputGrad === 'auto' && d === 3 && s.some((v) => v > 1) && k.reduce((a, v) => a * v, 1) <= COL2IM_MAX_TAPS);
-      if (col2im) return convInputGradCol2im(b, g, kernel, shape);
-      return b.op1('ConvTranspose', [g, W], tconvAttrs);
+      if (transpose) return b.op1('Conv', [g, W()], convAttrs);
+      if (fold) return convInputGradDepthFold(b, g, ctx.paramPermuted('kernel', FOLDED_KERNEL_PERM)!, shape);
+      if (convInputGrad === 'col2im') return convInputGradCol2im(b, g, kernel, shape);
+      return b.op1('ConvTranspose', [g, W()], tconvAttrs);
     };
     return {
       y,
