@@ -24,6 +24,8 @@ export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', Me
   superres: {
     iou: { means: 'Mean IoU of the super-resolved unseen shapes (values over `threshold` occupied) with the true high-resolution shapes.', better: 'higher', baseline: 'iouUpsampleBaseline' },
     iouUpsampleBaseline: { means: 'Baseline: the same IoU for nearest-neighbour upsampling of the low-resolution input (block means over `thresholdBaseline` occupied).' },
+    iouBlockCounts: { means: "Mean IoU of the super-resolved unseen shapes decoded by block counts: each block of the output holds as many voxels as the input's block mean says, placed at the chain's highest values (occupyBlocks). Scores only how the chain ranks the voxels inside each block.", better: 'higher', baseline: 'iouBlockCountsTrilinear' },
+    iouBlockCountsTrilinear: { means: "Baseline: the same decoding of the trilinear upsampling of the input (a block's voxels ranked by the interpolated neighbourhood)." },
     iouAtHalf: { means: 'The super-resolution IoU with its values thresholded at 0.5 instead of `threshold`.' },
     threshold: { means: 'Occupancy threshold of the super-resolved values: of 0.05, 0.075, …, 0.95, the one with the best mean IoU on the training shapes.' },
     thresholdBaseline: { means: "The baseline's threshold on the block means, chosen the same way on the training shapes." },

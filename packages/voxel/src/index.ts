@@ -14,5 +14,6 @@ export { descriptor3dPaper, descriptor3dCpu, presets } from './nets';
 export { voxelsToMesh } from './mesh';
 export { renderGrid, renderGrids, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';
+export { blockMeanGrid, upsampleTrilinear, occupyBlocks } from './block-counts';
 export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
 export { rotateY90, translate, boundingBox } from './transform';
