@@ -82,8 +82,9 @@ export const CLASSIFY: Record<Mode, ClassifySettings> = {
 
 /**
  * Recovery (rec_exp.py): a conditional model whose chains start each iteration from the masked
- * training shapes (30% of the voxels observed and clamped, the rest at the observed rate) and run
- * noise-free Langevin. The paper: δ 0.07, 90 steps, 1000 epochs at 32³. `--quick` runs 60 steps
+ * training shapes (30% of the voxels observed and clamped, the rest at the share of occupied
+ * observed voxels around each; rec_exp.py fills them with the observed rate) and run noise-free
+ * Langevin. The paper: δ 0.07, 90 steps, 1000 epochs at 32³. `--quick` runs 60 steps
  * of δ 0.1: against 30 steps (measured 2026-12-01, seed 0) it lowered the FlightGear aircraft's
  * error rate from 0.58 to 0.52 × the fill-by-rate baseline and raised their hidden-voxel IoU from
  * 1.23 to 1.30 × the neighbourhood share, left the chairs' error rate as it was (0.43 ×) and

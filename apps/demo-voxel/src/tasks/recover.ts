@@ -11,8 +11,8 @@ import { trainDescriptor } from '../train';
 
 /**
  * Recovery (3D DescriptorNet §4.3, rec_exp.py): a conditional model. Each training shape gets a
- * fixed random mask that keeps 30% of its voxels; the hidden ones start at the observed occupancy
- * rate and noise-free Langevin fills them in with the observed voxels clamped; the model learns so
+ * fixed random mask that keeps 30% of its voxels; the hidden ones start at the share of occupied
+ * voxels among the observed ones around them and noise-free Langevin fills them in with the observed voxels clamped; the model learns so
  * that these recovered shapes match the complete ones. Unseen shapes are then recovered by the same
  * chain and scored on their hidden voxels.
  */
@@ -141,8 +141,8 @@ function baselineValues(grids: VoxelGrid[], rates: number[], observed: Float32Ar
   };
 }
 
-/** Each voxel's share of occupied voxels among the observed ones in its 3×3×3 neighbourhood (0 when none is observed). */
-function neighbourShare(g: VoxelGrid, observed: Float32Array): Float32Array {
+/** Each voxel's share of occupied voxels among the observed ones in its 3×3×3 neighbourhood (`none` when none is observed). */
+function neighbourShare(g: VoxelGrid, observed: ArrayLike<number>, none = 0): Float32Array {
   const [d, h, w] = g.dims;
   const out = new Float32Array(g.data.length);
   for (let z = 0; z < d; z++)
@@ -158,14 +158,17 @@ function neighbourShare(g: VoxelGrid, observed: Float32Array): Float32Array {
               const k = (zz * h + yy) * w + xx;
               if (observed[k]) (seen++, (on += g.data[k]!));
             }
-        out[(z * h + y) * w + x] = seen > 0 ? on / seen : 0;
+        out[(z * h + y) * w + x] = seen > 0 ? on / seen : none;
       }
   return out;
 }
 
 /**
  * Masked copies of shapes, as in rec_exp.py: a random `observed` fraction of the voxels kept (mask
- * 1), the rest set to the shape's observed occupancy rate; values in the model's units (`scaling`).
+ * 1); values in the model's units (`scaling`). rec_exp.py sets the rest to the observed occupancy
+ * rate; here each hidden voxel starts at the share of occupied voxels among the observed ones
+ * around it (the `neighbours` baseline; the rate where none is observed), so the chain starts
+ * from a local guess.
  */
 function incomplete(grids: VoxelGrid[], scaling: VoxelScaling, observed: number, seed: number): { start: Tensor; mask: Tensor; rates: number[] } {
   const x = gridsToTensor(grids, scaling);
@@ -178,10 +181,9 @@ function incomplete(grids: VoxelGrid[], scaling: VoxelScaling, observed: number,
     for (let j = 0; j < n; j++) if (m[i * n + j]) (seen++, (on += g.data[j]!));
     return seen ? on / seen : 0;
   });
-  const start = tf.tidy(() => {
-    const fill = tf.reshape(tf.tensor1d(rates.map((r) => (r - scaling.mean) * scaling.scale)), [grids.length, 1, 1, 1, 1]);
-    return tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), fill));
-  });
+  const guess = new Float32Array(grids.length * n);
+  grids.forEach((g, i) => guess.set(neighbourShare(g, m.subarray(i * n, (i + 1) * n), rates[i]!).map((v) => (v - scaling.mean) * scaling.scale), i * n));
+  const start = tf.tidy(() => tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), tf.tensor(guess, x.shape))));
   x.dispose();
   return { start, mask, rates };
 }
