@@ -15,5 +15,6 @@ export { voxelsToMesh } from './mesh';
 export { renderGrid, renderGrids, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';
 export { blockMeanGrid, upsampleTrilinear, occupyBlocks } from './block-counts';
+export { neighbourhoodShare, type NeighbourhoodShareOptions } from './fill';
 export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
 export { rotateY90, translate, boundingBox } from './transform';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
-import { descriptor3dCpu, gridsToTensor, occupancy, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
+import { descriptor3dCpu, gridsToTensor, neighbourhoodShare, occupancy, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -137,30 +137,8 @@ function baselineValues(grids: VoxelGrid[], rates: number[], observed: Float32Ar
   const n = grids[0]!.data.length;
   return {
     rate: grids.map((_, i) => new Float32Array(n).fill(rates[i]!)),
-    neighbours: grids.map((g, i) => neighbourShare(g, observed.subarray(i * n, (i + 1) * n))),
+    neighbours: grids.map((g, i) => neighbourhoodShare(g, observed.subarray(i * n, (i + 1) * n)).data),
   };
-}
-
-/** Each voxel's share of occupied voxels among the observed ones in its 3×3×3 neighbourhood (`none` when none is observed). */
-function neighbourShare(g: VoxelGrid, observed: ArrayLike<number>, none = 0): Float32Array {
-  const [d, h, w] = g.dims;
-  const out = new Float32Array(g.data.length);
-  for (let z = 0; z < d; z++)
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        let seen = 0;
-        let on = 0;
-        for (let dz = -1; dz <= 1; dz++)
-          for (let dy = -1; dy <= 1; dy++)
-            for (let dx = -1; dx <= 1; dx++) {
-              const [zz, yy, xx] = [z + dz, y + dy, x + dx];
-              if (zz < 0 || yy < 0 || xx < 0 || zz >= d || yy >= h || xx >= w) continue;
-              const k = (zz * h + yy) * w + xx;
-              if (observed[k]) (seen++, (on += g.data[k]!));
-            }
-        out[(z * h + y) * w + x] = seen > 0 ? on / seen : none;
-      }
-  return out;
 }
 
 /**
@@ -182,7 +160,7 @@ function incomplete(grids: VoxelGrid[], scaling: VoxelScaling, observed: number,
     return seen ? on / seen : 0;
   });
   const guess = new Float32Array(grids.length * n);
-  grids.forEach((g, i) => guess.set(neighbourShare(g, m.subarray(i * n, (i + 1) * n), rates[i]!).map((v) => (v - scaling.mean) * scaling.scale), i * n));
+  grids.forEach((g, i) => guess.set(neighbourhoodShare(g, m.subarray(i * n, (i + 1) * n), { fallback: rates[i]! }).data.map((v) => (v - scaling.mean) * scaling.scale), i * n));
   const start = tf.tidy(() => tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), tf.tensor(guess, x.shape))));
   x.dispose();
   return { start, mask, rates };
