@@ -8,7 +8,7 @@ import { convInputGradCol2im, convWeightGradIm2col } from '../../onnx/col2im';
 import { convInputGradDepthFold, FOLDED_KERNEL_PERM } from '../../onnx/depth-fold';
 import { kernelToOnnx, kernelToTfjs, samePads, swap01 } from '../../onnx/layout';
 import { tf } from '../../tf';
-import type { LayerModule } from '../registry';
+import type { ConvInputGradLowering, LayerModule } from '../registry';
 import type { Conv2dLayer, Conv3dLayer } from '../types';
 import { spatialRank, tup, tupleOf } from './util';
 
@@ -23,7 +23,7 @@ const IM2COL_WEIGHT_GRAD = false;
  * video Langevin step 0.81–0.87×, voxel 0.65–0.71×, an FC_S-like net with a (3, 16, 16) layer
  * 0.25× (against ConvTranspose, which col2im's tap limit left it on), stride-1 3³ layers 0.29×.
  */
-const foldDepth = (l: ConvLayer, lowering: string) => dims(l) === 3 && (lowering === 'auto' || lowering === 'depthFold');
+const foldDepth = (l: ConvLayer, lowering: ConvInputGradLowering) => dims(l) === 3 && (lowering === 'auto' || lowering === 'depthFold');
 
 const dims = (l: ConvLayer) => (l.type.startsWith('conv2d') ? 2 : 3);
 const isTranspose = (l: ConvLayer) => l.type.endsWith('Transpose');
@@ -96,8 +96,6 @@ export const convLayer: LayerModule<ConvLayer> = {
     const rank = d + 2;
     const convAttrs = { strides: s, pads, kernel_shape: k };
     const tconvAttrs = { strides: s, pads, kernel_shape: k, output_padding: outputPadding };
-    // The bias goes in as the conv's own B input: one node instead of a Conv and a broadcast Add
-    // (measured no faster or slower, docs/performance.md; it is the form PyTorch's exporter writes).
     const inC = ctx.inShape[d]!;
     const shape = { k, s, begin, end, inS, outS, inC, outC: layer.filters };
     const { convInputGrad, convWeightGrad } = ctx.options;
@@ -108,7 +106,10 @@ export const convLayer: LayerModule<ConvLayer> = {
       const z = convInputGradDepthFold(b, x, ctx.paramPermuted('kernel', FOLDED_KERNEL_PERM)!, { k, s, begin, end, inS: big, outS: small, inC: layer.filters, outC: inC });
       return bias ? b.op1('Add', [z, b.op1('Reshape', [bias, b.ints([layer.filters, 1, 1, 1])])]) : z;
     };
-    const y = transpose ? (fold ? foldedTranspose() : b.op1('ConvTranspose', [x, W(), ...(bias ? [bias] : [])], tconvAttrs)) : b.op1('Conv', [x, W(), ...(bias ? [bias] : [])], convAttrs);
+    // The bias goes in as the conv's own B input: one node instead of a Conv and a broadcast Add
+    // (measured no faster or slower, docs/performance.md; it is the form PyTorch's exporter writes).
+    const withBias = () => [x, W(), ...(bias ? [bias] : [])];
+    const y = transpose ? (fold ? foldedTranspose() : b.op1('ConvTranspose', withBias(), tconvAttrs)) : b.op1('Conv', withBias(), convAttrs);
     // Weight gradient as one Conv with batch as the channel axis and the other operand as a kernel
     // dilated by the stride: dW[a, c, t] = Σ_b Σ_y P[b, a, t + s·y] · Q[b, c, y], where (P, Q) =
     // (padded x, g) for a conv and (padded g, x) for a transpose conv.
