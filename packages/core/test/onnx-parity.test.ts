@@ -76,8 +76,8 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     c.dispose();
   });
 
-  it('weight gradients lowered by im2col', async () => {
-    const c = createNet(a.spec, { seed: 11, runtime: onnxRuntime({ convWeightGrad: 'im2col' }) });
+  it.each(['conv', 'im2col'] as const)('weight gradients with every conv lowered by %s', async (lowering) => {
+    const c = createNet(a.spec, { seed: 11, runtime: onnxRuntime({ convWeightGrad: lowering }) });
     const ra = await a.vjp(x, gy, { params: true });
     const rc = await c.vjp(x, gy, { params: true });
     expectGradsClose(rc.gParams!, ra.gParams!, 1e-4);
@@ -92,6 +92,28 @@ describe.each(CASES)('onnx runtime matches tfjs: %s', (_, input, layers) => {
     expect(px.gParams).toBeUndefined();
     expect(relL2(px.gx!, full.gx!)).toBeLessThan(1e-5);
     expectGradsClose(pp.gParams!, full.gParams!, 1e-5);
+  });
+});
+
+describe('im2col weight gradients in chunks of input channels', () => {
+  // K·M = 9 · 48² columns per channel: the 2^18-column chunks hold 12 of the 16 channels, so the
+  // gradient is assembled from two chunks of unequal size, for a conv and for a transpose conv.
+  it.each([
+    ['conv2d', netSpec([48, 48, 16], [{ type: 'conv2d', filters: 4, kernel: 3 }, { type: 'tanh' }, { type: 'flatten' }, { type: 'dense', units: 1 }])],
+    ['conv2dTranspose', netSpec([48, 48, 3], [{ type: 'conv2dTranspose', filters: 16, kernel: 3 }, { type: 'tanh' }, { type: 'flatten' }, { type: 'dense', units: 1 }])],
+  ])('%s matches tfjs with im2col forced and with auto', async (_, spec) => {
+    const { preferIm2col } = await import('../src/onnx/im2col');
+    expect(preferIm2col({ k: [3, 3], s: [1, 1], begin: [1, 1], end: [1, 1], outS: [48, 48], inC: 16, outC: 4 })).toBe(true);
+    const a = createNet(spec, { seed: 3 });
+    const x = tf.randomNormal([2, ...spec.input], 0, 1, 'float32', 4);
+    const gy = tf.randomNormal([2, 1], 0, 1, 'float32', 5);
+    const want = await a.vjp(x, gy, { params: true });
+    for (const convWeightGrad of ['im2col', 'auto'] as const) {
+      const c = createNet(spec, { seed: 3, runtime: onnxRuntime({ convWeightGrad }) });
+      expectGradsClose((await c.vjp(x, gy, { params: true })).gParams!, want.gParams!, 1e-4);
+      c.dispose();
+    }
+    [a, x, gy].forEach((t) => t.dispose());
   });
 });
 

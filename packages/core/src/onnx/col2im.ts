@@ -83,32 +83,3 @@ export function convInputGradCol2im(b: GraphBuilder, g: string, kernelTf: string
   if (short.some((v) => v > 0)) full = b.op1('Pad', [full, b.ints([0, 0, ...new Array<number>(d).fill(0), 0, 0, ...short])]);
   return b.op1('Slice', [full, b.ints(sh.begin), b.ints(sh.begin.map((v, j) => v + sh.inS[j]!)), b.ints(Array.from({ length: d }, (_, j) => j + 2))]);
 }
-
-/**
- * Weight gradient of a strided convolution as im2col + one MatMul, in the tfjs kernel layout:
- *   dW[(t, i), o] = Σ_{b, m} xpad[b, i, m·s + t] · g[b, o, m]
- * x and g are channels first; the K strided slices of the padded input form the columns.
- */
-export function convWeightGradIm2col(b: GraphBuilder, x: string, g: string, sh: Col2imShape & { end: number[] }): string {
-  const d = sh.k.length;
-  const K = sh.k.reduce((a, c) => a * c, 1);
-  const padded = sh.begin.some((v) => v > 0) || sh.end.some((v) => v > 0) ? b.op1('Pad', [x, b.ints([0, 0, ...sh.begin, 0, 0, ...sh.end])]) : x;
-  const axes = b.ints(Array.from({ length: d }, (_, j) => j + 2));
-  const steps = b.ints(sh.s);
-  const cols: string[] = [];
-  for (let t = 0; t < K; t++) {
-    const tap: number[] = [];
-    for (let j = d - 1, rest = t; j >= 0; j--) {
-      tap[j] = rest % sh.k[j]!;
-      rest = Math.floor(rest / sh.k[j]!);
-    }
-    const slice = b.op1('Slice', [padded, b.ints(tap), b.ints(tap.map((v, j) => v + (sh.outS[j]! - 1) * sh.s[j]! + 1)), axes, steps]);
-    cols.push(b.op1('Unsqueeze', [slice, b.ints([0])]));
-  }
-  // [K, B, I, M...] → [K, I, B, M...] → [K·I, B·M]
-  const stacked = b.op1('Concat', cols, { axis: 0 });
-  const xcols = b.op1('Reshape', [b.op1('Transpose', [stacked], { perm: [0, 2, 1, ...Array.from({ length: d }, (_, j) => j + 3)] }), b.ints([K * sh.inC, -1])]);
-  // g [B, O, M...] → [B, M..., O] → [B·M, O]
-  const gcols = b.op1('Reshape', [b.op1('Transpose', [g], { perm: [0, ...Array.from({ length: d }, (_, j) => j + 2), 1] }), b.ints([-1, sh.outC])]);
-  return b.op1('Reshape', [b.op1('MatMul', [xcols, gcols]), b.ints([...sh.k, sh.inC, sh.outC])]);
-}

@@ -38,7 +38,7 @@ export interface CompileOptions {
    * (measured: docs/performance.md).
    */
   convInputGrad?: ConvInputGradLowering;
-  /** How a conv's weight gradient is lowered: 'conv' (batch as channels, dilated kernel), 'im2col' (strided slices + MatMul) or 'auto'. */
+  /** How a conv's weight gradient is lowered: 'conv' (batch as channels, dilated kernel), 'im2col' (a one-hot grouped Conv + one MatMul) or 'auto' (im2col for small kernels over many channels). */
   convWeightGrad?: 'auto' | 'conv' | 'im2col';
   /**
    * Parameters a layer reads with permuted axes (conv kernels: tfjs [k…, I, O] → ONNX [O, I, k…]).

@@ -1,11 +1,13 @@
 /**
  * conv2d, conv3d and their transposes. ONNX backward: a conv's input gradient is a ConvTranspose
  * with the same weights (for 3-D convs a 2-D one over depth-folded channels, depth-fold.ts; or, on
- * request, GEMM + overlap-add, col2im.ts); its weight gradient is one Conv of the input with the
- * output gradient as a kernel dilated by the stride.
+ * request, GEMM + overlap-add, col2im.ts); its weight gradient is im2col + one GEMM (im2col.ts)
+ * where that measured faster, else one Conv of the input with the output gradient as a kernel
+ * dilated by the stride.
  */
-import { convInputGradCol2im, convWeightGradIm2col } from '../../onnx/col2im';
+import { convInputGradCol2im } from '../../onnx/col2im';
 import { convInputGradDepthFold, FOLDED_KERNEL_PERM } from '../../onnx/depth-fold';
+import { convWeightGradIm2col, preferIm2col } from '../../onnx/im2col';
 import { kernelToOnnx, kernelToTfjs, samePads, swap01 } from '../../onnx/layout';
 import { tf } from '../../tf';
 import type { ConvInputGradLowering, LayerModule } from '../registry';
@@ -14,8 +16,6 @@ import { spatialRank, tup, tupleOf } from './util';
 
 type ConvLayer = Conv2dLayer | Conv3dLayer;
 
-// Chosen by measurement (docs/performance.md): the dilated-Conv weight gradient beat im2col here.
-const IM2COL_WEIGHT_GRAD = false;
 /**
  * 3-D input gradients (and 3-D transpose convs) go through a 2-D ConvTranspose over depth-folded
  * channels (depth-fold.ts) unless another lowering is asked for. Measured A/B on 2 cores against
@@ -121,7 +121,10 @@ export const convLayer: LayerModule<ConvLayer> = {
       // r is [I, O, k...] for a conv (→ tfjs [k..., I, O]) and [O, I, k...] for a transpose conv (→ tfjs [k..., O, I]).
       return b.op1('Transpose', [r], { perm: kernelToTfjs(d) });
     };
-    const im2col = !transpose && (convWeightGrad === 'im2col' || (convWeightGrad === 'auto' && IM2COL_WEIGHT_GRAD));
+    // im2col takes the same (P, Q) roles: columns of P (the `big` side), one GEMM with Q.
+    const cols = { k, s, begin, end, outS: small, inC: transpose ? layer.filters : inC, outC: transpose ? inC : layer.filters };
+    const im2col = convWeightGrad === 'im2col' || (convWeightGrad === 'auto' && preferIm2col(cols));
+    const weightGradByIm2col = (g: string): string => (transpose ? convWeightGradIm2col(b, g, x, cols) : convWeightGradIm2col(b, x, g, cols));
     const inputGradOf = (g: string): string => {
       if (transpose) return b.op1('Conv', [g, W()], convAttrs);
       if (fold) return convInputGradDepthFold(b, g, ctx.paramPermuted('kernel', FOLDED_KERNEL_PERM)!, shape);
@@ -133,7 +136,7 @@ export const convLayer: LayerModule<ConvLayer> = {
       back: (g, needInput) => {
         if (ctx.wantParams) {
           if (bias) ctx.setGrad('bias', b.op1('ReduceSum', [g, b.ints([0, ...Array.from({ length: d }, (_, j) => j + 2)])], { keepdims: 0 }));
-          ctx.setGrad('kernel', im2col ? convWeightGradIm2col(b, x, g, shape) : weightGradByConv(g));
+          ctx.setGrad('kernel', im2col ? weightGradByIm2col(g) : weightGradByConv(g));
         }
         return needInput ? inputGradOf(g) : undefined;
       },
