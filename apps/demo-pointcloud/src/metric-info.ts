@@ -1,5 +1,6 @@
 /** What each task's metrics mean, for report.html (baselines are measured in the same run). */
 import type { MetricInfos } from '@ebm/core';
+import { fewLabelInfos } from '@ebm/demo-kit';
 
 export const INFO: Record<'generate' | 'reconstruct' | 'interpolate' | 'classify', MetricInfos> = {
   generate: {
@@ -50,6 +51,7 @@ export const INFO: Record<'generate' | 'reconstruct' | 'interpolate' | 'classify
     accuracyRawBaseline: { means: 'Baseline: the same classifier on sorted raw coordinates.' },
     accuracyUntrainedNet: { means: "Baseline: the same classifier on an untrained net's features." },
     accuracyMajority: { means: 'Reference: the accuracy of always answering the commonest class of the test set (the floor when classes differ in size).' },
+    ...fewLabelInfos('cloud', 'sorted raw coordinates'),
     accuracyVal: { means: 'Validation accuracy that chose the L2 penalty (not a test number).' },
     numFeatures: { means: 'Number of features per cloud.' },
     l2: { means: 'L2 penalty chosen on validation (trained features).' },

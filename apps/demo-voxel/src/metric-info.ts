@@ -1,5 +1,6 @@
 /** What each task's metrics mean, for report.html (baselines are measured in the same run). */
 import type { MetricInfos } from '@ebm/core';
+import { fewLabelInfos } from '@ebm/demo-kit';
 
 export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', MetricInfos> = {
   synthesize: {
@@ -38,6 +39,7 @@ export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', Me
     accuracyRawBaseline: { means: 'Baseline: the same classifier on the raw voxels.' },
     accuracyUntrainedNet: { means: "Baseline: the same classifier on an untrained net's features (what training adds)." },
     accuracyMajority: { means: 'Reference: the accuracy of always answering the commonest class of the test set (the floor when classes differ in size).' },
+    ...fewLabelInfos('shape', 'the raw voxels'),
     accuracyVal: { means: 'Validation accuracy that chose the L2 penalty (not a test number).' },
     accuracyTrain: { means: 'Training accuracy of the same classifier (a gap to the test accuracy shows overfitting).' },
     features: { means: 'Which features were pooled.' },

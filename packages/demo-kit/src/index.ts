@@ -12,4 +12,4 @@ export { readDataFolder, describeFolder, type DataFolder, type ReadDataFolderOpt
 export { majorityAccuracy, readClassFolders, type ClassSplit } from './class-folders';
 export { avg, holdOut, SEED_OFFSET } from './split';
 export { followTraining, trainWithReport, type TrainJob } from './train';
-export { selectClassifier, type FeatureCandidate, type FeatureRows, type SelectedClassifier } from './classifier';
+export { fewLabelAccuracy, fewLabelInfos, fewLabelMetrics, FEW_LABEL_DRAWS, FEW_LABELS, selectClassifier, type FeatureCandidate, type FeatureRows, type SelectedClassifier } from './classifier';

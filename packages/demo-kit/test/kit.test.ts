@@ -6,7 +6,7 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbmError, setLogger } from '@ebm/core';
-import { demoMain, helpText, holdOut, InputError, parseDemoArgs, readDataFolder, selectClassifier, type DemoDefinition } from '../src';
+import { demoMain, fewLabelAccuracy, helpText, holdOut, InputError, parseDemoArgs, readDataFolder, selectClassifier, type DemoDefinition } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -146,5 +146,33 @@ describe('selectClassifier', () => {
     expect(best.accuracyVal).toBe(1);
     expect(best.accuracy).toBe(1);
     expect(Array.from(best.predicted)).toEqual(split.testLabels);
+  });
+});
+
+describe('fewLabelAccuracy', () => {
+  // Three classes; informative rows sit near a class centre (small jitter), noise rows are seeded noise.
+  const rows = (labels: number[], informative: boolean, seed: number) => {
+    let s = seed;
+    const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const centre = [[0, 1, 2], [2, 0, 1], [1, 2, 0]];
+    return { features: Float32Array.from(labels.flatMap((l) => centre[l]!.map((c) => (informative ? c + rand() * 0.3 : rand())))), numFeatures: 3 };
+  };
+  const trainLabels = Array.from({ length: 30 }, (_, i) => i % 3);
+  const testLabels = Array.from({ length: 30 }, (_, i) => (i * 2) % 3);
+
+  it('scores informative features near 1 from one label per class, noise near chance', () => {
+    const opts = { perClass: 1, draws: 5, l2: 1e-3, seed: 1 };
+    const good = fewLabelAccuracy({ train: rows(trainLabels, true, 1), test: rows(testLabels, true, 2) }, { trainLabels, testLabels }, opts);
+    const noise = fewLabelAccuracy({ train: rows(trainLabels, false, 1), test: rows(testLabels, false, 2) }, { trainLabels, testLabels }, opts);
+    expect(good).toBeGreaterThan(0.95);
+    expect(noise).toBeLessThan(0.6);
+  });
+
+  it('is reproduced by its seed and changes with it', () => {
+    const data = { train: rows(trainLabels, false, 3), test: rows(testLabels, false, 4) };
+    const at = (seed: number) => fewLabelAccuracy(data, { trainLabels, testLabels }, { perClass: 2, draws: 3, l2: 1e-3, seed });
+    const a7 = at(7);
+    expect(at(7)).toBe(a7);
+    expect([at(1), at(2), at(3)].some((a) => a !== a7)).toBe(true);
   });
 });

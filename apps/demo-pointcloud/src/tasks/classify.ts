@@ -1,5 +1,5 @@
 import { createNet, RunReport, type Net } from '@ebm/core';
-import { majorityAccuracy, selectClassifier, type SelectedClassifier } from '@ebm/demo-kit';
+import { fewLabelMetrics, majorityAccuracy, selectClassifier, type SelectedClassifier } from '@ebm/demo-kit';
 import { cloudsToTensor, gpointnetCpu, pointFeatures, renderClouds, type PointCloud } from '@ebm/pointcloud';
 import type { TaskContext, TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -36,6 +36,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
     accuracyRawBaseline: raw.accuracy,
     accuracyUntrainedNet: initial.accuracy,
     accuracyMajority: majorityAccuracy(d.testLabels),
+    ...fewLabelMetrics({ trained, raw, untrained: initial }, d, ctx.seed),
     accuracyVal: trained.accuracyVal,
     numFeatures: trained.train.numFeatures,
     l2: trained.l2,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createNet, persistentChains, RunReport, type Net, type Tensor } from '@ebm/core';
-import { majorityAccuracy, selectClassifier, type FeatureCandidate, type SelectedClassifier } from '@ebm/demo-kit';
+import { fewLabelMetrics, majorityAccuracy, selectClassifier, type FeatureCandidate, type SelectedClassifier } from '@ebm/demo-kit';
 import { convFeatureLayers, descriptor3dCpu, descriptorFeatures, gridsToTensor, renderGrids, voxelScaling, type VoxelGrid } from '@ebm/voxel';
 import { type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
@@ -61,12 +61,16 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const raw = (gs: VoxelGrid[]) => ({ features: rawVoxels(gs), numFeatures: gs[0]!.data.length });
   const rawResult = selectClassifier([{ name: 'raw voxels', train: raw(d.train), val: raw(d.val), test: raw(d.test) }], d, L2);
 
+  // With every label, raw voxels have matched the learned features; with a few per class the
+  // features have to carry the classes themselves.
+  const fewLabels = fewLabelMetrics({ trained: trainedResult, raw: rawResult, untrained: untrainedResult }, d, ctx.seed);
   const predicted = trainedResult.predicted;
   const metrics = {
     accuracy: trainedResult.accuracy,
     accuracyRawBaseline: rawResult.accuracy,
     accuracyUntrainedNet: untrainedResult.accuracy,
     accuracyMajority: majorityAccuracy(d.testLabels),
+    ...fewLabels,
     accuracyVal: trainedResult.accuracyVal,
     accuracyTrain: trainedResult.classifier.accuracy(trainedResult.train.features, d.trainLabels),
     features: trainedResult.name,
