@@ -1,4 +1,4 @@
-import { fitLinearClassifier, fitLinearClassifierByValidation, gaussianArray, InvalidOptionError, ShapeMismatchError } from '../src';
+import { fitLinearClassifier, fitLinearClassifierByValidation, gaussianArray, InvalidOptionError, ShapeMismatchError, tf } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -40,6 +40,36 @@ describe('fitLinearClassifier', () => {
     expect(clf.numClasses).toBe(3);
     expect(clf.accuracy(x, labels)).toBeGreaterThan(0.99);
     expect(Array.from(clf.predict(Float32Array.of(0, 4, 7, 4, 0, 7, -4, -4, 7)))).toEqual([0, 1, 2]);
+  });
+
+  it('takes the steps tf.train.adam takes on the same loss', () => {
+    // The reference: the loss as tensors, minimised by tfjs's Adam on the standardised rows.
+    const n = 40;
+    const d = 6;
+    const k = 3;
+    const x = Float32Array.from(gaussianArray(n * d, 7));
+    const labels = Int32Array.from({ length: n }, (_, i) => i % k);
+    for (let i = 0; i < n; i++) x[i * d + (labels[i]! % d)]! += 1.5;
+    const [l2, learningRate, iterations] = [1e-2, 0.05, 25];
+    const clf = fitLinearClassifier(x, labels, d, { l2, learningRate, iterations });
+    const want = tf.tidy(() => {
+      const raw = tf.tensor2d(x, [n, d]);
+      const { mean, variance } = tf.moments(raw, 0);
+      const z = tf.div(tf.sub(raw, mean), tf.sqrt(variance));
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), k);
+      const w = tf.variable(tf.zeros([d, k]));
+      const b = tf.variable(tf.zeros([k]));
+      const opt = tf.train.adam(learningRate);
+      for (let t = 0; t < iterations; t++)
+        opt.minimize(() => tf.add(tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(z, w), b)), tf.mul(l2, tf.sum(tf.square(w)))) as tf.Scalar, false, [w, b]);
+      const out = { w: w.dataSync().slice(), b: b.dataSync().slice() };
+      [w, b].forEach((v) => v.dispose());
+      opt.dispose();
+      return out;
+    });
+    const close = (a: ArrayLike<number>, e: ArrayLike<number>) => Array.from(a).every((v, i) => Math.abs(v - e[i]!) < 1e-4 * (1 + Math.abs(e[i]!)));
+    expect(close(clf.weights, want.w)).toBe(true);
+    expect(close(clf.bias, want.b)).toBe(true);
   });
 
   it('leaves no tensors behind', () => {
