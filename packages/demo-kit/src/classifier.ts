@@ -1,4 +1,4 @@
-import { fitLinearClassifier, fitLinearClassifierByValidation, mulberry32, type LinearClassifier, type MetricInfos } from '@ebm/core';
+import { deriveSeed, fitLinearClassifier, fitLinearClassifierByValidation, permutation, type LinearClassifier, type MetricInfos } from '@ebm/core';
 import type { ClassSplit } from './class-folders';
 
 /** Features of the examples of one part of a split, row-major [examples × numFeatures]. */
@@ -54,17 +54,10 @@ export function fewLabelAccuracy(
   const d = rows.train.numFeatures;
   const classes = [...new Set(split.trainLabels)].sort((a, b) => a - b);
   const byClass = classes.map((c) => split.trainLabels.flatMap((l, i) => (l === c ? [i] : [])));
-  const rand = mulberry32(options.seed);
   let sum = 0;
   for (let draw = 0; draw < options.draws; draw++) {
-    const picked = byClass.flatMap((idx) => {
-      const a = idx.slice();
-      for (let i = a.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [a[i], a[j]] = [a[j]!, a[i]!];
-      }
-      return a.slice(0, options.perClass);
-    });
+    // A seeded shuffle of each class's examples per draw; the first perClass are labelled.
+    const picked = byClass.flatMap((idx, c) => Array.from(permutation(idx.length, deriveSeed(options.seed, draw, c)).subarray(0, options.perClass), (k) => idx[k]!));
     const features = new Float32Array(picked.length * d);
     picked.forEach((i, r) => features.set(rows.train.features.subarray(i * d, (i + 1) * d), r * d));
     const classifier = fitLinearClassifier(features, picked.map((i) => split.trainLabels[i]!), d, { l2: options.l2 });
