@@ -2,16 +2,17 @@
  * Builds the real-mesh evaluation catalogue from Debian packages (DATA.md): CGAL's sample meshes
  * (scanned and modelled animals), CRRCSim's RC aircraft (AC3D models of gliders, trainers,
  * aerobatic planes, a biplane and flying wings), GL-117's jets (3DS), FlightGear's AI aircraft
- * (airliners, business jets, light planes, warbirds and fighters) and ships, and TORCS' cars (the
- * last three AC3D). The packages are fetched with `apt-get download` at pinned versions, checked
+ * (airliners, business jets, light planes, warbirds and fighters) and ships, TORCS' cars (the
+ * last three AC3D), and Sweet Home 3D's furniture (OBJ in ZIP libraries: chairs, tables, sofas,
+ * beds). The packages are fetched with `apt-get download` at pinned versions, checked
  * against pinned SHA-256 sums, unpacked (only the model folders of the large ones), and each
  * chosen model is turned to y up and written as OFF into `<repo>/.cache/real-meshes/<category>/`,
  * one file per model, with a manifest (source, licence, checksum of every file) and a contact
- * sheet. The categories of `CLASS_SET` are also written into `<repo>/.cache/real-mesh-classes/`,
- * one folder per class for `classify --data`. The packages themselves stay in
+ * sheet. The categories of each of `CLASS_SETS` are also written into `<repo>/.cache/<set>/`, one
+ * folder per class for `classify --data`. The packages themselves stay in
  * `<repo>/.cache/debian/`.
  *
- *   pnpm real-meshes            # then: demo-voxel synthesize --quick --data .cache/real-meshes/airplanes
+ *   pnpm real-meshes            # then: demo-voxel synthesize --quick --data .cache/real-meshes/chairs
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeOff, loadMesh, type TriangleMesh } from '@ebm/geometry';
 import { normalizeCloud, renderClouds, sampleSurface } from '@ebm/pointcloud';
+import { furniture, type FurnitureRule } from './furniture';
 
 interface Package {
   name: string;
@@ -35,12 +37,14 @@ interface Package {
 type Axes = [string, string, string];
 
 const FG = 'usr/share/games/flightgear';
-const PACKAGES: Record<'cgal' | 'crrcsim' | 'gl117' | 'fgai' | 'fgmodels' | 'torcs', Package> = {
+const SH3D = 'usr/share/sweethome3d/furniture';
+const PACKAGES: Record<'cgal' | 'crrcsim' | 'gl117' | 'fgai' | 'fgmodels' | 'torcs' | 'sh3d', Package> = {
   cgal: { name: 'libcgal-demo', version: '5.5.1-2', sha256: '78b09b23d4d6d1bf15552a1060b419ab3fc09918486462faed197e5fc6ac3735', licence: 'GPL-3+ / LGPL-3+ (CGAL)' },
   crrcsim: { name: 'crrcsim-data', version: '0.9.13-3.2', sha256: '3a40a549636e6bf35b3244fa42e579cf28c7fd5a853a83682d0f902543b748d7', licence: 'GPL-2' },
   gl117: { name: 'gl-117-data', version: '1.3.2-3.1', sha256: 'cec52ed03364ecc3efe98a462ee7e20865ccef3dc6c514dca721be0e2c25340f', licence: 'GPL-2' },
   fgai: { name: 'flightgear-data-ai', version: '1:2020.3.16+dfsg-1', sha256: 'a86b2acbf99ff2d49698abd2a2f4bc28ab0cf5a744218b4ca4d8aede8a67dc2f', licence: 'GPL-2+ (FlightGear data)', extract: [`./${FG}/AI/Aircraft/*.ac`] },
   fgmodels: { name: 'flightgear-data-models', version: '1:2020.3.16+dfsg-1', sha256: 'e3f24a2e1b5fb34168aed4440e7cbfa41f8ce1196e42351abc5012f6e4263b4c', licence: 'GPL-2+ (FlightGear data)', extract: [`./${FG}/Models/Maritime/*.ac`] },
+  sh3d: { name: 'sweethome3d-furniture', version: '1.8-1', sha256: '3ccb90c63f9525e887a767b9cd5c8b6933b8b6b2973a615a5359ee68a2118668', licence: 'CC0 (Blend Swap CC-0) / CC-BY 3.0 (Blend Swap CC-BY, KatorLegaz, Scopia)', extract: [`./${SH3D}/*.sh3f`] },
   torcs: { name: 'torcs-data', version: '1.3.7+dfsg-5', sha256: '33a170ec9db8bdf7e33cb07b96b9854d5ef9e47b1f82705e4c24d6caaf13fb99', licence: 'GPL-2+ / Free Art License (TORCS data)', extract: ['./usr/share/games/torcs/cars/*.acc'] },
 };
 
@@ -122,14 +126,28 @@ const CATALOGUE: Record<string, { from: keyof typeof PACKAGES; dir: string; mode
   },
 };
 
-/** Categories that a person tells apart at a glance: the classification set. */
-const CLASS_SET = ['aircraft', 'ships', 'cars'];
+/**
+ * Sweet Home 3D's furniture by the names its catalogues give the pieces: the chairs of every
+ * style (dining and kitchen chairs, armchairs, stools, deck, bar, office and children's chairs),
+ * tables, sofas and beds. Pieces that share a name but not a shape are left out: wheelchairs, an
+ * armchair with its ottoman, game and bedside tables, cabinets called tables, an opened sofa bed.
+ */
+const FURNITURE: Record<string, FurnitureRule> = {
+  chairs: { take: /chair|stool/i, skip: /wheelchair|ottoman/i },
+  tables: { take: /\btable\b/i, skip: /bedside|tennis|pool|football|fan|changing|dressing|technical/i },
+  sofas: { take: /sofa/i, skip: /opened/i },
+  beds: { take: /\bbed\b/i },
+};
+
+/** Categories that a person tells apart at a glance: the classification sets, by folder. */
+const CLASS_SETS: Record<string, string[]> = {
+  'real-mesh-classes': ['aircraft', 'ships', 'cars'],
+  'real-mesh-furniture': Object.keys(FURNITURE),
+};
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The catalogue: one folder per category (also a class-folder set for `classify --data`). */
 const cache = join(root, '.cache', 'real-meshes');
-/** The classification set: one folder per class of CLASS_SET. */
-const classes = join(root, '.cache', 'real-mesh-classes');
 /** Downloaded packages and their unpacked trees, kept apart so the catalogue holds categories only. */
 const sources = join(root, '.cache', 'debian');
 
@@ -181,32 +199,54 @@ function turn(m: TriangleMesh, axes: Axes): TriangleMesh {
   return { positions: out, triangles: tri };
 }
 
+/** A category's folder in the catalogue and in each class set that lists it, emptied. */
+async function categoryFolders(category: string): Promise<string[]> {
+  const dirs = [join(cache, category), ...Object.entries(CLASS_SETS).filter(([, cs]) => cs.includes(category)).map(([set]) => join(root, '.cache', set, category))];
+  for (const d of dirs) (await rm(d, { recursive: true, force: true }), await mkdir(d, { recursive: true }));
+  return dirs;
+}
+
 async function main(): Promise<void> {
   const manifest: Record<string, unknown>[] = [];
   const sheet: { name: string; cloud: ReturnType<typeof sampleSurface> }[] = [];
+  const seen = new Set<string>();
+  /** Writes one model as OFF into its category's folders; a copy of a model already written is left out. */
+  const write = async (category: string, dirs: string[], name: string, mesh: TriangleMesh, entry: Record<string, unknown>): Promise<boolean> => {
+    const bytes = new TextEncoder().encode(encodeOff(mesh));
+    const sum = sha256(bytes);
+    if (seen.has(sum)) return false;
+    seen.add(sum);
+    for (const d of dirs) await writeFile(join(d, name), bytes);
+    manifest.push({ category, file: `${category}/${name}`, ...entry, triangles: mesh.triangles.length / 3, sha256: sum });
+    sheet.push({ name, cloud: normalizeCloud(sampleSurface(mesh, 2048, 0)) });
+    return true;
+  };
   for (const [category, c] of Object.entries(CATALOGUE)) {
     const p = PACKAGES[c.from];
     const tree = await unpack(p);
-    const out = join(cache, category);
-    await rm(out, { recursive: true, force: true });
-    await mkdir(out, { recursive: true });
-    const classDir = CLASS_SET.includes(category) ? join(classes, category) : undefined;
-    if (classDir) (await rm(classDir, { recursive: true, force: true }), await mkdir(classDir, { recursive: true }));
+    const dirs = await categoryFolders(category);
     for (const m of c.models) {
       const mesh = await loadMesh(join(tree, c.dir, m.file));
       const upright = m.axes ? turn(mesh, m.axes) : mesh;
-      const bytes = new TextEncoder().encode(encodeOff(upright));
       const name = basename(m.file).replace(/\.[^.]+$/, '.off');
-      await writeFile(join(out, name), bytes);
-      if (classDir) await writeFile(join(classDir, name), bytes);
-      manifest.push({ category, file: `${category}/${name}`, source: `Debian ${p.name} ${p.version}: ${c.dir}/${m.file}`, licence: p.licence, axes: m.axes ?? ['x', 'y', 'z'], triangles: upright.triangles.length / 3, sha256: sha256(bytes) });
-      sheet.push({ name: basename(m.file), cloud: normalizeCloud(sampleSurface(upright, 2048, 0)) });
+      await write(category, dirs, name, upright, { source: `Debian ${p.name} ${p.version}: ${c.dir}/${m.file}`, licence: p.licence, axes: m.axes ?? ['x', 'y', 'z'] });
     }
-    console.error(`${category}: ${c.models.length} models in ${out}`);
+    console.error(`${category}: ${c.models.length} models in ${dirs[0]}`);
+  }
+  const p = PACKAGES.sh3d;
+  const pieces = await furniture(join(await unpack(p), SH3D), FURNITURE);
+  for (const [category, list] of Object.entries(pieces)) {
+    const dirs = await categoryFolders(category);
+    let kept = 0;
+    for (const f of list) {
+      const name = `${f.library}-${basename(f.model).replace(/\.[^.]+$/, '')}.off`;
+      if (await write(category, dirs, name, f.mesh, { source: `Debian ${p.name} ${p.version}: ${SH3D}/${f.library}.sh3f: ${f.model} ("${f.name}")`, licence: f.library === 'BlendSwap-CC-0' ? 'CC0' : 'CC-BY 3.0' })) kept++;
+    }
+    console.error(`${category}: ${kept} models in ${dirs[0]} (${list.length - kept} duplicates left out)`);
   }
   await writeFile(join(cache, 'manifest.json'), JSON.stringify({ packages: PACKAGES, models: manifest }, null, 2));
   await writeFile(join(cache, 'catalogue.png'), renderClouds(sheet.map((s) => s.cloud), { size: 112, cols: 12, captions: sheet.map((s) => s.name) }).toPng());
-  console.log(`${manifest.length} models in ${cache} (manifest.json, catalogue.png); classes ${CLASS_SET.join(', ')} in ${classes}`);
+  console.log(`${manifest.length} models in ${cache} (manifest.json, catalogue.png); class sets ${Object.keys(CLASS_SETS).join(', ')} in ${join(root, '.cache')}`);
 }
 
 main().catch((e: Error) => {

@@ -85,7 +85,10 @@ describe('OBJ elements that are not surfaces', () => {
     setLogger((_, m) => said.push(m));
     const m = parseObj(enc(text), 'chair.obj');
     expect(m.triangles.length).toBe(6);
-    expect(said).toEqual(['chair.obj: skipped 1 line elements and 1 faces of fewer than 3 vertices (not surfaces)']);
+    expect(said).toEqual(['chair.obj: skipped 1 line element and 1 face of fewer than 3 vertices (not surfaces)']);
+    said.length = 0;
+    parseObj(enc('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\nf 1 2\nf 2 3\n'), 'seat.obj');
+    expect(said).toEqual(['seat.obj: skipped 2 faces of fewer than 3 vertices (not surfaces)']);
     setLogger(() => {});
     expect(() => parseObj(enc(text), 'chair.obj', { strict: true })).toThrow(/chair\.obj: line 6: a line element "l" \(strict: only surfaces\)/);
   });

@@ -88,7 +88,8 @@ export function parseObj(bytes: Uint8Array, name = 'obj data', options: ParseMes
       fan(tri, face);
     }
   });
-  if (skipped.lines + skipped.faces > 0) log('info', `${name}: skipped ${skipped.lines} line elements and ${skipped.faces} faces of fewer than 3 vertices (not surfaces)`);
+  const what = [skipped.lines && `${skipped.lines} line element${skipped.lines === 1 ? '' : 's'}`, skipped.faces && `${skipped.faces} face${skipped.faces === 1 ? '' : 's'} of fewer than 3 vertices`].filter(Boolean);
+  if (what.length > 0) log('info', `${name}: skipped ${what.join(' and ')} (not surfaces)`);
   return finish(name, pos, tri, options);
 }
 
