@@ -4,7 +4,9 @@
  * on ebm's onnx and tfjs runtimes and on PyTorch CPU, interleaved in one run; medians after warm-up.
  * Writes bench/results/latest.json and the table in docs/performance.md.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,11 +54,81 @@ async function paramStep(energy: Energy, obs: Tensor, syn: Tensor): Promise<numb
   return ms;
 }
 
+interface Options {
+  reps: number;
+  threads: number;
+  tfjsParam: boolean;
+  inputGrad: string;
+  weightGrad: string;
+}
+
+/**
+ * One row: `op` of one net on one runtime, ebm and PyTorch interleaved. The caller runs each row
+ * in a fresh pair of processes, so both peak RSS figures are the row's own.
+ */
+async function measureRow(bench: (typeof NETS)[number], runtime: string, op: 'langevin' | 'param', o: Options, torch: TorchWorker | undefined): Promise<Row> {
+  if (runtime === 'tfjs' && op === 'param' && !o.tfjsParam) {
+    return { net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: a tfjs-cpu parameter step takes ~30 s (pointnet) to minutes (conv nets); pass --tfjs-param' };
+  }
+  const shape = [bench.batch, ...bench.spec.input];
+  const obs = tf.randomNormal(shape, 0, 1, 'float32', 1);
+  const syn = tf.randomNormal(shape, 0, 1, 'float32', 2);
+  const net = createNet(bench.spec, { seed: 0, runtime: runtime === 'onnx' ? onnxRuntime({ threads: o.threads, convInputGrad: o.inputGrad as 'auto', convWeightGrad: o.weightGrad as 'auto' }) : 'tfjs' });
+  const energy = netEnergy(net);
+  const ours: number[] = [];
+  const peer: number[] = [];
+  let peerRss: number | undefined;
+  const n = runtime === 'tfjs' ? 5 : o.reps;
+  log(`${bench.name} ${op} ${runtime}: warm-up, then ${n} interleaved reps`);
+  // Warm-up: session creation, allocator growth, torch's first-call setup.
+  const once = () => (op === 'langevin' ? langevinStep(energy, obs, ours.length) : paramStep(energy, obs, syn));
+  await once();
+  if (runtime === 'onnx') await once();
+  await torch?.ask({ net: bench.name, op });
+  for (let r = 0; r < n; r++) {
+    ours.push(await once());
+    if (torch) {
+      const reply = await torch.ask({ net: bench.name, op });
+      peer.push(reply.ms!);
+      peerRss = reply.peak_rss_mb;
+    }
+  }
+  net.dispose();
+  [obs, syn].forEach((t) => t.dispose());
+  const m = median(ours);
+  const p = peer.length ? median(peer) : null;
+  const row: Row = {
+    net: bench.name,
+    op,
+    runtime,
+    ours_ms: round(m),
+    torch_ms: p === null ? null : round(p),
+    ratio: p === null ? null : round(m / p, 3),
+    ours_peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
+    ...(peerRss !== undefined ? { torch_peak_rss_mb: round(peerRss) } : {}),
+  };
+  log(`  ours ${row.ours_ms} ms, torch ${row.torch_ms ?? '-'} ms, ratio ${row.ratio ?? '-'}`);
+  return row;
+}
+
+/** A row measured by this script in a child process (`--row net,runtime,op`), read back from its JSON. */
+function rowInChild(args: string[], net: string, runtime: string, op: string): Row {
+  const dir = mkdtempSync(join(tmpdir(), 'ebm-bench-'));
+  const out = join(dir, 'row.json');
+  try {
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args, '--row', `${net},${runtime},${op}`, '--row-out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    return JSON.parse(readFileSync(out, 'utf8')) as Row;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   // `pnpm bench -- --nets image` forwards the separator itself.
   const argv = process.argv.slice(2);
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
   const { values } = parseArgs({
-    args: argv[0] === '--' ? argv.slice(1) : argv,
+    args,
     options: {
       nets: { type: 'string', default: NETS.map((n) => n.name).join(',') },
       runtimes: { type: 'string', default: 'onnx,tfjs' },
@@ -68,6 +140,9 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       'input-grad': { type: 'string', default: 'auto' },
       'weight-grad': { type: 'string', default: 'auto' },
+      // Internal: measure one row in this process and write it as JSON.
+      row: { type: 'string' },
+      'row-out': { type: 'string' },
     },
   });
   if (values.profile) {
@@ -77,70 +152,31 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const reps = Math.max(5, Number(values.reps));
-  const threads = Number(values.threads);
-  const runtimes = values.runtimes!.split(',');
-  await initBackend();
+  const options: Options = { reps: Math.max(5, Number(values.reps)), threads: Number(values.threads), tfjsParam: values['tfjs-param']!, inputGrad: values['input-grad']!, weightGrad: values['weight-grad']! };
+  if (values.row) {
+    const [name, runtime, op] = values.row.split(',') as [string, string, 'langevin' | 'param'];
+    const bench = NETS.find((n) => n.name === name);
+    if (!bench || !['onnx', 'tfjs'].includes(runtime) || !['langevin', 'param'].includes(op)) throw new Error(`--row ${values.row}: expected net,runtime,op`);
+    await initBackend();
+    const torch = ensureTorch(() => {}) ? undefined : new TorchWorker(join(ROOT, 'torch_worker.py'), options.threads);
+    const row = await measureRow(bench, runtime, op, options, torch);
+    torch?.close();
+    await writeFile(values['row-out']!, JSON.stringify(row));
+    return;
+  }
   const why = ensureTorch(log);
   if (why) log(`PyTorch unavailable: ${why}. Reporting ebm's times without the peer (ratio null).`);
-  const torch = why ? undefined : new TorchWorker(join(ROOT, 'torch_worker.py'), threads);
+  const torch = why ? undefined : new TorchWorker(join(ROOT, 'torch_worker.py'), options.threads);
   const info = torch ? await torch.ask({ op: 'info' }) : {};
+  torch?.close();
   if (torch) log(`peer: torch ${info.torch}, ${info.threads} threads, BLAS ${info.blas}`);
-
   const rows: Row[] = [];
   for (const bench of NETS.filter((n) => values.nets!.split(',').includes(n.name))) {
-    const shape = [bench.batch, ...bench.spec.input];
-    const obs = tf.randomNormal(shape, 0, 1, 'float32', 1);
-    const syn = tf.randomNormal(shape, 0, 1, 'float32', 2);
-    for (const runtime of runtimes) {
-      const net = createNet(bench.spec, { seed: 0, runtime: runtime === 'onnx' ? onnxRuntime({ threads, convInputGrad: values['input-grad'] as 'auto', convWeightGrad: values['weight-grad'] as 'auto' }) : 'tfjs' });
-      const energy = netEnergy(net);
-      for (const op of ['langevin', 'param'] as const) {
-        if (runtime === 'tfjs' && op === 'param' && !values['tfjs-param']) {
-          rows.push({ net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: a tfjs-cpu parameter step takes ~30 s (pointnet) to minutes (conv nets); pass --tfjs-param' });
-          continue;
-        }
-        const ours: number[] = [];
-        const peer: number[] = [];
-        let peerRss: number | undefined;
-        const n = runtime === 'tfjs' ? 5 : reps;
-        log(`${bench.name} ${op} ${runtime}: warm-up, then ${n} interleaved reps`);
-        // Warm-up: session creation, allocator growth, torch's first-call setup.
-        const once = () => (op === 'langevin' ? langevinStep(energy, obs, ours.length) : paramStep(energy, obs, syn));
-        await once();
-        if (runtime === 'onnx') await once();
-        await torch?.ask({ net: bench.name, op });
-        for (let r = 0; r < n; r++) {
-          ours.push(await once());
-          if (torch) {
-            const reply = await torch.ask({ net: bench.name, op });
-            peer.push(reply.ms!);
-            peerRss = reply.peak_rss_mb;
-          }
-        }
-        const o = median(ours);
-        const p = peer.length ? median(peer) : null;
-        const row: Row = {
-          net: bench.name,
-          op,
-          runtime,
-          ours_ms: round(o),
-          torch_ms: p === null ? null : round(p),
-          ratio: p === null ? null : round(o / p, 3),
-          ours_peak_rss_mb: round(process.resourceUsage().maxRSS / 1024),
-          ...(peerRss !== undefined ? { torch_peak_rss_mb: round(peerRss) } : {}),
-        };
-        rows.push(row);
-        log(`  ours ${row.ours_ms} ms, torch ${row.torch_ms ?? '-'} ms, ratio ${row.ratio ?? '-'}`);
-      }
-      net.dispose();
+    for (const runtime of values.runtimes!.split(',')) {
+      for (const op of ['langevin', 'param'] as const) rows.push(rowInChild(args, bench.name, runtime, op));
     }
-    obs.dispose();
-    syn.dispose();
   }
-  torch?.close();
-
-  const meta = { date: new Date().toISOString(), node: process.version, threads, reps, torch: info.torch ?? null, blas: info.blas ?? null, cpu: cpuModel() };
+  const meta = { date: new Date().toISOString(), node: process.version, threads: options.threads, reps: options.reps, torch: info.torch ?? null, blas: info.blas ?? null, cpu: cpuModel() };
   await mkdir(dirname(values.out!), { recursive: true });
   await writeFile(values.out!, `${JSON.stringify(rows, null, 2)}\n`);
   await writeFile(join(dirname(values.out!), 'latest.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);

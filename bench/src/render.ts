@@ -56,7 +56,7 @@ max over points, dense 128, dense 1.
 |---|---|---|---:|---:|---:|---|---|---|
 ${rows.map(line).join('\n')}
 
-Peak RSS is each process's high-water mark so far in the run (it only grows from row to row).
+Each row runs in a fresh pair of processes, ours and PyTorch's, so peak RSS is the row's own (warm-up included).
 Raw numbers: \`bench/results/latest.json\`.
 `;
 }
