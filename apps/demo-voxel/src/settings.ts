@@ -22,6 +22,8 @@ import type { Mode } from '@ebm/demo-kit';
 
 /** The CPU preset of @ebm/voxel (its `source` says what it scales down); the rows below size the runs. */
 export const CPU = presets.descriptor3dCpu;
+/** The synthesis net's conv channels, as the preset has them; `descriptor3dCpu(size, these)` at each run's size. */
+export const SYNTHESIS_FILTERS = CPU.net.layers.flatMap((l) => (l.type === 'conv3d' ? [l.filters] : [])) as [number, number, number];
 const LR = CPU.train.optimizer.learningRate;
 const L2 = CPU.train.energyL2;
 

@@ -78,7 +78,8 @@ describe('3D descriptor nets', () => {
 
   it('the CPU variant scores a batch of shapes on the tfjs and onnx runtimes alike', async () => {
     const spec = descriptor3dCpu();
-    expect(paramCount(spec)).toBeLessThan(150_000);
+    // 16 → 32 → 64 channels by default; the dense layer sees 4³ × 64 at 32³.
+    expect(paramCount(spec)).toBe(4 ** 3 * 16 + 16 + 27 * 16 * 32 + 32 + 27 * 32 * 64 + 64 + 4 ** 3 * 64 + 1);
     const x = gridsToTensor(makeGrids('chair', 2, { seed: 1 }));
     const a = createNet(spec, { seed: 1 });
     const b = createNet(spec, { seed: 1, runtime: 'onnx' });
@@ -88,6 +89,16 @@ describe('3D descriptor nets', () => {
     expect(tf.norm(tf.sub(ya, yb)).dataSync()[0]! / tf.norm(ya).dataSync()[0]!).toBeLessThan(1e-4);
     [a, b].forEach((n) => n.dispose());
     [x, ya, yb].forEach((t) => t.dispose());
+  });
+});
+
+describe('descriptor3dCpu channels', () => {
+  it('takes the conv channels; the synthesis preset uses 32 → 64 → 128 at 16³', () => {
+    const spec = descriptor3dCpu(16, [8, 12, 20]);
+    expect(spec.layers.filter((l) => l.type === 'conv3d').map((l) => (l as { filters: number }).filters)).toEqual([8, 12, 20]);
+    expect(paramCount(presets.descriptor3dCpu.net)).toBe(4 ** 3 * 32 + 32 + 27 * 32 * 64 + 64 + 27 * 64 * 128 + 128 + 2 ** 3 * 128 + 1);
+    expect(() => descriptor3dCpu(16, [8, 12] as unknown as [number, number, number])).toThrow(/filters must be three channel counts/);
+    expect(() => descriptor3dCpu(16, [8, 0, 20])).toThrow(/filters/);
   });
 });
 

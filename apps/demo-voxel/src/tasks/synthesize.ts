@@ -6,7 +6,7 @@ import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadShapes } from '../data';
-import { CPU, SAMPLER, SETTINGS } from '../settings';
+import { CPU, SAMPLER, SETTINGS, SYNTHESIS_FILTERS } from '../settings';
 import { trainDescriptor } from '../train';
 
 /**
@@ -21,7 +21,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   // scale matches the voxels' spread to the sampler's reference σ whatever the occupancy (voxelScaling).
   const scaling = voxelScaling(train, SAMPLER.refSigma);
   const data = gridsToTensor(train, scaling);
-  const spec = descriptor3dCpu(s.size);
+  const spec = descriptor3dCpu(s.size, SYNTHESIS_FILTERS);
   const shape = [s.size, s.size, s.size, 1];
   const chains = persistentChains(shape, s.chains, CPU.init.noise);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: synthesize', task: 'synthesize', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'synthesize'), config: { mode: ctx.mode, data: source, net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
