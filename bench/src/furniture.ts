@@ -6,8 +6,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readZip } from '@ebm/core';
 import { parseMesh, type TriangleMesh } from '@ebm/geometry';
-import { readZip } from './zip';
 
 export interface FurniturePiece {
   /** The library (archive name without .sh3f). */

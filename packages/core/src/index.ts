@@ -88,6 +88,7 @@ export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, enco
 export { symmetricEigen } from './metrics/linalg';
 export { decodeNpy, viewNpy, encodeNpy, unitRangeOf, type NpyArray, type NpyView } from './npy';
 export { decodeNpz } from './npz';
+export { readZip } from './zip';
 export { decodeMat } from './mat';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 
