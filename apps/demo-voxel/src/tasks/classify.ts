@@ -6,7 +6,7 @@ import { type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadClasses, type LabelledShapes } from '../data';
-import { CLASSIFY, CPU, SAMPLER } from '../settings';
+import { CLASSIFY, CPU, SAMPLER, SYNTHESIS_FILTERS } from '../settings';
 import { trainDescriptor } from '../train';
 
 /** The classifier's L2 penalties tried, for the features and the raw baseline alike. */
@@ -28,8 +28,10 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
   // (voxelScaling) and chains from the preset's start. Unscaled (mean subtracted only), the chains on
   // aircraft, ships and cars (occupancy ~4%) never came near the data during the noise phase
   // (nearest-data ratio ~5, energy gap ~1000) and collapsed after it (diversity 0.2).
+  // The synthesis net, too: with 32 → 64 → 128 channels instead of 16 → 32 → 64 its features
+  // lifted FlightGear aircraft / ships / cars from 0.857 to 0.943 (4 labels a class: 0.657 to 0.860).
   const scaling = voxelScaling(d.train, SAMPLER.refSigma);
-  const spec = descriptor3dCpu(s.size);
+  const spec = descriptor3dCpu(s.size, SYNTHESIS_FILTERS);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, d.source, 'classify'), config: { mode: ctx.mode, data: d.source, classes: d.classes.join(', '), net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
 
   const x = { train: gridsToTensor(d.train, scaling), val: gridsToTensor(d.val, scaling), test: gridsToTensor(d.test, scaling) };
