@@ -67,9 +67,6 @@ interface Options {
  * in a fresh pair of processes, so both peak RSS figures are the row's own.
  */
 async function measureRow(bench: (typeof NETS)[number], runtime: string, op: 'langevin' | 'param', o: Options, torch: TorchWorker | undefined): Promise<Row> {
-  if (runtime === 'tfjs' && op === 'param' && !o.tfjsParam) {
-    return { net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: a tfjs-cpu parameter step takes ~30 s (pointnet) to minutes (conv nets); pass --tfjs-param' };
-  }
   const shape = [bench.batch, ...bench.spec.input];
   const obs = tf.randomNormal(shape, 0, 1, 'float32', 1);
   const syn = tf.randomNormal(shape, 0, 1, 'float32', 2);
@@ -112,11 +109,11 @@ async function measureRow(bench: (typeof NETS)[number], runtime: string, op: 'la
 }
 
 /** A row measured by this script in a child process (`--row net,runtime,op`), read back from its JSON. */
-function rowInChild(args: string[], net: string, runtime: string, op: string): Row {
+function rowInChild(args: string[], net: string, runtime: string, op: string, peer: boolean): Row {
   const dir = mkdtempSync(join(tmpdir(), 'ebm-bench-'));
   const out = join(dir, 'row.json');
   try {
-    execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args, '--row', `${net},${runtime},${op}`, '--row-out', out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url), ...args, '--row', `${net},${runtime},${op}`, '--row-out', out, ...(peer ? [] : ['--no-peer'])], { stdio: ['ignore', 'inherit', 'inherit'] });
     return JSON.parse(readFileSync(out, 'utf8')) as Row;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -143,6 +140,7 @@ async function main(): Promise<void> {
       // Internal: measure one row in this process and write it as JSON.
       row: { type: 'string' },
       'row-out': { type: 'string' },
+      'no-peer': { type: 'boolean', default: false },
     },
   });
   if (values.profile) {
@@ -158,7 +156,7 @@ async function main(): Promise<void> {
     const bench = NETS.find((n) => n.name === name);
     if (!bench || !['onnx', 'tfjs'].includes(runtime) || !['langevin', 'param'].includes(op)) throw new Error(`--row ${values.row}: expected net,runtime,op`);
     await initBackend();
-    const torch = ensureTorch(() => {}) ? undefined : new TorchWorker(join(ROOT, 'torch_worker.py'), options.threads);
+    const torch = values['no-peer'] ? undefined : new TorchWorker(join(ROOT, 'torch_worker.py'), options.threads);
     const row = await measureRow(bench, runtime, op, options, torch);
     torch?.close();
     await writeFile(values['row-out']!, JSON.stringify(row));
@@ -173,7 +171,10 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const bench of NETS.filter((n) => values.nets!.split(',').includes(n.name))) {
     for (const runtime of values.runtimes!.split(',')) {
-      for (const op of ['langevin', 'param'] as const) rows.push(rowInChild(args, bench.name, runtime, op));
+      for (const op of ['langevin', 'param'] as const) {
+        if (runtime === 'tfjs' && op === 'param' && !options.tfjsParam) rows.push({ net: bench.name, op, runtime, ours_ms: null, torch_ms: null, ratio: null, note: 'skipped: a tfjs-cpu parameter step takes ~30 s (pointnet) to minutes (conv nets); pass --tfjs-param' });
+        else rows.push(rowInChild(args, bench.name, runtime, op, torch !== undefined));
+      }
     }
   }
   const meta = { date: new Date().toISOString(), node: process.version, threads: options.threads, reps: options.reps, torch: info.torch ?? null, blas: info.blas ?? null, cpu: cpuModel() };
