@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readZip } from '@ebm/core';
 import { parseMesh, type TriangleMesh } from '@ebm/geometry';
+import { rotate } from './rotate';
 
 export interface FurniturePiece {
   /** The library (archive name without .sh3f). */
@@ -39,12 +40,8 @@ function properties(bytes: Uint8Array): Map<string, string> {
  * v' = R v), then scaled per axis to the catalogue's width (x), height (y) and depth (z).
  */
 function place(m: TriangleMesh, rotation: number[] | undefined, size: [number, number, number]): TriangleMesh {
-  const r = rotation ?? [1, 0, 0, 0, 1, 0, 0, 0, 1];
-  const p = new Float32Array(m.positions.length);
-  for (let i = 0; i < p.length; i += 3) {
-    const [x, y, z] = [m.positions[i]!, m.positions[i + 1]!, m.positions[i + 2]!];
-    for (let c = 0; c < 3; c++) p[i + c] = r[3 * c]! * x + r[3 * c + 1]! * y + r[3 * c + 2]! * z;
-  }
+  const turned = rotation ? rotate(m, rotation) : m;
+  const p = Float32Array.from(turned.positions);
   const lo = [Infinity, Infinity, Infinity];
   const hi = [-Infinity, -Infinity, -Infinity];
   for (let i = 0; i < p.length; i++) (lo[i % 3] = Math.min(lo[i % 3]!, p[i]!)), (hi[i % 3] = Math.max(hi[i % 3]!, p[i]!));
@@ -53,11 +50,7 @@ function place(m: TriangleMesh, rotation: number[] | undefined, size: [number, n
     const extent = hi[c]! - lo[c]!;
     p[i] = extent > 0 ? ((p[i]! - lo[c]!) / extent) * size[c]! : 0;
   }
-  // A rotation with determinant −1 mirrors the mesh: swap two corners to keep the faces outward.
-  const det = r[0]! * (r[4]! * r[8]! - r[5]! * r[7]!) - r[1]! * (r[3]! * r[8]! - r[5]! * r[6]!) + r[2]! * (r[3]! * r[7]! - r[4]! * r[6]!);
-  const tri = Uint32Array.from(m.triangles);
-  if (det < 0) for (let t = 0; t < tri.length; t += 3) [tri[t + 1], tri[t + 2]] = [tri[t + 2]!, tri[t + 1]!];
-  return { positions: p, triangles: tri };
+  return { positions: p, triangles: turned.triangles };
 }
 
 /** Every piece of every library in `dir` whose name one of the rules takes, by rule. */

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeOff, loadMesh, type TriangleMesh } from '@ebm/geometry';
 import { normalizeCloud, renderClouds, sampleSurface } from '@ebm/pointcloud';
 import { furniture, type FurnitureRule } from './furniture';
+import { rotate } from './rotate';
 
 interface Package {
   name: string;
@@ -186,17 +187,9 @@ async function unpack(p: Package): Promise<string> {
   return tree;
 }
 
+/** The mesh turned so that its new (x, y, z) are the given signed old axes. */
 function turn(m: TriangleMesh, axes: Axes): TriangleMesh {
-  const pick = axes.map((a) => ({ k: 'xyz'.indexOf(a.replace('-', '')), s: a.startsWith('-') ? -1 : 1 }));
-  const out = new Float32Array(m.positions.length);
-  for (let i = 0; i < out.length; i += 3) for (let c = 0; c < 3; c++) out[i + c] = pick[c]!.s * m.positions[i + pick[c]!.k]!;
-  // A turn with determinant −1 mirrors the mesh: swap two corners to keep the faces outward.
-  const r = pick.map((p) => [0, 1, 2].map((k) => (k === p.k ? p.s : 0)));
-  const det = r[0]![0]! * (r[1]![1]! * r[2]![2]! - r[1]![2]! * r[2]![1]!) - r[0]![1]! * (r[1]![0]! * r[2]![2]! - r[1]![2]! * r[2]![0]!) + r[0]![2]! * (r[1]![0]! * r[2]![1]! - r[1]![1]! * r[2]![0]!);
-  const mirrored = det < 0;
-  const tri = Uint32Array.from(m.triangles);
-  if (mirrored) for (let t = 0; t < tri.length; t += 3) [tri[t + 1], tri[t + 2]] = [tri[t + 2]!, tri[t + 1]!];
-  return { positions: out, triangles: tri };
+  return rotate(m, axes.flatMap((a) => [0, 1, 2].map((k) => (k === 'xyz'.indexOf(a.replace('-', '')) ? (a.startsWith('-') ? -1 : 1) : 0))));
 }
 
 /** A category's folder in the catalogue and in each class set that lists it, emptied. */
