@@ -45,7 +45,7 @@ const PACKAGES: Record<'cgal' | 'crrcsim' | 'gl117' | 'fgai' | 'fgmodels' | 'tor
   gl117: { name: 'gl-117-data', version: '1.3.2-3.1', sha256: 'cec52ed03364ecc3efe98a462ee7e20865ccef3dc6c514dca721be0e2c25340f', licence: 'GPL-2' },
   fgai: { name: 'flightgear-data-ai', version: '1:2020.3.16+dfsg-1', sha256: 'a86b2acbf99ff2d49698abd2a2f4bc28ab0cf5a744218b4ca4d8aede8a67dc2f', licence: 'GPL-2+ (FlightGear data)', extract: [`./${FG}/AI/Aircraft/*.ac`] },
   fgmodels: { name: 'flightgear-data-models', version: '1:2020.3.16+dfsg-1', sha256: 'e3f24a2e1b5fb34168aed4440e7cbfa41f8ce1196e42351abc5012f6e4263b4c', licence: 'GPL-2+ (FlightGear data)', extract: [`./${FG}/Models/Maritime/*.ac`] },
-  sh3d: { name: 'sweethome3d-furniture', version: '1.8-1', sha256: '3ccb90c63f9525e887a767b9cd5c8b6933b8b6b2973a615a5359ee68a2118668', licence: 'CC0 (Blend Swap CC-0) / CC-BY 3.0 (Blend Swap CC-BY, KatorLegaz, Scopia)', extract: [`./${SH3D}/*.sh3f`] },
+  sh3d: { name: 'sweethome3d-furniture', version: '1.8-1', sha256: '3ccb90c63f9525e887a767b9cd5c8b6933b8b6b2973a615a5359ee68a2118668', licence: 'CC0 (Blend Swap CC-0) / CC-BY-3.0 (Blend Swap CC-BY, Scopia) / CC-BY-3.0-USA (KatorLegaz, Reallusion)', extract: [`./${SH3D}/*.sh3f`] },
   torcs: { name: 'torcs-data', version: '1.3.7+dfsg-5', sha256: '33a170ec9db8bdf7e33cb07b96b9854d5ef9e47b1f82705e4c24d6caaf13fb99', licence: 'GPL-2+ / Free Art License (TORCS data)', extract: ['./usr/share/games/torcs/cars/*.acc'] },
 };
 
@@ -140,6 +140,9 @@ const FURNITURE: Record<string, FurnitureRule> = {
   beds: { take: /\bbed\b/i },
 };
 
+/** Each Sweet Home 3D library's licence, as the package's copyright file gives it. */
+const SH3D_LICENCES: Record<string, string> = { 'BlendSwap-CC-0': 'CC0', 'BlendSwap-CC-BY': 'CC-BY-3.0', KatorLegaz: 'CC-BY-3.0-USA', Scopia: 'CC-BY-3.0', Reallusion: 'CC-BY-3.0-USA' };
+
 /** Categories that a person tells apart at a glance: the classification sets, by folder. */
 const CLASS_SETS: Record<string, string[]> = {
   'real-mesh-classes': ['aircraft', 'ships', 'cars'],
@@ -233,7 +236,7 @@ async function main(): Promise<void> {
     let kept = 0;
     for (const f of list) {
       const name = `${f.library}-${basename(f.model).replace(/\.[^.]+$/, '')}.off`;
-      if (await write(category, dirs, name, f.mesh, { source: `Debian ${p.name} ${p.version}: ${SH3D}/${f.library}.sh3f: ${f.model} ("${f.name}")`, licence: f.library === 'BlendSwap-CC-0' ? 'CC0' : 'CC-BY 3.0' })) kept++;
+      if (await write(category, dirs, name, f.mesh, { source: `Debian ${p.name} ${p.version}: ${SH3D}/${f.library}.sh3f: ${f.model} ("${f.name}")`, licence: SH3D_LICENCES[f.library] ?? p.licence })) kept++;
     }
     console.error(`${category}: ${kept} models in ${dirs[0]} (${list.length - kept} duplicates left out)`);
   }
