@@ -44,8 +44,9 @@ async function walk(dir: string): Promise<string[]> {
  * (ShapeNet-like `chair/<id>/model.obj` beside its .mtl and textures) and ModelNet-like
  * `class/train/*.off` both work as they are. Only `extensions` are read (in their order of
  * preference: of several files of one model — same folder, same name before the first dot, such as
- * `model_normalized.obj` and `model_normalized.solid.binvox` — the preferred one). A file `load`
- * refuses with a typed error is skipped with a warning naming it and why (`strict`: the first one
+ * `model_normalized.obj` and `model_normalized.solid.binvox` — the preferred one, and the next
+ * when `load` refuses it). A model none of whose files `load` takes (it refuses with a typed error)
+ * is skipped with a warning naming its preferred file and why (`strict`: the first one
  * stops the run); a folder with no usable file is an InputError.
  * @throws InputError naming the folder when it cannot be read or holds nothing usable.
  */
@@ -59,30 +60,39 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
     throw new InputError(`${dir}: cannot read the folder (${code(e)})`);
   });
   const all = found.filter((f) => extensions.includes(extname(f).toLowerCase()));
-  // One file per model: the preferred extension among files of one folder sharing a stem.
-  const best = new Map<string, string>();
+  // One file per model: of the files of one folder sharing a stem, the preferred extension first;
+  // the others are tried in turn when it cannot be read (a damaged .binvox beside a good .obj).
+  const models = new Map<string, string[]>();
   const rank = (f: string) => extensions.indexOf(extname(f).toLowerCase());
   for (const f of all) {
     const key = join(dirname(f), basename(f).split('.')[0]!);
-    const prev = best.get(key);
-    if (prev === undefined || rank(f) < rank(prev)) best.set(key, f);
+    models.set(key, [...(models.get(key) ?? []), f]);
   }
-  const files = all.filter((f) => best.get(join(dirname(f), basename(f).split('.')[0]!)) === f);
-  if (files.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively${otherTypes(found)}`);
+  const groups = [...models.values()].map((g) => g.sort((a, b) => rank(a) - rank(b)));
+  if (groups.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively${otherTypes(found)}`);
   const out: DataFolder<T> = { items: [], files: [], skipped: [] };
-  for (const f of files) {
-    try {
-      out.items.push(await load(f));
-      out.files.push(f);
-    } catch (e) {
-      // Only refusals on purpose (typed errors naming the file) are skipped; bugs still surface.
-      if (options.strict || !(e instanceof EbmError)) throw e;
-      const reason = (e as Error).message.startsWith(f) ? (e as Error).message.slice(f.length).replace(/^:\s*/, '') : (e as Error).message;
-      out.skipped.push({ file: f, reason });
-      log('warn', `skipped ${relative(dir, f) || f}: ${reason}`);
+  for (const group of groups) {
+    let first: { file: string; reason: string } | undefined;
+    for (const f of group) {
+      try {
+        out.items.push(await load(f));
+        out.files.push(f);
+        if (first) log('warn', `read ${relative(dir, f) || f} instead of ${relative(dir, first.file) || first.file} (${first.reason})`);
+        first = undefined;
+        break;
+      } catch (e) {
+        // Only refusals on purpose (typed errors naming the file) are skipped; bugs still surface.
+        if (options.strict || !(e instanceof EbmError)) throw e;
+        const reason = (e as Error).message.startsWith(f) ? (e as Error).message.slice(f.length).replace(/^:\s*/, '') : (e as Error).message;
+        first ??= { file: f, reason };
+      }
+    }
+    if (first) {
+      out.skipped.push(first);
+      log('warn', `skipped ${relative(dir, first.file) || first.file}: ${first.reason}${group.length > 1 ? ` (and ${group.length - 1} other file${group.length > 2 ? 's' : ''} of the same model)` : ''}`);
     }
   }
-  if (out.items.length === 0) throw new InputError(`${dir}: none of its ${files.length} ${what} files could be used (first: ${out.skipped[0]!.file}: ${out.skipped[0]!.reason})`);
+  if (out.items.length === 0) throw new InputError(`${dir}: none of its ${groups.length} ${what} files could be used (first: ${out.skipped[0]!.file}: ${out.skipped[0]!.reason})`);
   return out;
 }
 

@@ -116,6 +116,23 @@ describe('data helpers', () => {
     await expect(readDataFolder(root, ['.obj'], async (f) => (f.endsWith('bad.obj') ? Promise.reject(new Refused(`${f}: not a mesh`)) : f), { strict: true })).rejects.toThrow(/bad\.obj: not a mesh/);
   });
 
+  it('readDataFolder: a model whose preferred file is damaged is read from its other file', async () => {
+    const root = join(dir, 'fallback');
+    await mkdir(join(root, 'm1'), { recursive: true });
+    await mkdir(join(root, 'm2'), { recursive: true });
+    for (const f of ['m1/model.binvox', 'm1/model.obj', 'm2/model.binvox', 'm2/model.obj']) await writeFile(join(root, f), 'x');
+    class Refused extends EbmError {}
+    const broken = ['m1/model.binvox', 'm2/model.binvox', 'm2/model.obj'].map((f) => join(root, f));
+    const d = await readDataFolder(root, ['.binvox', '.obj'], async (f) => {
+      if (broken.includes(f)) throw new Refused(`${f}: damaged`);
+      return f.slice(root.length + 1);
+    });
+    expect(d.items).toEqual(['m1/model.obj']);
+    expect(d.files).toEqual([join(root, 'm1/model.obj')]);
+    // m2 has no readable file: one model skipped, under its preferred file's name and reason.
+    expect(d.skipped).toEqual([{ file: join(root, 'm2/model.binvox'), reason: 'damaged' }]);
+  });
+
   it('readDataFolder: a folder without a usable file says what it holds instead', async () => {
     const root = join(dir, 'photos');
     await mkdir(join(root, 'more'), { recursive: true });
