@@ -16,5 +16,6 @@ export { renderGrid, renderGrids, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';
 export { blockMeanGrid, upsampleTrilinear, occupyBlocks } from './block-counts';
 export { neighbourhoodShare, type NeighbourhoodShareOptions } from './fill';
+export { damageShapes, recoveryStarts, type DamageOptions, type DamagedShapes } from './recovery';
 export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
 export { rotateY90, translate, boundingBox } from './transform';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { fixedStarts, langevin, RunReport, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
-import { descriptor3dCpu, gridsToTensor, neighbourhoodShare, occupancy, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
+import { langevin, RunReport, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
+import { damageShapes, descriptor3dCpu, gridsToTensor, neighbourhoodShare, occupancy, recoveryStarts, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -10,8 +10,8 @@ import { bestThreshold, calibrationShapes, hiddenScores } from '../threshold';
 import { trainDescriptor } from '../train';
 
 /**
- * Recovery (3D DescriptorNet §4.3, rec_exp.py): a conditional model. Each training shape gets a
- * fixed random mask that keeps 30% of its voxels; the hidden ones start at the share of occupied
+ * Recovery (3D DescriptorNet §4.3, rec_exp.py): a conditional model. Each update, training shapes
+ * get fresh random masks that keep 30% of their voxels (rec_exp.py: one fixed mask per shape); the hidden ones start at the share of occupied
  * voxels among the observed ones around them and noise-free Langevin fills them in with the observed voxels clamped; the model learns so
  * that these recovered shapes match the complete ones. Unseen shapes are then recovered by the same
  * chain and scored on their hidden voxels.
@@ -27,7 +27,6 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const scaling = { mean: avg(train.map(occupancy)), scale: 1 };
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: recover', task: 'recover', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'recover'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
-  const trainSet = incomplete(train, scaling, s.observed, ctx.seed + 7);
   const batch = Math.min(s.shapes, train.length);
   const data = gridsToTensor(train, scaling);
   const { net, energy } = await trainDescriptor(
@@ -35,9 +34,8 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       label: 'recover',
       data,
       spec,
-      // Each start brings its own mask; a large --data set costs `shapes` chains an update,
-      // each a seeded pick of its masked shapes.
-      init: fixedStarts(trainSet.start, { mask: trainSet.mask }),
+      // Each update a seeded pick of the training shapes under fresh masks (rec_exp.py: one fixed mask per shape).
+      init: recoveryStarts(train, { observed: s.observed, scaling }),
       batchSize: batch,
       numSynthesized: batch,
       sampler,
@@ -51,20 +49,20 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
     },
     report,
   );
-  [data, trainSet.start, trainSet.mask].forEach((t) => t.dispose());
+  data.dispose();
 
   // Each method's occupancy thresholds are read off the training shapes, recovered under fresh
   // masks (threshold.ts): for the error rate the one with the fewest wrong hidden voxels there,
   // for the IoU the one with the best IoU there, so every baseline is scored at its best too.
   const calShapes = calibrationShapes(train);
-  const cal = incomplete(calShapes, scaling, s.observed, ctx.seed + 9);
+  const cal = damageShapes(calShapes, { observed: s.observed, scaling, seed: ctx.seed + 9 });
   const calMask = (await cal.mask.data()) as Float32Array;
   const calValues = { rec: await recoverValues(energy, cal, sampler, scaling), ...baselineValues(calShapes, cal.rates, calMask) };
   const at = mapMethods((k) => bestThreshold((t) => -hiddenScores(calValues[k], calShapes, calMask, t).wrong));
   const atIou = mapMethods((k) => bestThreshold((t) => hiddenScores(calValues[k], calShapes, calMask, t).iou));
   [cal.start, cal.mask].forEach((t) => t.dispose());
 
-  const testSet = incomplete(test, scaling, s.observed, ctx.seed + 8);
+  const testSet = damageShapes(test, { observed: s.observed, scaling, seed: ctx.seed + 8 });
   const observedMask = (await testSet.mask.data()) as Float32Array;
   const values = { rec: await recoverValues(energy, testSet, sampler, scaling), ...baselineValues(test, testSet.rates, observedMask) };
   [testSet.start, testSet.mask].forEach((t) => t.dispose());
@@ -139,29 +137,4 @@ function baselineValues(grids: VoxelGrid[], rates: number[], observed: Float32Ar
     rate: grids.map((_, i) => new Float32Array(n).fill(rates[i]!)),
     neighbours: grids.map((g, i) => neighbourhoodShare(g, observed.subarray(i * n, (i + 1) * n)).data),
   };
-}
-
-/**
- * Masked copies of shapes, as in rec_exp.py: a random `observed` fraction of the voxels kept (mask
- * 1); values in the model's units (`scaling`). rec_exp.py sets the rest to the observed occupancy
- * rate; here each hidden voxel starts at the share of occupied voxels among the observed ones
- * around it (the `neighbours` baseline; the rate where none is observed), so the chain starts
- * from a local guess.
- */
-function incomplete(grids: VoxelGrid[], scaling: VoxelScaling, observed: number, seed: number): { start: Tensor; mask: Tensor; rates: number[] } {
-  const x = gridsToTensor(grids, scaling);
-  const mask = tf.tidy(() => tf.cast(tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', seed), observed), 'float32'));
-  const m = mask.dataSync();
-  const n = grids[0]!.data.length;
-  const rates = grids.map((g, i) => {
-    let seen = 0;
-    let on = 0;
-    for (let j = 0; j < n; j++) if (m[i * n + j]) (seen++, (on += g.data[j]!));
-    return seen ? on / seen : 0;
-  });
-  const guess = new Float32Array(grids.length * n);
-  grids.forEach((g, i) => guess.set(neighbourhoodShare(g, m.subarray(i * n, (i + 1) * n), { fallback: rates[i]! }).data.map((v) => (v - scaling.mean) * scaling.scale), i * n));
-  const start = tf.tidy(() => tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), tf.tensor(guess, x.shape))));
-  x.dispose();
-  return { start, mask, rates };
 }
