@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
-import { CLOUD_EXTENSIONS, loadCloud, loadMesh, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
+import { CLOUD_EXTENSIONS, loadClouds, loadMesh, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
 
 export const CATEGORIES = ['bunny', ...SHAPE_CATEGORIES] as const;
 
@@ -22,12 +22,22 @@ export async function categoryClouds(category: string, n: number, points: number
 }
 
 /**
- * Every cloud or mesh file under a folder (searched recursively), with `points` points each,
- * normalised to the unit ball; unreadable files are skipped with a warning (`strict`: stop).
+ * Every cloud or mesh file under a folder (searched recursively), or one such file, with `points`
+ * points each, normalised to the unit ball; a stacked .npy array (clouds, points, 3) holds several
+ * clouds. Unreadable files are skipped with a warning (`strict`: stop).
  */
 export async function folderClouds(dir: string, points: number, seed: number, strict = false): Promise<{ clouds: PointCloud[]; source: string }> {
   let i = 0;
-  const d = await readDataFolder(dir, CLOUD_EXTENSIONS, (path) => loadCloud(path, { points, seed: seed + i++ }), { strict, what: 'point-cloud or mesh' });
+  const d = await readDataPath(
+    dir,
+    CLOUD_EXTENSIONS,
+    async (path) => {
+      const clouds = await loadClouds(path, { points, seed: seed + i });
+      i += clouds.length;
+      return clouds;
+    },
+    { strict, what: 'point-cloud or mesh' },
+  );
   return { clouds: d.items, source: describeFolder(dir, d, 'clouds') };
 }
 

@@ -4,7 +4,7 @@
  * short-run Langevin chains on the onnx runtime and scored against baselines from the same run
  * (the demo contract: each demo's README).
  *
- *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data DIR] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
+ *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data PATH] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
  */
 import { startDemo } from '@ebm/demo-kit';
 import { MESH_EXTENSIONS } from '@ebm/pointcloud';
@@ -23,9 +23,10 @@ startDemo({
     classify: { help: 'learn one energy on clouds of several classes; classify held-out clouds from its features', run: classify },
   },
   data: {
-    arg: 'DIR',
+    arg: 'PATH',
     help: `generate/reconstruct/interpolate: a folder of .ply/.npy/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
-meshes (sampled) of one category, searched recursively, a quarter held out; classify: one
+meshes (sampled) of one category, searched recursively, or one such file; an .npy of N×P×3 holds
+N clouds; a quarter held out; classify: one
 subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: the Stanford bunny (npm stl-models) or procedural shapes`,
   },

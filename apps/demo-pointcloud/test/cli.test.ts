@@ -58,7 +58,7 @@ it('reads a folder of clouds and meshes', async () => {
 it.each([
   [['generate', '--category', 'sofa'], /^demo-pointcloud: unknown --category "sofa" \(bunny, chair, table, torus, cup\)$/],
   [['classify', '--category', 'cup'], /^demo-pointcloud: --category does not apply to classify/],
-  [['generate', '--data', 'no-such-dir'], /^demo-pointcloud: no-such-dir: cannot read the folder \(ENOENT\)$/],
+  [['generate', '--data', 'no-such-dir'], /^demo-pointcloud: no-such-dir: cannot read the file or folder \(ENOENT\)$/],
   [['generate', '--seed=-1'], /^demo-pointcloud: --seed must be a non-negative integer, got "-1"$/],
 ])('%j fails with one line and exit code 2', async (args, msg) => {
   const r = await cli(...args);

@@ -1,11 +1,12 @@
-import { describeFolder, holdOut, InputError, readClassFolders, readDataFolder, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
+import { log } from '@ebm/core';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
 import { extname } from 'node:path';
-import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrid, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrids, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
 const VOXEL_EXTENSIONS = ['.binvox', '.npy', '.mat'];
 const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
 
-/** Shapes from a folder of voxel or mesh files (meshes are voxelized at `size`), or procedural ones. */
+/** Shapes from a folder of voxel or mesh files or one such file (meshes are voxelized at `size`), or procedural ones. */
 export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, strict = false): Promise<{ grids: VoxelGrid[]; source: string }> {
   if (data === undefined) {
     if (!SHAPE_CATEGORIES.includes(category as ShapeCategory)) throw new InputError(`unknown --category "${category}" (${SHAPE_CATEGORIES.join(', ')})`);
@@ -13,21 +14,24 @@ export async function loadShapes(data: string | undefined, category: string, n: 
   }
   // A damaged file is skipped with a warning naming it (--strict: stops the run in one line).
   // Voxel files of another side (ShapeNet's 128³ binvox, ModelNet's 30³) are resampled to the
-  // run's, and the summary says from which sides.
+  // run's, and the summary says from which sides. A stacked .npy array holds several shapes.
   const resampled = new Map<string, number>();
   const load = async (path: string) => {
-    if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrid(path, { size });
-    const g = await loadGrid(path);
-    if (g.dims.every((n) => n === size)) return g;
-    const from = g.dims.join('×');
-    resampled.set(from, (resampled.get(from) ?? 0) + 1);
-    return resampleGrid(g, size);
+    if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrids(path, { size });
+    return (await loadGrids(path)).map((g) => {
+      if (g.dims.every((n) => n === size)) return g;
+      const from = g.dims.join('×');
+      resampled.set(from, (resampled.get(from) ?? 0) + 1);
+      return resampleGrid(g, size);
+    });
   };
-  const d = await readDataFolder(data, EXTENSIONS, async (path) => {
-    const g = await load(path);
-    // An empty grid (a mesh whose vertices coincide, an all-zero file) would teach emptiness.
-    if (occupancy(g) === 0) throw new InputError(`${path}: has no occupied voxel at ${size}³`);
-    return g;
+  const d = await readDataPath(data, EXTENSIONS, async (path) => {
+    const grids = await load(path);
+    // An empty grid (a mesh whose vertices coincide, an all-zero array) would teach emptiness.
+    const kept = grids.filter((g) => occupancy(g) > 0);
+    if (kept.length === 0) throw new InputError(`${path}: has no occupied voxel at ${size}³`);
+    if (kept.length < grids.length) log('warn', `${path}: skipped ${grids.length - kept.length} of its ${grids.length} grids, empty at ${size}³`);
+    return kept;
   }, { strict, what: 'voxel or mesh' });
   const note = [...resampled].map(([from, k]) => `${k} resampled from ${from}`).join(', ');
   return { grids: d.items, source: describeFolder(data, d, 'shapes') + (note ? ` (${note} to ${size}³)` : '') };

@@ -4,7 +4,7 @@
  * the onnx runtime and scored against a baseline from the same run (the demo contract: each
  * demo's README).
  *
- *   pnpm --filter @ebm/demo-voxel start -- <task> [--data DIR] [--category chair] [--out DIR] [--quick|--smoke] [--seed N]
+ *   pnpm --filter @ebm/demo-voxel start -- <task> [--data PATH] [--category chair] [--out DIR] [--quick|--smoke] [--seed N]
  */
 import { startDemo } from '@ebm/demo-kit';
 import { MESH_EXTENSIONS, SHAPE_CATEGORIES } from '@ebm/voxel';
@@ -22,9 +22,10 @@ startDemo({
     classify: { help: 'learn one descriptor on shapes of several classes; classify held-out shapes from its features', run: classify },
   },
   data: {
-    arg: 'DIR',
+    arg: 'PATH',
     help: `synthesize/recover/superres: a folder of .binvox/.npy/.mat voxel files (any side, resampled to the run's) or
-${MESH_EXTENSIONS.join('/')} meshes of one category, searched recursively (recover and superres hold out its last quarter);
+${MESH_EXTENSIONS.join('/')} meshes of one category, searched recursively, or one such file; an .npy of
+N×D×H×W holds N shapes (recover and superres hold out the last quarter);
 classify: one subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: procedural shapes made by @ebm/voxel`,
   },

@@ -91,7 +91,7 @@ it.each([
   [['classify', '--category', 'cup'], /^demo-voxel: --category does not apply to classify/],
   [['classify', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the folder \(ENOENT\)$/],
   [['synthesize', '--category', 'sofa'], /^demo-voxel: unknown --category "sofa" \(chair, table, torus, cup\)$/],
-  [['synthesize', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the folder \(ENOENT\)$/],
+  [['synthesize', '--data', 'no-such-dir'], /^demo-voxel: no-such-dir: cannot read the file or folder \(ENOENT\)$/],
 ])('%j fails with one line and exit code 2', async (args, msg) => {
   const r = await cli(...args);
   expect(r.code).toBe(2);

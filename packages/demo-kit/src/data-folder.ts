@@ -96,6 +96,28 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
   return out;
 }
 
+/**
+ * The items of `--data PATH` where one file may hold several (a stacked .npy array of shapes):
+ * a folder as `readDataFolder` reads it, or one file of `extensions`. `files` has one entry per
+ * item (the file it came from). A single file that cannot be read is an InputError: there is
+ * nothing to skip to.
+ * @throws InputError naming the path when it cannot be read or holds nothing usable.
+ */
+export async function readDataPath<T>(path: string, extensions: readonly string[], load: (file: string) => Promise<T[]>, options: ReadDataFolderOptions = {}): Promise<DataFolder<T>> {
+  const st = await stat(path).catch((e: unknown) => {
+    throw new InputError(`${path}: cannot read the file or folder (${code(e)})`);
+  });
+  if (st.isDirectory()) {
+    const d = await readDataFolder(path, extensions, load, options);
+    return { items: d.items.flat(), files: d.files.flatMap((f, i) => d.items[i]!.map(() => f)), skipped: d.skipped };
+  }
+  if (!extensions.includes(extname(path).toLowerCase())) throw new InputError(`${path}: not a folder or a ${options.what ?? 'data'} file (${extensions.join(', ')})`);
+  const items = await load(path).catch((e: unknown) => {
+    throw e instanceof EbmError && !(e instanceof InputError) ? new InputError(e.message) : e;
+  });
+  return { items, files: items.map(() => path), skipped: [] };
+}
+
 /** "; it holds 3 .bmp, 1 .webp" for a folder without a usable file: says what the user has instead. */
 function otherTypes(files: string[]): string {
   if (files.length === 0) return '; it holds no files';

@@ -2,11 +2,11 @@
  * The kit's pieces in-process: the CLI definition (help text, argument errors, run context), held-out
  * splits, classifier selection by validation, and the data folder reader on user layouts.
  */
-import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EbmError, setLogger } from '@ebm/core';
-import { demoMain, fewLabelAccuracy, helpText, holdOut, InputError, parseDemoArgs, readDataFolder, selectClassifier, type DemoDefinition } from '../src';
+import { demoMain, describeFolder, fewLabelAccuracy, helpText, holdOut, InputError, parseDemoArgs, readDataFolder, readDataPath, selectClassifier, type DemoDefinition } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -131,6 +131,33 @@ describe('data helpers', () => {
     expect(d.files).toEqual([join(root, 'm1/model.obj')]);
     // m2 has no readable file: one model skipped, under its preferred file's name and reason.
     expect(d.skipped).toEqual([{ file: join(root, 'm2/model.binvox'), reason: 'damaged' }]);
+  });
+
+  it('readDataPath: a folder of files holding several items each, or one file', async () => {
+    const root = join(dir, 'stacks');
+    await mkdir(join(root, 'sub'), { recursive: true });
+    await writeFile(join(root, 'a.npy'), '3');
+    await writeFile(join(root, 'sub', 'b.npy'), '2');
+    await writeFile(join(root, 'c.npy'), 'bad');
+    class Refused extends EbmError {}
+    const load = async (f: string) => {
+      const n = Number(await readFile(f, 'utf8'));
+      if (!Number.isInteger(n)) throw new Refused(`${f}: not a count`);
+      return Array.from({ length: n }, (_, i) => `${f.slice(root.length + 1)}#${i}`);
+    };
+    const d = await readDataPath(root, ['.npy'], load);
+    expect(d.items).toEqual(['a.npy#0', 'a.npy#1', 'a.npy#2', 'sub/b.npy#0', 'sub/b.npy#1']);
+    expect(d.files).toEqual([0, 0, 0, 1, 1].map((k) => join(root, ['a.npy', 'sub/b.npy'][k]!)));
+    expect(d.skipped).toEqual([{ file: join(root, 'c.npy'), reason: 'not a count' }]);
+    expect(describeFolder(root, d, 'shapes')).toBe(`5 shapes from ${root} (1 unreadable file skipped)`);
+    const one = await readDataPath(join(root, 'a.npy'), ['.npy'], load);
+    expect(one).toEqual({ items: ['a.npy#0', 'a.npy#1', 'a.npy#2'], files: new Array(3).fill(join(root, 'a.npy')), skipped: [] });
+    // One file that cannot be used has nothing to skip to: an InputError naming it.
+    await expect(readDataPath(join(root, 'c.npy'), ['.npy'], load)).rejects.toThrow(InputError);
+    await expect(readDataPath(join(root, 'c.npy'), ['.npy'], load)).rejects.toThrow(`${join(root, 'c.npy')}: not a count`);
+    await expect(readDataPath(join(root, 'a.txt'), ['.npy'], load)).rejects.toThrow(`${join(root, 'a.txt')}: cannot read the file or folder (ENOENT)`);
+    await writeFile(join(root, 'a.txt'), 'x');
+    await expect(readDataPath(join(root, 'a.txt'), ['.npy'], load, { what: 'voxel' })).rejects.toThrow(`${join(root, 'a.txt')}: not a folder or a voxel file (.npy)`);
   });
 
   it('readDataFolder: a folder without a usable file says what it holds instead', async () => {

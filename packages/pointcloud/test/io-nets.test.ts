@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNet, encodeNpy, initBackend, paramCount, setLogger, tf } from '@ebm/core';
-import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
+import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, loadClouds, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
 import { presetContract } from '../../core/test/preset-contract';
 
@@ -65,6 +65,39 @@ describe('files', () => {
     await expect(loadCloud(join(dir, 'flat.npy'))).rejects.toThrow(`${join(dir, 'flat.npy')}: expected an array of shape (points, 3), got (4, 2)`);
     await writeFile(join(dir, 'sq.stl'), encodeStl(unitSquare));
     expect((await loadCloud(join(dir, 'sq.stl'), { points: 100 })).points.length).toBe(300);
+  });
+
+  it('reads a stacked .npy of clouds as many clouds, skipping a bad one, and one cloud as one', async () => {
+    const cs = makeClouds('cup', 3, { points: 200, seed: 5 });
+    const stack = new Float32Array(3 * 200 * 3);
+    cs.forEach((c, i) => stack.set(c.points, i * 600));
+    await writeFile(join(dir, 'stack.npy'), encodeNpy(stack, [3, 200, 3]));
+    const back = await loadClouds(join(dir, 'stack.npy'), { normalize: 'none' });
+    expect(back).toHaveLength(3);
+    back.forEach((b, i) => expect(chamfer(b, normalizeCloud(cs[i]!, 'none'))).toBeLessThan(1e-10));
+    // Resampled to `points`, cloud i with seed + i, as loadCloud would.
+    const resampled = await loadClouds(join(dir, 'stack.npy'), { points: 64, seed: 3 });
+    expect(resampled.map((c) => c.points.length)).toEqual([192, 192, 192]);
+    expect(Array.from(resampled[1]!.points)).toEqual(Array.from(normalizeCloud(resample(cs[1]!, 64, 4), 'unit-sphere').points));
+    const warnings: string[] = [];
+    setLogger((_, m) => warnings.push(m));
+    try {
+      stack[600 + 7] = NaN;
+      await writeFile(join(dir, 'stack-nan.npy'), encodeNpy(stack, [3, 200, 3]));
+      expect(await loadClouds(join(dir, 'stack-nan.npy'))).toHaveLength(2);
+      expect(warnings).toEqual([`${join(dir, 'stack-nan.npy')}: skipped cloud 1 of 3: has a coordinate that is not a finite number`]);
+    } finally {
+      setLogger(() => {});
+    }
+    await writeFile(join(dir, 'all-nan.npy'), encodeNpy(new Float32Array(2 * 5 * 3).fill(NaN), [2, 5, 3]));
+    await expect(loadClouds(join(dir, 'all-nan.npy'))).rejects.toThrow(`${join(dir, 'all-nan.npy')}: none of its 2 clouds could be used (cloud 0: has a coordinate that is not a finite number)`);
+    await writeFile(join(dir, 'two-cols.npy'), encodeNpy(new Float32Array(2 * 5 * 2), [2, 5, 2]));
+    await expect(loadClouds(join(dir, 'two-cols.npy'))).rejects.toThrow('expected an array of shape (clouds, points, 3), got (2, 5, 2)');
+    // A leading axis of 1, a (points, 3) array or a mesh: one cloud.
+    await writeFile(join(dir, 'one.npy'), encodeNpy(cs[0]!.points, [1, 200, 3]));
+    expect(await loadClouds(join(dir, 'one.npy'))).toHaveLength(1);
+    await writeFile(join(dir, 'sq2.stl'), encodeStl(unitSquare));
+    expect(await loadClouds(join(dir, 'sq2.stl'), { points: 10 })).toHaveLength(1);
   });
 
   it('names the file in typed errors', async () => {

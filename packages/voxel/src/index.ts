@@ -4,7 +4,7 @@ export { type VoxelGrid, voxelCount, voxelIndex, occupancy, gridsToTensor, tenso
 export { decodeBinvox, encodeBinvox, type BinvoxMeta } from './io/binvox';
 // .npy lives in @ebm/core (point clouds and images read it too); re-exported for voxel users.
 export { decodeNpy, encodeNpy, type NpyArray } from '@ebm/core';
-export { loadGrid, saveGrid } from './io/files';
+export { loadGrid, loadGrids, saveGrid } from './io/files';
 export { resampleGrid } from './resample';
 // 3-D geometry lives in @ebm/geometry (shared with @ebm/pointcloud); re-exported for voxel users.
 export { loadMesh, saveMesh, parseMesh, parseObj, parseStl, parseOff, parsePly, parseAc3d, parse3ds, encodeObj, encodeStl, encodeOff, encodePlyMesh, proceduralShape, shapeMesh, SHAPE_CATEGORIES, MESH_EXTENSIONS, viewFrom, DEFAULT_VIEW, type ProceduralShape, type ShapeCategory, type TriangleMesh, type View } from '@ebm/geometry';

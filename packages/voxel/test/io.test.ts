@@ -1,7 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBinvox, encodeBinvox, encodeNpy, iou, loadGrid, makeGrids, saveGrid, VoxelFormatError, type VoxelGrid } from '../src';
+import { setLogger } from '@ebm/core';
+import { decodeBinvox, encodeBinvox, encodeNpy, iou, loadGrid, loadGrids, makeGrids, saveGrid, VoxelFormatError, type VoxelGrid } from '../src';
 
 const header = (dims: string) => new TextEncoder().encode(`#binvox 1\ndim ${dims}\ntranslate 0.1 0.2 0.3\nscale 2.5\ndata\n`);
 const cat = (...parts: Uint8Array[]) => {
@@ -60,6 +61,37 @@ describe('voxel files', () => {
       expect(back.dims).toEqual([32, 32, 32]);
       expect(iou(back, g)).toBe(1);
     }
+  });
+
+  it('reads a stacked .npy of grids as many grids, skipping a bad one, and one grid as one', async () => {
+    const gs = makeGrids('cup', 3, { size: 16, seed: 1 });
+    const stack = new Float32Array(3 * 16 ** 3);
+    gs.forEach((g, i) => stack.set(g.data, i * 16 ** 3));
+    await writeFile(join(dir, 'stack.npy'), encodeNpy(stack, [3, 16, 16, 16]));
+    const back = await loadGrids(join(dir, 'stack.npy'));
+    expect(back.map((g, i) => iou(g, gs[i]!))).toEqual([1, 1, 1]);
+    // With a trailing channel axis, resampled to a size.
+    await writeFile(join(dir, 'stack5.npy'), encodeNpy(stack, [3, 16, 16, 16, 1]));
+    expect((await loadGrids(join(dir, 'stack5.npy'), { size: 32 })).map((g) => g.dims)).toEqual([[32, 32, 32], [32, 32, 32], [32, 32, 32]]);
+    const warnings: string[] = [];
+    setLogger((_, m) => warnings.push(m));
+    try {
+      stack[16 ** 3 + 5] = 7;
+      await writeFile(join(dir, 'stack-bad.npy'), encodeNpy(stack, [3, 16, 16, 16]));
+      expect(await loadGrids(join(dir, 'stack-bad.npy'))).toHaveLength(2);
+      expect(warnings[0]).toBe(`${join(dir, 'stack-bad.npy')}: skipped grid 1 of 3: holds the value 7: voxel grids hold occupancy in [0, 1] (rescale 0–255 data by 1/255)`);
+    } finally {
+      setLogger(() => {});
+    }
+    await writeFile(join(dir, 'all-bad.npy'), encodeNpy(new Float32Array(2 * 8).fill(255), [2, 2, 2, 2]));
+    await expect(loadGrids(join(dir, 'all-bad.npy'))).rejects.toThrow(`${join(dir, 'all-bad.npy')}: none of its 2 grids could be used (grid 0: holds the value 255`);
+    // One grid (with a leading or trailing axis of 1) and a mesh: one grid each.
+    await writeFile(join(dir, 'one.npy'), encodeNpy(gs[0]!.data, [1, 16, 16, 16]));
+    expect(await loadGrids(join(dir, 'one.npy'))).toHaveLength(1);
+    await writeFile(join(dir, 'one-c.npy'), encodeNpy(gs[0]!.data, [16, 16, 16, 1]));
+    expect(await loadGrids(join(dir, 'one-c.npy'))).toHaveLength(1);
+    await saveGrid(join(dir, 'b.binvox'), gs[0]!);
+    expect(await loadGrids(join(dir, 'b.binvox'))).toHaveLength(1);
   });
 
   it('names the file when it cannot be used', async () => {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, FormatError, InvalidOptionError } from '@ebm/core';
+import { decodeNpy, FormatError, InvalidOptionError, log } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
@@ -37,6 +37,13 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
     const mesh = parseMesh(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
   }
+  return finishCloud(cloud, path, options);
+}
+
+/** A read cloud checked, turned upright, resampled and normalised as `options` say. */
+function finishCloud(read: PointCloud, path: string, options: LoadCloudOptions): PointCloud {
+  let cloud = read;
+  if (!cloud.points.every(Number.isFinite)) throw new FormatError(path, 'has a coordinate that is not a finite number');
   if (options.up === 'z') cloud = { points: zUpToYUp(cloud.points) };
   else if (options.up !== undefined && options.up !== 'y') throw new InvalidOptionError('loadCloud', 'up', options.up, "'y' or 'z'");
   // A cloud with no extent cannot be normalised: its points would stay at one spot.
@@ -44,6 +51,38 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   if (cloud.points.every((v, i) => v === cloud.points[i % 3])) throw new FormatError(path, n === 1 ? 'has only one point' : `all its ${n} points are at one spot`);
   if (options.points !== undefined && cloud.points.length !== 3 * options.points) cloud = resample(cloud, options.points, options.seed ?? 0);
   return normalizeCloud(cloud, options.normalize ?? 'unit-sphere');
+}
+
+/**
+ * Reads every cloud of a file: a stacked .npy array of N clouds (shape (N, P, 3) with N > 1; more
+ * columns are ignored) gives N clouds, each resampled and normalised as `loadCloud` does one (a
+ * cloud that fails is skipped with a logged note naming its index; the file fails when none is
+ * left); any other file gives the one cloud `loadCloud` reads. Cloud i is resampled with seed
+ * `options.seed + i`.
+ * @throws FormatError (PointCloudFormatError) naming the file and the problem.
+ */
+export async function loadClouds(path: string, options: LoadCloudOptions = {}): Promise<PointCloud[]> {
+  if (extname(path).toLowerCase() !== '.npy') return [await loadCloud(path, options)];
+  const a = decodeNpy(await readBytes(path), path);
+  if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [await loadCloud(path, options)];
+  const [n, p, cols] = a.shape as [number, number, number];
+  if (cols < 3) throw new FormatError(path, `expected an array of shape (clouds, points, 3), got (${a.shape.join(', ')})`);
+  const clouds: PointCloud[] = [];
+  let first: string | undefined;
+  for (let i = 0; i < n; i++) {
+    try {
+      const points = new Float32Array(3 * p);
+      for (let j = 0; j < p; j++) for (let k = 0; k < 3; k++) points[3 * j + k] = a.data[(i * p + j) * cols + k]!;
+      clouds.push(finishCloud({ points }, path, { ...options, seed: (options.seed ?? 0) + i }));
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      const reason = e.message.startsWith(path) ? e.message.slice(path.length).replace(/^:\s*/, '') : e.message;
+      first ??= `cloud ${i}: ${reason}`;
+      log('warn', `${path}: skipped cloud ${i} of ${n}: ${reason}`);
+    }
+  }
+  if (clouds.length === 0) throw new FormatError(path, `none of its ${n} clouds could be used (${first})`);
+  return clouds;
 }
 
 function npyCloud(bytes: Uint8Array, path: string): PointCloud {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeMat, decodeNpy, encodeNpy, type NpyArray } from '@ebm/core';
+import { decodeMat, decodeNpy, encodeNpy, log, type NpyArray } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
@@ -21,6 +21,38 @@ export async function loadGrid(path: string, options: VoxelizeOptions = {}): Pro
   if (MESH_EXTENSIONS.includes(ext)) return voxelizeMesh(await loadMesh(path), options);
   const g = await readVoxelFile(path, ext);
   return options.size === undefined ? g : resampleGrid(g, options.size);
+}
+
+/**
+ * Reads every grid of a file: a stacked .npy array of N grids ([N, D, H, W] with N > 1, or
+ * [N, D, H, W, 1]) gives N grids, each checked like one grid (a grid that fails is skipped with a
+ * logged note naming its index; the file fails when none is left); any other file gives the one
+ * grid `loadGrid` reads. `options.size` resamples voxel grids and voxelizes meshes as `loadGrid` does.
+ * @throws VoxelFormatError naming the file and the problem.
+ */
+export async function loadGrids(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid[]> {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.npy') return [await loadGrid(path, options)];
+  const a = decodeNpy(await readBytes(path), path);
+  const stacked = (a.shape.length === 4 && a.shape[0]! > 1 && a.shape[3]! > 1) || (a.shape.length === 5 && a.shape[4] === 1);
+  if (!stacked) return [await loadGrid(path, options)];
+  const [n, d, h, w] = a.shape as [number, number, number, number];
+  const size = d * h * w;
+  const grids: VoxelGrid[] = [];
+  let first: string | undefined;
+  for (let i = 0; i < n; i++) {
+    try {
+      const g = arrayGrid({ ...a, shape: [d, h, w], data: a.data.subarray(i * size, (i + 1) * size) }, path);
+      grids.push(options.size === undefined ? g : resampleGrid(g, options.size));
+    } catch (e) {
+      if (!(e instanceof VoxelFormatError)) throw e;
+      const reason = e.message.startsWith(path) ? e.message.slice(path.length).replace(/^:\s*/, '') : e.message;
+      first ??= `grid ${i}: ${reason}`;
+      log('warn', `${path}: skipped grid ${i} of ${n}: ${reason}`);
+    }
+  }
+  if (grids.length === 0) throw new VoxelFormatError(path, `none of its ${n} grids could be used (${first})`);
+  return grids;
 }
 
 async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
