@@ -4,6 +4,7 @@
  */
 export { initBackend, currentBackend, type BackendInfo } from './backend';
 export { setLogger, log, type Logger } from './log';
+export { readStacked } from './stack';
 export {
   EbmError,
   InvalidOptionError,

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, FormatError, InvalidOptionError, log } from '@ebm/core';
+import { decodeNpy, FormatError, InvalidOptionError, readStacked } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
@@ -67,22 +67,11 @@ export async function loadClouds(path: string, options: LoadCloudOptions = {}): 
   if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [await loadCloud(path, options)];
   const [n, p, cols] = a.shape as [number, number, number];
   if (cols < 3) throw new FormatError(path, `expected an array of shape (clouds, points, 3), got (${a.shape.join(', ')})`);
-  const clouds: PointCloud[] = [];
-  let first: string | undefined;
-  for (let i = 0; i < n; i++) {
-    try {
-      const points = new Float32Array(3 * p);
-      for (let j = 0; j < p; j++) for (let k = 0; k < 3; k++) points[3 * j + k] = a.data[(i * p + j) * cols + k]!;
-      clouds.push(finishCloud({ points }, path, { ...options, seed: (options.seed ?? 0) + i }));
-    } catch (e) {
-      if (!(e instanceof FormatError)) throw e;
-      const reason = e.message.startsWith(path) ? e.message.slice(path.length).replace(/^:\s*/, '') : e.message;
-      first ??= `cloud ${i}: ${reason}`;
-      log('warn', `${path}: skipped cloud ${i} of ${n}: ${reason}`);
-    }
-  }
-  if (clouds.length === 0) throw new FormatError(path, `none of its ${n} clouds could be used (${first})`);
-  return clouds;
+  return readStacked(path, n, 'cloud', (i) => {
+    const points = new Float32Array(3 * p);
+    for (let j = 0; j < p; j++) for (let k = 0; k < 3; k++) points[3 * j + k] = a.data[(i * p + j) * cols + k]!;
+    return finishCloud({ points }, path, { ...options, seed: (options.seed ?? 0) + i });
+  });
 }
 
 function npyCloud(bytes: Uint8Array, path: string): PointCloud {

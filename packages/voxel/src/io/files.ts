@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeMat, decodeNpy, encodeNpy, log, type NpyArray } from '@ebm/core';
+import { decodeMat, decodeNpy, encodeNpy, readStacked, type NpyArray } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
@@ -38,21 +38,10 @@ export async function loadGrids(path: string, options: VoxelizeOptions = {}): Pr
   if (!stacked) return [await loadGrid(path, options)];
   const [n, d, h, w] = a.shape as [number, number, number, number];
   const size = d * h * w;
-  const grids: VoxelGrid[] = [];
-  let first: string | undefined;
-  for (let i = 0; i < n; i++) {
-    try {
-      const g = arrayGrid({ ...a, shape: [d, h, w], data: a.data.subarray(i * size, (i + 1) * size) }, path);
-      grids.push(options.size === undefined ? g : resampleGrid(g, options.size));
-    } catch (e) {
-      if (!(e instanceof VoxelFormatError)) throw e;
-      const reason = e.message.startsWith(path) ? e.message.slice(path.length).replace(/^:\s*/, '') : e.message;
-      first ??= `grid ${i}: ${reason}`;
-      log('warn', `${path}: skipped grid ${i} of ${n}: ${reason}`);
-    }
-  }
-  if (grids.length === 0) throw new VoxelFormatError(path, `none of its ${n} grids could be used (${first})`);
-  return grids;
+  return readStacked(path, n, 'grid', (i) => {
+    const g = arrayGrid({ ...a, shape: [d, h, w], data: a.data.subarray(i * size, (i + 1) * size) }, path);
+    return options.size === undefined ? g : resampleGrid(g, options.size);
+  });
 }
 
 async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
