@@ -1,8 +1,12 @@
 import { createRequire } from 'node:module';
-import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit, type RunContext } from '@ebm/demo-kit';
 import { CLOUD_EXTENSIONS, loadClouds, loadMesh, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
 
 export const CATEGORIES = ['bunny', ...SHAPE_CATEGORIES] as const;
+
+/** How --data files are read: --strict (stop at the first unreadable one) and --up (which axis points up in them). */
+export type ReadOptions = Pick<RunContext, 'strict' | 'up'>;
+const DEFAULT_READ: ReadOptions = { strict: false, up: 'y' };
 
 /** The Stanford bunny shipped by the npm package stl-models (69,451 triangles). */
 async function bunnyClouds(n: number, points: number, seed: number, pose?: 'random'): Promise<PointCloud[]> {
@@ -26,32 +30,32 @@ export async function categoryClouds(category: string, n: number, points: number
  * points each, normalised to the unit ball; a stacked .npy array (clouds, points, 3) holds several
  * clouds. Unreadable files are skipped with a warning (`strict`: stop).
  */
-export async function folderClouds(dir: string, points: number, seed: number, strict = false): Promise<{ clouds: PointCloud[]; source: string }> {
+export async function folderClouds(dir: string, points: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<{ clouds: PointCloud[]; source: string }> {
   let i = 0;
   const d = await readDataPath(
     dir,
     CLOUD_EXTENSIONS,
     async (path) => {
-      const clouds = await loadClouds(path, { points, seed: seed + i });
+      const clouds = await loadClouds(path, { points, seed: seed + i, up: read.up });
       i += clouds.length;
       return clouds;
     },
-    { strict, what: 'point-cloud or mesh' },
+    { strict: read.strict, what: 'point-cloud or mesh' },
   );
-  return { clouds: d.items, source: describeFolder(dir, d, 'clouds') };
+  return { clouds: d.items, source: describeFolder(dir, d, 'clouds') + (read.up === 'z' ? ' (z up, stood on y)' : '') };
 }
 
 /**
  * Training and held-out clouds of one category: built-in ones from two seeds, or a --data folder
  * whose last quarter (at least one file) is held out.
  */
-export async function loadSplit(data: string | undefined, category: string, nTrain: number, nHeld: number, points: number, seed: number, strict = false): Promise<{ train: PointCloud[]; held: PointCloud[]; source: string }> {
+export async function loadSplit(data: string | undefined, category: string, nTrain: number, nHeld: number, points: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<{ train: PointCloud[]; held: PointCloud[]; source: string }> {
   if (data === undefined) {
     const train = await categoryClouds(category, nTrain, points, seed);
     const held = await categoryClouds(category, nHeld, points, seed + SEED_OFFSET.test);
     return { train, held, source: category === 'bunny' ? `the Stanford bunny (stl-models), ${nTrain} surface samples` : `${nTrain} procedural ${category}s` };
   }
-  const { clouds: all, source } = await folderClouds(data, points, seed, strict);
+  const { clouds: all, source } = await folderClouds(data, points, seed, read);
   if (all.length < 2) throw new InputError(`${data}: needs at least 2 clouds (training and held-out), found ${all.length}`);
   const { train, held } = holdOut(all);
   return { train, held, source: `${source}, ${held.length} held out` };
@@ -68,9 +72,9 @@ export interface LabelledClouds extends ClassSplit<PointCloud> {
  * inside, the ModelNet layout, or a quarter held out; a fifth of the training clouds for
  * validation). The validation clouds choose the classifier's L2 penalty.
  */
-export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, points: number, seed: number, strict = false): Promise<LabelledClouds> {
+export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, points: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<LabelledClouds> {
   if (data !== undefined) {
-    const d = await readClassFolders(data, async (folder) => (await folderClouds(folder, points, seed, strict)).clouds);
+    const d = await readClassFolders(data, async (folder) => (await folderClouds(folder, points, seed, read)).clouds);
     return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test clouds)` };
   }
   const d: ClassSplit<PointCloud> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };

@@ -4,7 +4,7 @@
  * short-run Langevin chains on the onnx runtime and scored against baselines from the same run
  * (the demo contract: each demo's README).
  *
- *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data PATH] [--category bunny] [--out DIR] [--quick|--smoke] [--seed N]
+ *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data PATH] [--category bunny] [--out DIR] [--up y|z] [--quick|--smoke] [--seed N]
  */
 import { startDemo } from '@ebm/demo-kit';
 import { MESH_EXTENSIONS } from '@ebm/pointcloud';
@@ -31,5 +31,6 @@ subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: the Stanford bunny (npm stl-models) or procedural shapes`,
   },
   category: { values: CATEGORIES, default: 'bunny', help: 'without --data', notFor: ['classify'] },
+  up: "which axis points up in the --data files: y (ShapeNet, the default) or z (ModelNet's OFF files,\nmany STL and scan files); z-up shapes are turned to stand on y",
   modes: { quick: '256 points, 700 updates: about 5 minutes on 2 CPU cores', full: 'the full run trains on 1024 points for 3000 updates.' },
 });

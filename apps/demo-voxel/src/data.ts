@@ -1,13 +1,17 @@
 import { log } from '@ebm/core';
-import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit } from '@ebm/demo-kit';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit, type RunContext } from '@ebm/demo-kit';
 import { extname } from 'node:path';
-import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrids, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrids, makeGrids, zUpToYUp, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
 const VOXEL_EXTENSIONS = ['.binvox', '.npy', '.mat'];
 const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
 
+/** How --data files are read: --strict (stop at the first unreadable one) and --up (which axis points up in them). */
+export type ReadOptions = Pick<RunContext, 'strict' | 'up'>;
+const DEFAULT_READ: ReadOptions = { strict: false, up: 'y' };
+
 /** Shapes from a folder of voxel or mesh files or one such file (meshes are voxelized at `size`), or procedural ones. */
-export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, strict = false): Promise<{ grids: VoxelGrid[]; source: string }> {
+export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<{ grids: VoxelGrid[]; source: string }> {
   if (data === undefined) {
     if (!SHAPE_CATEGORIES.includes(category as ShapeCategory)) throw new InputError(`unknown --category "${category}" (${SHAPE_CATEGORIES.join(', ')})`);
     return { grids: makeGrids(category as ShapeCategory, n, { size, seed }), source: `${n} procedural ${category}s` };
@@ -17,8 +21,9 @@ export async function loadShapes(data: string | undefined, category: string, n: 
   // run's, and the summary says from which sides. A stacked .npy array holds several shapes.
   const resampled = new Map<string, number>();
   const load = async (path: string) => {
-    if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrids(path, { size });
-    return (await loadGrids(path)).map((g) => {
+    if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrids(path, { size, up: read.up });
+    return (await loadGrids(path)).map((stored) => {
+      const g = read.up === 'z' ? zUpToYUp(stored) : stored;
       if (g.dims.every((n) => n === size)) return g;
       const from = g.dims.join('×');
       resampled.set(from, (resampled.get(from) ?? 0) + 1);
@@ -32,21 +37,21 @@ export async function loadShapes(data: string | undefined, category: string, n: 
     if (kept.length === 0) throw new InputError(`${path}: has no occupied voxel at ${size}³`);
     if (kept.length < grids.length) log('warn', `${path}: skipped ${grids.length - kept.length} of its ${grids.length} grids, empty at ${size}³`);
     return kept;
-  }, { strict, what: 'voxel or mesh' });
+  }, { strict: read.strict, what: 'voxel or mesh' });
   const note = [...resampled].map(([from, k]) => `${k} resampled from ${from}`).join(', ');
-  return { grids: d.items, source: describeFolder(data, d, 'shapes') + (note ? ` (${note} to ${size}³)` : '') };
+  return { grids: d.items, source: describeFolder(data, d, 'shapes') + (note ? ` (${note} to ${size}³)` : '') + (read.up === 'z' ? ' (z up, stood on y)' : '') };
 }
 
 /**
  * Training shapes and unseen test shapes: procedural ones from two seeds, or a --data folder whose
  * last quarter (at least one file) is held out.
  */
-export async function loadSplit(data: string | undefined, category: string, nTrain: number, nTest: number, size: number, seed: number, strict = false): Promise<{ train: VoxelGrid[]; test: VoxelGrid[]; source: string }> {
+export async function loadSplit(data: string | undefined, category: string, nTrain: number, nTest: number, size: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<{ train: VoxelGrid[]; test: VoxelGrid[]; source: string }> {
   if (data === undefined) {
     const { grids, source } = await loadShapes(undefined, category, nTrain, size, seed);
     return { train: grids, test: makeGrids(category as ShapeCategory, nTest, { size, seed: seed + SEED_OFFSET.test }), source };
   }
-  const { grids, source } = await loadShapes(data, category, 0, size, seed, strict);
+  const { grids, source } = await loadShapes(data, category, 0, size, seed, read);
   if (grids.length < 2) throw new InputError(`${data}: needs at least 2 shapes (training and held-out), found ${grids.length}`);
   const { train, held } = holdOut(grids);
   return { train, test: held, source: `${source} (${held.length} held out)` };
@@ -62,9 +67,9 @@ export interface LabelledShapes extends ClassSplit<VoxelGrid> {
  * class (`readClassFolders`: train/ and test/ inside, or a quarter held out; a fifth of the
  * training shapes for validation).
  */
-export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, size: number, seed: number, strict = false): Promise<LabelledShapes> {
+export async function loadClasses(data: string | undefined, perClass: { train: number; val: number; test: number }, size: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<LabelledShapes> {
   if (data !== undefined) {
-    const d = await readClassFolders(data, async (folder) => (await loadShapes(folder, '', 0, size, seed, strict)).grids);
+    const d = await readClassFolders(data, async (folder) => (await loadShapes(folder, '', 0, size, seed, read)).grids);
     return { ...d, source: `${d.classes.length} classes from ${data} (${d.train.length} training, ${d.val.length} validation, ${d.test.length} test shapes)` };
   }
   const d: ClassSplit<VoxelGrid> = { classes: [], train: [], trainLabels: [], val: [], valLabels: [], test: [], testLabels: [] };

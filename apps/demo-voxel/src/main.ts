@@ -4,7 +4,7 @@
  * the onnx runtime and scored against a baseline from the same run (the demo contract: each
  * demo's README).
  *
- *   pnpm --filter @ebm/demo-voxel start -- <task> [--data PATH] [--category chair] [--out DIR] [--quick|--smoke] [--seed N]
+ *   pnpm --filter @ebm/demo-voxel start -- <task> [--data PATH] [--category chair] [--out DIR] [--up y|z] [--quick|--smoke] [--seed N]
  */
 import { startDemo } from '@ebm/demo-kit';
 import { MESH_EXTENSIONS, SHAPE_CATEGORIES } from '@ebm/voxel';
@@ -30,5 +30,6 @@ classify: one subfolder per class (with train/ and test/ inside, or a quarter he
 Default: procedural shapes made by @ebm/voxel`,
   },
   category: { values: SHAPE_CATEGORIES, default: 'chair', help: 'procedural category without --data', notFor: ['classify'] },
+  up: "which axis points up in the --data files: y (ShapeNet, the default) or z (ModelNet's OFF files,\nmany STL and scan files); z-up shapes are turned to stand on y",
   modes: { quick: 'a run of 3 to 9 minutes on 2 CPU cores (16³ grids; superres 16³ → 32³)', full: 'the full run trains on 32³ grids (tens of minutes to hours on a CPU).' },
 });

@@ -1,6 +1,6 @@
 /**
  * The demo contract's command line, defined once: `<demo> <task> [--data] [--out] [--quick|--smoke]
- * [--seed N] [--strict] [--category NAME] [--help]`, with its exit codes (0; 2 with one line for bad
+ * [--seed N] [--strict] [--category NAME] [--up y|z] [--help]`, with its exit codes (0; 2 with one line for bad
  * input; 1 with the stack for a bug), the run folder checked before any work, the metrics printed
  * as JSON and the report's absolute path as the last line. Each demo gives only its tasks, its data
  * and its settings.
@@ -27,6 +27,8 @@ export interface RunContext {
   category: string;
   /** --strict: stop at the first --data file that cannot be read instead of skipping it. */
   strict: boolean;
+  /** --up: which axis of the --data files points up (3-D demos); 'y' unless given. */
+  up: 'y' | 'z';
   /** The tfjs backend in use. */
   backend: string;
 }
@@ -49,6 +51,8 @@ export interface DemoDefinition {
   modes: { quick: string; full: string };
   /** Offer --strict (demos that read folders of files); default true. */
   strict?: boolean;
+  /** Offer --up y|z (3-D demos: which axis of the --data files points up); its help. */
+  up?: string;
 }
 
 const COL = 17;
@@ -66,6 +70,7 @@ export function helpText(d: DemoDefinition): string {
     'Options:',
     opt(`--data ${d.data.arg}`, d.data.help),
     ...(d.category ? [opt('--category NAME', `${d.category.help}: ${d.category.values.join(', ')} (default ${d.category.default})`)] : []),
+    ...(d.up ? [opt('--up y|z', d.up)] : []),
     opt('--out DIR', 'run folder; default runs/<task>-<timestamp>; a relative path is taken from where you run the command'),
     opt('--quick', d.modes.quick),
     opt('--smoke', 'a few updates, to check the pipeline (seconds)'),
@@ -82,6 +87,7 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
   const options: ParseArgsConfig['options'] = { data: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } };
   if (d.category) options.category = { type: 'string' };
   if (d.strict !== false) options.strict = { type: 'boolean' };
+  if (d.up) options.up = { type: 'string' };
   const { values, positionals } = parseArgs({
     // `pnpm start -- synthesize --quick` forwards the separator itself.
     args: argv[0] === '--' ? argv.slice(1) : argv,
@@ -105,11 +111,14 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
     if (d.category.notFor?.includes(task)) throw new InputError(`--category does not apply to ${task} (it uses every category, or the classes of --data)`);
     if (!d.category.values.includes(category)) throw new InputError(`unknown --category "${category}" (${d.category.values.join(', ')})`);
   }
+  const up = v.up ?? 'y';
+  if (up !== 'y' && up !== 'z') throw new InputError(`--up must be y or z, got "${v.up}"`);
+  if (v.up !== undefined && v.data === undefined) throw new InputError('--up applies to --data files (the built-in shapes stand on y)');
   const out = resolveOut(v.out as string | undefined, task);
   // A bad --out fails now, in one line, not after training.
   await prepareRunFolder(out);
   const backend = await initBackend();
-  return { task, mode: v.smoke ? 'smoke' : v.quick ? 'quick' : 'full', seed, out, data: v.data as string | undefined, category: category ?? d.category?.default ?? '', strict: Boolean(v.strict), backend: backend.backend };
+  return { task, mode: v.smoke ? 'smoke' : v.quick ? 'quick' : 'full', seed, out, data: v.data as string | undefined, category: category ?? d.category?.default ?? '', strict: Boolean(v.strict), up, backend: backend.backend };
 }
 
 /** A demo's main: runs the task, prints the metrics as JSON and, last, where the report is. */

@@ -21,6 +21,7 @@ const demo: DemoDefinition = {
   data: { arg: 'DIR', help: 'a folder\nof files' },
   category: { values: ['a', 'b'], default: 'a', help: 'built-in set', notFor: ['sort'] },
   modes: { quick: 'five minutes', full: 'a long run.' },
+  up: 'the files\' up axis',
 };
 
 describe('the demo CLI definition', () => {
@@ -33,6 +34,8 @@ describe('the demo CLI definition', () => {
     expect(h).toContain('--strict');
     expect(h.split('\n').pop()).toBe('Without --quick or --smoke a long run.');
     expect(helpText({ ...demo, strict: false })).not.toContain('--strict');
+    expect(h).toContain("--up y|z         the files' up axis");
+    expect(helpText({ ...demo, up: undefined })).not.toContain('--up');
   });
 
   it.each<[string[], RegExp]>([
@@ -43,6 +46,8 @@ describe('the demo CLI definition', () => {
     [['make', '--quick', '--smoke'], /^--quick and --smoke exclude each other$/],
     [['make', '--category', 'c'], /^unknown --category "c" \(a, b\)$/],
     [['sort', '--category', 'a'], /^--category does not apply to sort/],
+    [['make', '--data', 'd', '--up', 'x'], /^--up must be y or z, got "x"$/],
+    [['make', '--up', 'z'], /^--up applies to --data files/],
   ])('%j is an InputError: %s', async (argv, msg) => {
     const p = parseDemoArgs(demo, argv);
     await expect(p).rejects.toThrow(InputError);
@@ -54,7 +59,8 @@ describe('the demo CLI definition', () => {
     process.env.INIT_CWD = dir;
     try {
       const ctx = await parseDemoArgs(demo, ['--', 'make', '--quick', '--seed', '7', '--out', 'runs/one', '--strict']);
-      expect(ctx).toMatchObject({ task: 'make', mode: 'quick', seed: 7, out: join(dir, 'runs', 'one'), category: 'a', strict: true });
+      expect(ctx).toMatchObject({ task: 'make', mode: 'quick', seed: 7, out: join(dir, 'runs', 'one'), category: 'a', strict: true, up: 'y' });
+      expect(await parseDemoArgs(demo, ['make', '--data', 'x', '--up', 'z', '--out', 'runs/two'])).toMatchObject({ data: 'x', up: 'z' });
       expect(typeof ctx!.backend).toBe('string');
     } finally {
       if (prev === undefined) delete process.env.INIT_CWD;

@@ -18,4 +18,4 @@ export { blockMeanGrid, upsampleTrilinear, occupyBlocks } from './block-counts';
 export { neighbourhoodShare, type NeighbourhoodShareOptions } from './fill';
 export { damageShapes, recoveryStarts, type DamageOptions, type DamagedShapes } from './recovery';
 export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
-export { rotateY90, translate, boundingBox } from './transform';
+export { rotateY90, translate, boundingBox, zUpToYUp } from './transform';

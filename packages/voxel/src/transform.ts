@@ -19,6 +19,17 @@ export function rotateY90(g: VoxelGrid, k: number): VoxelGrid {
   return src === g ? { dims: [nx, ny, nz], data: g.data.slice() } : src;
 }
 
+/**
+ * A grid stored with z up, stood on y as the rest of the package has it: (x, y, z) → (x, z, −y),
+ * the turn `voxelizeMesh({ up: 'z' })` gives meshes. A D×H×W grid becomes D×W×H.
+ */
+export function zUpToYUp(g: VoxelGrid): VoxelGrid {
+  const [nx, ny, nz] = g.dims;
+  const out: VoxelGrid = { dims: [nx, nz, ny], data: new (g.data.constructor as Uint8ArrayConstructor)(g.data.length) };
+  for (let x = 0; x < nx; x++) for (let y = 0; y < ny; y++) for (let z = 0; z < nz; z++) out.data[voxelIndex(out.dims, x, z, ny - 1 - y)] = g.data[voxelIndex(g.dims, x, y, z)]!;
+  return out;
+}
+
 /** Shifts a grid by whole voxels; what leaves the grid is dropped, what enters is empty. */
 export function translate(g: VoxelGrid, shift: readonly [number, number, number]): VoxelGrid {
   if (!shift.every(Number.isInteger)) throw new InvalidOptionError('translate', 'shift', shift, 'three integers');

@@ -20,7 +20,7 @@ const L2 = [1e-4, 1e-3, 1e-2];
 export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
   const perClass = { train: s.clouds, val: s.heldOut, test: s.heldOut };
-  const d = await loadClasses(ctx.data, perClass, s.points, ctx.seed, ctx.strict);
+  const d = await loadClasses(ctx.data, perClass, s.points, ctx.seed, ctx);
   console.error(`demo-pointcloud classify: ${d.source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: classify', task: 'classify', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, d.source, 'classify'), config: { ...runConfig(ctx, d.source, d.train), classes: d.classes.join(', ') } });
   const { net } = await trainPointNet(ctx, d.train, report, 'classify', d.source);

@@ -17,7 +17,7 @@ const FRAMES = 8;
  */
 export async function interpolate(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
-  const { train, source } = await loadSplit(ctx.data, ctx.category, s.clouds, 0, s.points, ctx.seed, ctx.strict);
+  const { train, source } = await loadSplit(ctx.data, ctx.category, s.clouds, 0, s.points, ctx.seed, ctx);
   console.error(`demo-pointcloud interpolate: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: interpolate', task: 'interpolate', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'interpolate'), config: runConfig(ctx, source, train) });
   const { net, energy } = await trainPointNet(ctx, train, report, 'interpolate', source);

@@ -23,7 +23,7 @@ import { INIT_STD, SAMPLER, SETTINGS } from '../settings';
  */
 export async function reconstruct(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
-  const { train, held, source } = await loadSplit(ctx.data, ctx.category, s.clouds, s.heldOut, s.points, ctx.seed, ctx.strict);
+  const { train, held, source } = await loadSplit(ctx.data, ctx.category, s.clouds, s.heldOut, s.points, ctx.seed, ctx);
   console.error(`demo-pointcloud reconstruct: ${source}, ${s.points} points, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const report = new RunReport(ctx.out, { title: 'ebm demo-pointcloud: reconstruct', task: 'reconstruct', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'reconstruct'), config: { ...runConfig(ctx, source, train), reconstruct: gpointnetReconstruction } });
   const { net, energy } = await trainPointNet(ctx, train, report, 'reconstruct', source);

@@ -22,7 +22,7 @@ const L2 = [1e-4, 1e-3, 1e-2];
  */
 export async function classify(ctx: TaskContext): Promise<TaskResult> {
   const s = CLASSIFY[ctx.mode];
-  const d = await loadClasses(ctx.data, s.perClass, s.size, ctx.seed, ctx.strict);
+  const d = await loadClasses(ctx.data, s.perClass, s.size, ctx.seed, ctx);
   console.error(`demo-voxel classify: ${d.source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   // The descriptor is trained as synthesis trains it: the voxels' spread matched to the chains' σ
   // (voxelScaling) and chains from the preset's start. Unscaled (mean subtracted only), the chains on

@@ -18,7 +18,7 @@ import { trainDescriptor } from '../train';
  */
 export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const s = RECOVER[ctx.mode];
-  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx.strict);
+  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx);
   console.error(`demo-voxel recover: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const spec = descriptor3dCpu(s.size);
   const sampler = { numSteps: s.steps, stepSize: s.stepSize, refSigma: 0.5, noiseScale: 0 };

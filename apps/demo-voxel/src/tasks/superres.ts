@@ -21,7 +21,7 @@ import { trainDescriptor } from '../train';
 export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const s = SUPERRES[ctx.mode];
   const low = s.size / s.factor;
-  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx.strict);
+  const { train, test, source } = await loadSplit(ctx.data, ctx.category, s.shapes, s.tests, s.size, ctx.seed, ctx);
   console.error(`demo-voxel superres: ${source}, ${low}³ → ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const spec = descriptor3dCpu(s.size);
   // A named projection (not a function): the checkpoint keeps it as data.

@@ -15,7 +15,7 @@ import { trainDescriptor } from '../train';
  */
 export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const s = SETTINGS[ctx.mode];
-  const { grids: train, source } = await loadShapes(ctx.data, ctx.category, s.shapes, s.size, ctx.seed, ctx.strict);
+  const { grids: train, source } = await loadShapes(ctx.data, ctx.category, s.shapes, s.size, ctx.seed, ctx);
   console.error(`demo-voxel synthesize: ${source} at ${s.size}³, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   // The 3D DescriptorNet subtracts the mean voxel value (jianwen-xie/3DDescriptorNet, train.py); the
   // scale matches the voxels' spread to the sampler's reference σ whatever the occupancy (voxelScaling).
