@@ -93,7 +93,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const html = await report.writeHtml(
     [
       { file: 'recovery.png', caption: `Top: the observed ${Math.round(100 * s.observed)}% of each unseen shape. Middle: recovered by the learned energy (observed voxels clamped; values over ${at.rec} occupied). Bottom: the true shapes.` },
-      { file: 'curves.png', caption: 'Training curves of the conditional model (its chains recover the masked training shapes).' },
+      { file: 'curves.png', caption: 'Training curves of the conditional model (its chains recover training shapes under fresh masks).' },
     ],
     all,
     INFO.recover,
