@@ -25,9 +25,9 @@ startDemo({
   data: {
     arg: 'PATH',
     help: `generate/reconstruct/interpolate: a folder of .ply/.npy/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
-meshes (sampled) of one category, searched recursively, or one such file; an .npy of N×P×3 holds
-N clouds; a quarter held out; classify: one
-subfolder per class (with train/ and test/ inside, or a quarter held out).
+meshes (sampled) of one category, searched recursively, or one such file (an .npy of N×P×3 holds
+N clouds); a quarter held out; classify: one subfolder per class (with train/ and test/ inside,
+or a quarter held out).
 Default: the Stanford bunny (npm stl-models) or procedural shapes`,
   },
   category: { values: CATEGORIES, default: 'bunny', help: 'without --data', notFor: ['classify'] },
