@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, FormatError, InvalidOptionError, readStacked } from '@ebm/core';
+import { decodeNpy, FormatError, InvalidOptionError, readStacked, type NpyArray } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
@@ -32,7 +32,7 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   const bytes = await readBytes(path);
   let cloud: PointCloud;
   if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
-  else if (ext === '.npy') cloud = npyCloud(bytes, path);
+  else if (ext === '.npy') cloud = npyCloud(decodeNpy(bytes, path), path);
   else {
     const mesh = parseMesh(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
@@ -64,7 +64,7 @@ function finishCloud(read: PointCloud, path: string, options: LoadCloudOptions):
 export async function loadClouds(path: string, options: LoadCloudOptions = {}): Promise<PointCloud[]> {
   if (extname(path).toLowerCase() !== '.npy') return [await loadCloud(path, options)];
   const a = decodeNpy(await readBytes(path), path);
-  if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [await loadCloud(path, options)];
+  if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [finishCloud(npyCloud(a, path), path, options)];
   const [n, p, cols] = a.shape as [number, number, number];
   if (cols < 3) throw new FormatError(path, `expected an array of shape (clouds, points, 3), got (${a.shape.join(', ')})`);
   return readStacked(path, n, 'cloud', (i) => {
@@ -74,15 +74,13 @@ export async function loadClouds(path: string, options: LoadCloudOptions = {}): 
   });
 }
 
-function npyCloud(bytes: Uint8Array, path: string): PointCloud {
-  const a = decodeNpy(bytes, path);
+function npyCloud(a: NpyArray, path: string): PointCloud {
   const shape = a.shape.length === 3 && a.shape[0] === 1 ? a.shape.slice(1) : a.shape;
   if (shape.length !== 2 || shape[1]! < 3) throw new FormatError(path, `expected an array of shape (points, 3), got (${a.shape.join(', ')})`);
   const [n, cols] = shape as [number, number];
   if (n === 0) throw new FormatError(path, 'has no points');
   const points = new Float32Array(3 * n);
   for (let i = 0; i < n; i++) for (let k = 0; k < 3; k++) points[3 * i + k] = a.data[i * cols + k]!;
-  if (!points.every(Number.isFinite)) throw new FormatError(path, 'has a coordinate that is not a finite number');
   return { points };
 }
 

@@ -35,7 +35,10 @@ export async function loadGrids(path: string, options: VoxelizeOptions = {}): Pr
   if (ext !== '.npy') return [await loadGrid(path, options)];
   const a = decodeNpy(await readBytes(path), path);
   const stacked = (a.shape.length === 4 && a.shape[0]! > 1 && a.shape[3]! > 1) || (a.shape.length === 5 && a.shape[4] === 1);
-  if (!stacked) return [await loadGrid(path, options)];
+  if (!stacked) {
+    const g = arrayGrid(a, path);
+    return [options.size === undefined ? g : resampleGrid(g, options.size)];
+  }
   const [n, d, h, w] = a.shape as [number, number, number, number];
   const size = d * h * w;
   return readStacked(path, n, 'grid', (i) => {
