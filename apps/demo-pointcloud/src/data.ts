@@ -1,12 +1,8 @@
 import { createRequire } from 'node:module';
-import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit, type RunContext } from '@ebm/demo-kit';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, DEFAULT_READ, type ClassSplit, type ReadOptions } from '@ebm/demo-kit';
 import { CLOUD_EXTENSIONS, loadClouds, loadMesh, makeClouds, normalizeCloud, rotateY, sampleSurface, SHAPE_CATEGORIES, type PointCloud, type ShapeCategory } from '@ebm/pointcloud';
 
 export const CATEGORIES = ['bunny', ...SHAPE_CATEGORIES] as const;
-
-/** How --data files are read: --strict (stop at the first unreadable one) and --up (which axis points up in them). */
-export type ReadOptions = Pick<RunContext, 'strict' | 'up'>;
-const DEFAULT_READ: ReadOptions = { strict: false, up: 'y' };
 
 /** The Stanford bunny shipped by the npm package stl-models (69,451 triangles). */
 async function bunnyClouds(n: number, points: number, seed: number, pose?: 'random'): Promise<PointCloud[]> {

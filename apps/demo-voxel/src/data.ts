@@ -1,14 +1,10 @@
 import { log } from '@ebm/core';
-import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, type ClassSplit, type RunContext } from '@ebm/demo-kit';
+import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SEED_OFFSET, DEFAULT_READ, type ClassSplit, type ReadOptions } from '@ebm/demo-kit';
 import { extname } from 'node:path';
-import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrids, makeGrids, zUpToYUp, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
+import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrids, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
 const VOXEL_EXTENSIONS = ['.binvox', '.npy', '.mat'];
 const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
-
-/** How --data files are read: --strict (stop at the first unreadable one) and --up (which axis points up in them). */
-export type ReadOptions = Pick<RunContext, 'strict' | 'up'>;
-const DEFAULT_READ: ReadOptions = { strict: false, up: 'y' };
 
 /** Shapes from a folder of voxel or mesh files or one such file (meshes are voxelized at `size`), or procedural ones. */
 export async function loadShapes(data: string | undefined, category: string, n: number, size: number, seed: number, read: ReadOptions = DEFAULT_READ): Promise<{ grids: VoxelGrid[]; source: string }> {
@@ -22,8 +18,7 @@ export async function loadShapes(data: string | undefined, category: string, n: 
   const resampled = new Map<string, number>();
   const load = async (path: string) => {
     if (!VOXEL_EXTENSIONS.includes(extname(path).toLowerCase())) return loadGrids(path, { size, up: read.up });
-    return (await loadGrids(path)).map((stored) => {
-      const g = read.up === 'z' ? zUpToYUp(stored) : stored;
+    return (await loadGrids(path, { up: read.up })).map((g) => {
       if (g.dims.every((n) => n === size)) return g;
       const from = g.dims.join('×');
       resampled.set(from, (resampled.get(from) ?? 0) + 1);

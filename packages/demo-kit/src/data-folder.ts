@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { EbmError, log } from '@ebm/core';
+import type { RunContext } from './demo';
 import { InputError } from './errors';
 
 export interface DataFolder<T> {
@@ -117,6 +118,10 @@ export async function readDataPath<T>(path: string, extensions: readonly string[
   });
   return { items, files: items.map(() => path), skipped: [] };
 }
+
+/** How a demo reads --data files: --strict (stop at the first unreadable one) and --up (which axis points up in them). */
+export type ReadOptions = Pick<RunContext, 'strict' | 'up'>;
+export const DEFAULT_READ: ReadOptions = { strict: false, up: 'y' };
 
 /** "; it holds 3 .bmp, 1 .webp" for a folder without a usable file: says what the user has instead. */
 function otherTypes(files: string[]): string {

@@ -8,7 +8,7 @@ export { InputError } from './errors';
 export { runCli } from './run-cli';
 export { prepareRunFolder, resolveOut } from './run-folder';
 export { startDemo, demoMain, parseDemoArgs, helpText, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
-export { readDataFolder, readDataPath, describeFolder, type DataFolder, type ReadDataFolderOptions } from './data-folder';
+export { readDataFolder, readDataPath, describeFolder, DEFAULT_READ, type DataFolder, type ReadDataFolderOptions, type ReadOptions } from './data-folder';
 export { majorityAccuracy, readClassFolders, type ClassSplit } from './class-folders';
 export { avg, holdOut, SEED_OFFSET } from './split';
 export { followTraining, trainWithReport, type TrainJob } from './train';

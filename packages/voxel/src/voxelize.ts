@@ -14,7 +14,7 @@ import type { TriangleMesh } from '@ebm/geometry';
 export interface VoxelizeOptions {
   /** Grid side; default 32. */
   size?: number;
-  /** Which mesh axis points up; 'z' (common for STL) is turned into the grid's y. Default 'y'. */
+  /** Which axis points up in the mesh (or, for `loadGrid`, the stored grid); 'z' (common for STL, ModelNet) is turned into the grid's y. Default 'y'. */
   up?: 'y' | 'z';
   /** 'cube' (default): centre and scale the bounding box into the grid. 'none': coordinates are voxel units already. */
   fit?: 'cube' | 'none';

@@ -7,19 +7,26 @@ import type { VoxelGrid } from '../grid';
 import { decodeBinvox, encodeBinvox } from './binvox';
 import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 import { resampleGrid } from '../resample';
+import { zUpToYUp } from '../transform';
 
 /**
  * Reads a voxel grid from a .binvox file, a 3-D .npy array or MATLAB .mat volume (3D ShapeNets'
  * `instance`) of occupancy in [0, 1] (values > 0.5 are occupied; an axis of size 1 before or after
  * the grid is dropped), or a mesh (voxelized at `options.size`,
- * default 32). With `options.size`, a voxel file of another side is resampled to it
- * (`resampleGrid`); without, it is returned as stored.
+ * default 32). With `options.up` 'z', a grid or mesh stored with z up is stood on y (`zUpToYUp`,
+ * the mesh option of `voxelizeMesh`). With `options.size`, a voxel file of another side is
+ * resampled to it (`resampleGrid`); without, it is returned as stored.
  * @throws VoxelFormatError naming the file and the problem.
  */
 export async function loadGrid(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid> {
   const ext = extname(path).toLowerCase();
   if (MESH_EXTENSIONS.includes(ext)) return voxelizeMesh(await loadMesh(path), options);
-  const g = await readVoxelFile(path, ext);
+  return fitStored(await readVoxelFile(path, ext), options);
+}
+
+/** A stored grid stood on y (`options.up` 'z') and resampled to `options.size` when given. */
+function fitStored(stored: VoxelGrid, options: VoxelizeOptions): VoxelGrid {
+  const g = options.up === 'z' ? zUpToYUp(stored) : stored;
   return options.size === undefined ? g : resampleGrid(g, options.size);
 }
 
@@ -27,7 +34,7 @@ export async function loadGrid(path: string, options: VoxelizeOptions = {}): Pro
  * Reads every grid of a file: a stacked .npy array of N grids ([N, D, H, W] with N > 1, or
  * [N, D, H, W, 1]) gives N grids, each checked like one grid (a grid that fails is skipped with a
  * logged note naming its index; the file fails when none is left); any other file gives the one
- * grid `loadGrid` reads. `options.size` resamples voxel grids and voxelizes meshes as `loadGrid` does.
+ * grid `loadGrid` reads. `options.up` and `options.size` act as in `loadGrid`.
  * @throws VoxelFormatError naming the file and the problem.
  */
 export async function loadGrids(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid[]> {
@@ -35,16 +42,10 @@ export async function loadGrids(path: string, options: VoxelizeOptions = {}): Pr
   if (ext !== '.npy') return [await loadGrid(path, options)];
   const a = decodeNpy(await readBytes(path), path);
   const stacked = (a.shape.length === 4 && a.shape[0]! > 1 && a.shape[3]! > 1) || (a.shape.length === 5 && a.shape[4] === 1);
-  if (!stacked) {
-    const g = arrayGrid(a, path);
-    return [options.size === undefined ? g : resampleGrid(g, options.size)];
-  }
+  if (!stacked) return [fitStored(arrayGrid(a, path), options)];
   const [n, d, h, w] = a.shape as [number, number, number, number];
   const size = d * h * w;
-  return readStacked(path, n, 'grid', (i) => {
-    const g = arrayGrid({ ...a, shape: [d, h, w], data: a.data.subarray(i * size, (i + 1) * size) }, path);
-    return options.size === undefined ? g : resampleGrid(g, options.size);
-  });
+  return readStacked(path, n, 'grid', (i) => fitStored(arrayGrid({ ...a, shape: [d, h, w], data: a.data.subarray(i * size, (i + 1) * size) }, path), options));
 }
 
 async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
