@@ -24,13 +24,15 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `generate/reconstruct/interpolate: a folder of .ply/.npy/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
-meshes (sampled) of one category, searched recursively, or one such file (an .npy of N×P×3 holds
-N clouds); a quarter held out; classify: one subfolder per class (with train/ and test/ inside,
-or a quarter held out).
+    help: `generate/reconstruct/interpolate: a folder of .ply/.npy/.h5/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
+meshes (sampled) of one category, searched recursively, or one such file (an .npy or HDF5
+dataset of N×P×3 holds N clouds); a quarter held out; classify: one subfolder per class (with
+train/ and test/ inside, or a quarter held out), or HDF5 files of labelled clouds (PointNet's
+modelnet40_ply_hdf5_2048: data and label, class names from shape_names.txt, files named "test"
+for testing).
 Default: the Stanford bunny (npm stl-models) or procedural shapes`,
   },
-  category: { values: CATEGORIES, default: 'bunny', help: 'without --data', notFor: ['classify'] },
+  category: { values: CATEGORIES, default: 'bunny', help: 'without --data', notFor: ['classify'], withData: 'with HDF5 files of labelled clouds as --data: the class to learn (chair)' },
   up: "which axis points up in the --data files: y (ShapeNet, the default) or z (ModelNet's OFF files,\nmany STL and scan files); z-up shapes are turned to stand on y",
   modes: { quick: '256 points, 700 updates: about 5 minutes on 2 CPU cores', full: 'the full run trains on 1024 points for 3000 updates.' },
 });

@@ -55,6 +55,25 @@ it('reads a folder of clouds and meshes', async () => {
   expect(r.stderr).toContain(`4 clouds from ${data}, 1 held out`);
 });
 
+it("reads PointNet's labelled HDF5 files: classes from their labels and shape_names.txt, one class with --category", async () => {
+  // fixtures/labelled-h5/make.py: sphere, cube, rod; 5 training and 2 test clouds each.
+  const data = join(__dirname, 'fixtures', 'labelled-h5');
+  const cls = join(dir, 'h5-cls');
+  const r = await cli('classify', '--smoke', '--data', data, '--out', cls);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toContain(`3 classes from the labels of 2 HDF5 files in ${data} (12 training, 3 validation, 6 test clouds; test clouds from the files named "test")`);
+  expect(await readMetrics(cls)).toMatchObject({ classes: 3, trainClouds: 12, valClouds: 3, testClouds: 6 });
+  const gen = await cli('generate', '--smoke', '--data', data, '--category', 'rod', '--out', join(dir, 'h5-rod'));
+  expect(gen.code).toBe(0);
+  expect(gen.stderr).toContain(`7 rod clouds of 3 classes in ${data}, 1 held out`);
+  // The list files beside the HDF5 files are not taken for point files.
+  const all = await cli('generate', '--smoke', '--data', data, '--out', join(dir, 'h5-all'));
+  expect(all.stderr).toContain(`21 clouds from ${data}, 5 held out`);
+  expect(all.stderr).not.toContain('skipped');
+  const bad = await cli('generate', '--smoke', '--data', data, '--category', 'cone');
+  expect([bad.code, bad.stderr.trim().split('\n').pop()]).toEqual([2, `demo-pointcloud: --category cone: not a class of ${data} (sphere, cube, rod)`]);
+});
+
 it.each([
   [['generate', '--category', 'sofa'], /^demo-pointcloud: unknown --category "sofa" \(bunny, chair, table, torus, cup\)$/],
   [['classify', '--category', 'cup'], /^demo-pointcloud: --category does not apply to classify/],

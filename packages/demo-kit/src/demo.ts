@@ -25,6 +25,8 @@ export interface RunContext {
   data?: string;
   /** --category, or the demo's default (demos with categories). */
   category: string;
+  /** --category given with --data, in demos whose data files name their classes (`category.withData`): the class to read. */
+  dataCategory?: string;
   /** --strict: stop at the first --data file that cannot be read instead of skipping it. */
   strict: boolean;
   /** --up: which axis of the --data files points up (3-D demos); 'y' unless given. */
@@ -46,7 +48,14 @@ export interface DemoDefinition {
   /** --data: its argument (`DIR`, `FILE`) and help (lines after the first are indented). */
   data: { arg: string; help: string };
   /** --category, for demos with built-in categories. */
-  category?: { values: readonly string[]; default: string; help: string; notFor?: readonly string[] };
+  category?: {
+    values: readonly string[];
+    default: string;
+    help: string;
+    notFor?: readonly string[];
+    /** With --data, --category names a class of the data (free-form, checked by the demo); this is its help. Without it, --category applies only without --data. */
+    withData?: string;
+  };
   /** Help of --quick and of a full run (without --quick or --smoke). */
   modes: { quick: string; full: string };
   /** Offer --strict (demos that read folders of files); default true. */
@@ -69,7 +78,7 @@ export function helpText(d: DemoDefinition): string {
     '',
     'Options:',
     opt(`--data ${d.data.arg}`, d.data.help),
-    ...(d.category ? [opt('--category NAME', `${d.category.help}: ${d.category.values.join(', ')} (default ${d.category.default})`)] : []),
+    ...(d.category ? [opt('--category NAME', `${d.category.help}: ${d.category.values.join(', ')} (default ${d.category.default})${d.category.withData ? `;\n${d.category.withData}` : ''}`)] : []),
     ...(d.up ? [opt('--up y|z', d.up)] : []),
     opt('--out DIR', 'run folder; default runs/<task>-<timestamp>; a relative path is taken from where you run the command'),
     opt('--quick', d.modes.quick),
@@ -109,7 +118,7 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
   const category = v.category as string | undefined;
   if (d.category && category !== undefined) {
     if (d.category.notFor?.includes(task)) throw new InputError(`--category does not apply to ${task} (it uses every category, or the classes of --data)`);
-    if (!d.category.values.includes(category)) throw new InputError(`unknown --category "${category}" (${d.category.values.join(', ')})`);
+    if (!(d.category.withData && v.data !== undefined) && !d.category.values.includes(category)) throw new InputError(`unknown --category "${category}" (${d.category.values.join(', ')})`);
   }
   const up = v.up ?? 'y';
   if (up !== 'y' && up !== 'z') throw new InputError(`--up must be y or z, got "${v.up}"`);
@@ -118,7 +127,9 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
   // A bad --out fails now, in one line, not after training.
   await prepareRunFolder(out);
   const backend = await initBackend();
-  return { task, mode: v.smoke ? 'smoke' : v.quick ? 'quick' : 'full', seed, out, data: v.data as string | undefined, category: category ?? d.category?.default ?? '', strict: Boolean(v.strict), up, backend: backend.backend };
+  // With --data in a demo whose data names its classes, --category is one of those classes.
+  const dataCategory = d.category?.withData && v.data !== undefined ? category : undefined;
+  return { task, mode: v.smoke ? 'smoke' : v.quick ? 'quick' : 'full', seed, out, data: v.data as string | undefined, category: (dataCategory === undefined ? category : undefined) ?? d.category?.default ?? '', ...(dataCategory !== undefined ? { dataCategory } : {}), strict: Boolean(v.strict), up, backend: backend.backend };
 }
 
 /** A demo's main: runs the task, prints the metrics as JSON and, last, where the report is. */

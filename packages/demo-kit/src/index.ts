@@ -9,7 +9,7 @@ export { runCli } from './run-cli';
 export { prepareRunFolder, resolveOut } from './run-folder';
 export { startDemo, demoMain, parseDemoArgs, helpText, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
 export { readDataFolder, readDataPath, describeFolder, DEFAULT_READ, type DataFolder, type ReadDataFolderOptions, type ReadOptions } from './data-folder';
-export { majorityAccuracy, readClassFolders, type ClassSplit } from './class-folders';
+export { majorityAccuracy, readClassFolders, splitClasses, type ClassSplit } from './class-folders';
 export { avg, holdOut, SEED_OFFSET } from './split';
 export { followTraining, trainWithReport, type TrainJob } from './train';
 export { fewLabelAccuracy, fewLabelInfos, fewLabelMetrics, FEW_LABEL_DRAWS, FEW_LABELS, selectClassifier, type FeatureCandidate, type FeatureRows, type SelectedClassifier } from './classifier';

@@ -62,6 +62,11 @@ describe('the demo CLI definition', () => {
       expect(ctx).toMatchObject({ task: 'make', mode: 'quick', seed: 7, out: join(dir, 'runs', 'one'), category: 'a', strict: true, up: 'y' });
       expect(await parseDemoArgs(demo, ['make', '--data', 'x', '--up', 'z', '--out', 'runs/two'])).toMatchObject({ data: 'x', up: 'z' });
       expect(typeof ctx!.backend).toBe('string');
+      // --category with --data: a class of the data where the demo reads classes from its files.
+      const labelled = { ...demo, category: { ...demo.category!, withData: 'with --data: a class of the data' } };
+      expect(await parseDemoArgs(labelled, ['make', '--data', 'x', '--category', 'chair', '--out', 'runs/three'])).toMatchObject({ category: 'a', dataCategory: 'chair' });
+      expect((await parseDemoArgs(labelled, ['make', '--category', 'b', '--out', 'runs/four']))!.dataCategory).toBeUndefined();
+      await expect(parseDemoArgs(labelled, ['make', '--category', 'chair', '--out', 'runs/five'])).rejects.toThrow('unknown --category "chair" (a, b)');
     } finally {
       if (prev === undefined) delete process.env.INIT_CWD;
       else process.env.INIT_CWD = prev;

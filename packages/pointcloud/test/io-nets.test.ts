@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createNet, encodeNpy, initBackend, paramCount, setLogger, tf } from '@ebm/core';
-import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, loadClouds, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
+import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, loadClouds, loadLabelledClouds, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
 import { presetContract } from '../../core/test/preset-contract';
 
@@ -98,6 +98,26 @@ describe('files', () => {
     expect(await loadClouds(join(dir, 'one.npy'))).toHaveLength(1);
     await writeFile(join(dir, 'sq2.stl'), encodeStl(unitSquare));
     expect(await loadClouds(join(dir, 'sq2.stl'), { points: 10 })).toHaveLength(1);
+  });
+
+  it("reads HDF5 point sets: PointNet's (clouds, points, 3) `data`, or the points dataset in a group", async () => {
+    // h5py-written fixtures shared with @ebm/core's HDF5 tests (core/test/fixtures/h5/make.py).
+    const h5 = (name: string) => join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'h5', name);
+    const values = (n: number, p: number) => Array.from({ length: n * p * 3 }, (_, i) => (i % 17) / 4 - 2);
+    const clouds = await loadClouds(h5('pointnet.h5'), { normalize: 'none' });
+    // 'none' only centres each cloud.
+    expect(clouds.map((c) => Array.from(c.points))).toEqual([0, 1, 2].map((i) => Array.from(normalizeCloud({ points: Float32Array.from(values(3, 16).slice(48 * i, 48 * (i + 1))) }, 'none').points)));
+    const grouped = await loadClouds(h5('grouped.h5'), { normalize: 'none', points: 8, seed: 1 });
+    expect(grouped.map((c) => c.points.length)).toEqual([24, 24]);
+    await expect(loadCloud(h5('pointnet.h5'))).rejects.toThrow(`${h5('pointnet.h5')}: holds 3 clouds (shape (3, 16, 3)); loadClouds reads them all`);
+    await expect(loadClouds(h5('voxels.h5'))).rejects.toThrow(`${h5('voxels.h5')}: holds no dataset of shape (points, 3) or (clouds, points, 3) (it has voxels (2, 4, 4, 4))`);
+    // With the labels beside them (PointNet's `label`, (N, 1)).
+    expect((await loadLabelledClouds(h5('pointnet.h5'), { points: 8 })).labels).toEqual([2, 0, 2]);
+    const skipped = await loadLabelledClouds(h5('labelled-nan.h5'));
+    expect([skipped.clouds.length, skipped.labels]).toEqual([2, [5, 7]]);
+    await expect(loadLabelledClouds(h5('grouped.h5'))).rejects.toThrow(`${h5('grouped.h5')}: has no label dataset (label, labels, cls, class, y) of 2 values beside its clouds in "shapes/points"`);
+    await writeFile(join(dir, 'fake.h5'), 'x y z\n');
+    await expect(loadClouds(join(dir, 'fake.h5'))).rejects.toThrow(PointCloudFormatError);
   });
 
   it('names the file in typed errors', async () => {

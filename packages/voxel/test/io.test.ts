@@ -94,10 +94,23 @@ describe('voxel files', () => {
     expect(await loadGrids(join(dir, 'b.binvox'))).toHaveLength(1);
   });
 
+  it('reads HDF5 grids: a named stack beside point samples, or the largest grid-shaped dataset', async () => {
+    // h5py-written fixtures shared with @ebm/core's HDF5 tests (core/test/fixtures/h5/make.py).
+    const h5 = (name: string) => join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'h5', name);
+    const imnet = await loadGrids(h5('imnet.h5'));
+    expect(imnet.map((g) => g.dims)).toEqual([[8, 8, 8], [8, 8, 8]]);
+    expect(imnet.map((g) => Array.from(g.data))).toEqual([0, 1].map((n) => Array.from({ length: 512 }, (_, i) => ((n * 512 + i) % 5 === 0 ? 1 : 0))));
+    const unnamed = await loadGrids(h5('unnamed.h5'), { size: 12 });
+    expect(unnamed.map((g) => g.dims)).toEqual([[12, 12, 12], [12, 12, 12]]);
+    expect(Array.from((await loadGrids(h5('voxels.h5')))[1]!.data.subarray(0, 6))).toEqual([0, 0, 1, 0, 0, 1]); // grid 1 starts at 64: 66 % 3 = 0
+    await expect(loadGrid(h5('imnet.h5'))).rejects.toThrow(`${h5('imnet.h5')}: expected a 3-D array, got shape (2, 8, 8, 8, 1)`);
+    await expect(loadGrids(h5('pointnet.h5'))).rejects.toThrow(`${h5('pointnet.h5')}: holds no dataset of voxel grids ([D, H, W] or [N, D, H, W]) (it has data (3, 16, 3), label (3, 1))`);
+  });
+
   it('names the file when it cannot be used', async () => {
     await expect(loadGrid(join(dir, 'missing.binvox'))).rejects.toThrow(`${join(dir, 'missing.binvox')}: cannot read (ENOENT)`);
     await writeFile(join(dir, 'x.xyz'), '0 0 0\n');
-    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy, .mat; meshes: .obj, .stl, .off, .ply, .ac, .acc, .3ds)');
+    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy, .h5, .mat; meshes: .obj, .stl, .off, .ply, .ac, .acc, .3ds)');
     await writeFile(join(dir, 'flat.npy'), encodeNpy(Float32Array.from([1, 2, 3, 4]), [2, 2]));
     await expect(loadGrid(join(dir, 'flat.npy'))).rejects.toThrow('expected a 3-D array, got shape (2, 2)');
     await writeFile(join(dir, 'nan.npy'), encodeNpy(Float32Array.from([1, NaN, 0, 0, 0, 0, 0, 0]), [2, 2, 2]));

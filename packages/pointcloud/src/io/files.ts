@@ -1,13 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, FormatError, InvalidOptionError, readStacked, type NpyArray } from '@ebm/core';
+import { decodeH5, decodeNpy, FormatError, InvalidOptionError, readStacked, type H5Dataset, type NpyArray } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
 import { encodePly } from './ply';
 import { encodeXyz, parseXyz } from './xyz';
 
-export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.npy', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
+export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.npy', '.h5', '.hdf5', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
+const H5 = ['.h5', '.hdf5'];
+/**
+ * Dataset names that hold points in the HDF5 sets users have, in order of preference: PointNet's
+ * ModelNet40 and ShapeNetPart files (`data`), PCN and completion sets (`complete_pcds`), others.
+ */
+const POINT_DATASETS = ['data', 'points', 'point_cloud', 'pointcloud', 'pc', 'pcd', 'xyz', 'pos', 'complete_pcds'];
 
 export interface LoadCloudOptions {
   /** Points in the result: meshes are sampled with this many points, point files resampled to it. Default: meshes 2048, point files as they are. */
@@ -21,9 +27,9 @@ export interface LoadCloudOptions {
 }
 
 /**
- * Reads a point cloud: PLY/OFF/XYZ point files and .npy arrays of shape (N, 3) (PointFlow's
- * ShapeNet clouds; more columns, such as normals, are ignored; a leading axis of 1 is dropped) as
- * they are, and meshes (OBJ, STL, AC3D, or PLY/OFF with faces) by area-weighted surface sampling.
+ * Reads a point cloud: PLY/OFF/XYZ point files, .npy arrays of shape (N, 3) (PointFlow's
+ * ShapeNet clouds; more columns, such as normals, are ignored; a leading axis of 1 is dropped) and
+ * HDF5 files holding one cloud (a file of several: `loadClouds`) as they are, and meshes (OBJ, STL, AC3D, or PLY/OFF with faces) by area-weighted surface sampling.
  * @throws FormatError (PointCloudFormatError) naming the file and the problem.
  */
 export async function loadCloud(path: string, options: LoadCloudOptions = {}): Promise<PointCloud> {
@@ -33,6 +39,7 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   let cloud: PointCloud;
   if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
   else if (ext === '.npy') cloud = npyCloud(decodeNpy(bytes, path), path);
+  else if (H5.includes(ext)) cloud = npyCloud(pointDataset(await decodeH5(bytes, path), path).read(), path);
   else {
     const mesh = parseMesh(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
@@ -55,27 +62,81 @@ function finishCloud(read: PointCloud, path: string, options: LoadCloudOptions):
 
 /**
  * Reads every cloud of a file: a stacked .npy array of N clouds (shape (N, P, 3) with N > 1; more
- * columns are ignored) gives N clouds, each resampled and normalised as `loadCloud` does one (a
- * cloud that fails is skipped with a logged note naming its index; the file fails when none is
- * left); any other file gives the one cloud `loadCloud` reads. Cloud i is resampled with seed
- * `options.seed + i`.
+ * columns are ignored) or an HDF5 file's dataset of shape (N, P, 3) (PointNet's
+ * `ply_data_train0.h5`: `data`, 2048 clouds of 2048 points; the dataset is the first of `data`,
+ * `points`, `point_cloud`, … that has that shape, else the largest that has) gives N clouds, each
+ * resampled and normalised as `loadCloud` does one (a cloud that fails is skipped with a logged
+ * note naming its index; the file fails when none is left); any other file gives the one cloud
+ * `loadCloud` reads. Cloud i is resampled with seed `options.seed + i`.
  * @throws FormatError (PointCloudFormatError) naming the file and the problem.
  */
 export async function loadClouds(path: string, options: LoadCloudOptions = {}): Promise<PointCloud[]> {
-  if (extname(path).toLowerCase() !== '.npy') return [await loadCloud(path, options)];
-  const a = decodeNpy(await readBytes(path), path);
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.npy' && !H5.includes(ext)) return [await loadCloud(path, options)];
+  const bytes = await readBytes(path);
+  const a = ext === '.npy' ? decodeNpy(bytes, path) : pointDataset(await decodeH5(bytes, path), path).read();
   if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [finishCloud(npyCloud(a, path), path, options)];
+  return stackedClouds(a, path, options, (cloud) => cloud);
+}
+
+/** Clouds with their class labels, as PointNet's HDF5 files store them. */
+export interface LabelledClouds {
+  clouds: PointCloud[];
+  /** The class index of each cloud, as the file stores it. */
+  labels: number[];
+}
+
+/**
+ * Reads an HDF5 file of labelled clouds: the points dataset `loadClouds` reads, (N, P, 3), and
+ * beside it the first dataset named `label`, `labels`, `cls`, `class` or `y` that holds N
+ * non-negative integers (PointNet's `label`, (N, 1) uint8; ShapeNetPart's per-point `pid` is not
+ * it). Clouds are resampled and normalised as `loadClouds` does; a cloud that fails is skipped
+ * with its label.
+ * @throws FormatError (PointCloudFormatError) naming the file when it has no such pair.
+ */
+export async function loadLabelledClouds(path: string, options: LoadCloudOptions = {}): Promise<LabelledClouds> {
+  if (!H5.includes(extname(path).toLowerCase())) throw new FormatError(path, `labelled clouds are read from HDF5 files (${H5.join(', ')}): a points dataset beside a label dataset`);
+  const sets = await decodeH5(await readBytes(path), path);
+  const points = pointDataset(sets, path);
+  const n = points.shape.length === 3 ? points.shape[0]! : 1;
+  const labelSet = LABEL_DATASETS.map((l) => sets.find((d) => datasetName(d) === l && d.shape[0] === n && datasetSize(d) === n)).find((d) => d !== undefined);
+  if (!labelSet) throw new FormatError(path, `has no label dataset (${LABEL_DATASETS.join(', ')}) of ${n} values beside its clouds in "${points.path}"`);
+  const labels = labelSet.read().data;
+  const bad = labels.find((v) => !Number.isInteger(v) || v < 0);
+  if (bad !== undefined) throw new FormatError(path, `"${labelSet.path}" holds ${bad}, which is not a class index (a non-negative integer)`);
+  const a = points.read();
+  if (a.shape.length === 2) return { clouds: [finishCloud(npyCloud(a, path), path, options)], labels: [labels[0]!] };
+  const read = stackedClouds(a, path, options, (cloud, i) => ({ cloud, label: labels[i]! }));
+  return { clouds: read.map((r) => r.cloud), labels: read.map((r) => r.label) };
+}
+
+const LABEL_DATASETS = ['label', 'labels', 'cls', 'class', 'y'];
+const datasetName = (d: H5Dataset) => d.path.split('/').pop()!.toLowerCase();
+const datasetSize = (d: H5Dataset) => d.shape.reduce((a, b) => a * b, 1);
+
+/** Each cloud of an (N, P, ≥3) array, finished as loadCloud finishes one (cloud i resampled with seed + i), as `item(cloud, i)`. */
+function stackedClouds<T>(a: NpyArray, path: string, options: LoadCloudOptions, item: (cloud: PointCloud, i: number) => T): T[] {
   const [n, p, cols] = a.shape as [number, number, number];
   if (cols < 3) throw new FormatError(path, `expected an array of shape (clouds, points, 3), got (${a.shape.join(', ')})`);
   return readStacked(path, n, 'cloud', (i) => {
     const points = new Float32Array(3 * p);
     for (let j = 0; j < p; j++) for (let k = 0; k < 3; k++) points[3 * j + k] = a.data[(i * p + j) * cols + k]!;
-    return finishCloud({ points }, path, { ...options, seed: (options.seed ?? 0) + i });
+    return item(finishCloud({ points }, path, { ...options, seed: (options.seed ?? 0) + i }), i);
   });
+}
+
+/** The dataset of an HDF5 file that holds points, (points, ≥3) or (clouds, points, ≥3): see loadClouds. */
+function pointDataset(sets: H5Dataset[], path: string): H5Dataset {
+  const fits = sets.filter((d) => (d.shape.length === 2 || d.shape.length === 3) && d.shape.at(-1)! >= 3 && d.shape.at(-2)! > 1 && d.shape.every((k) => k > 0));
+  const named = POINT_DATASETS.map((n) => fits.find((d) => datasetName(d) === n)).find((d) => d !== undefined);
+  const pick = named ?? fits.sort((a, b) => datasetSize(b) - datasetSize(a))[0];
+  if (!pick) throw new FormatError(path, `holds no dataset of shape (points, 3) or (clouds, points, 3)${sets.length ? ` (it has ${sets.slice(0, 5).map((d) => `${d.path} (${d.shape.join(', ')})`).join(', ')}${sets.length > 5 ? ', …' : ''})` : ', nor any numeric dataset'}`);
+  return pick;
 }
 
 function npyCloud(a: NpyArray, path: string): PointCloud {
   const shape = a.shape.length === 3 && a.shape[0] === 1 ? a.shape.slice(1) : a.shape;
+  if (shape.length === 3 && shape[2]! >= 3) throw new FormatError(path, `holds ${shape[0]} clouds (shape (${shape.join(', ')})); loadClouds reads them all`);
   if (shape.length !== 2 || shape[1]! < 3) throw new FormatError(path, `expected an array of shape (points, 3), got (${a.shape.join(', ')})`);
   const [n, cols] = shape as [number, number];
   if (n === 0) throw new FormatError(path, 'has no points');

@@ -1,0 +1,2 @@
+// jsfive ships no types; src/h5.ts declares the little of its API it uses.
+declare module 'jsfive';
