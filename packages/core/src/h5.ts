@@ -41,11 +41,14 @@ const MAX_VALUES = 2 ** 28;
 let jsfive: Promise<Jsfive> | undefined;
 const loadJsfive = () => (jsfive ??= import('jsfive') as unknown as Promise<Jsfive>);
 
-/** Whether bytes begin like an HDF5 file (at offset 0 or after a user block). */
-export function isH5(bytes: Uint8Array): boolean {
-  for (let at = 0; at + 8 <= bytes.length; at = at === 0 ? 512 : at * 2) if (SIGNATURE.every((b, i) => bytes[at + i] === b)) return true;
-  return false;
+/** Where the HDF5 superblock starts: 0, or after a user block (MATLAB 7.3 files: 512); −1 when bytes are not HDF5. */
+function superblockAt(bytes: Uint8Array): number {
+  for (let at = 0; at + 8 <= bytes.length; at = at === 0 ? 512 : at * 2) if (SIGNATURE.every((b, i) => bytes[at + i] === b)) return at;
+  return -1;
 }
+
+/** Whether bytes begin like an HDF5 file (at offset 0 or after a user block). */
+export const isH5 = (bytes: Uint8Array): boolean => superblockAt(bytes) >= 0;
 
 /** jsfive throws strings and asserts as well as Errors: one line for the user either way. */
 const reason = (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ? e.message : String(e)).split('\n')[0]!.replace(/^thing is not a function$/, 'a structure this reader does not support (libver="latest" chunk index?)');
@@ -57,11 +60,13 @@ const reason = (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ?
  * @throws FormatError when the bytes are not HDF5 or its structure cannot be read (truncated).
  */
 export async function decodeH5(bytes: Uint8Array, name = 'hdf5 data'): Promise<H5Dataset[]> {
-  if (!isH5(bytes)) throw new FormatError(name, 'is not an HDF5 file (no HDF5 signature)');
+  const start = superblockAt(bytes);
+  if (start < 0) throw new FormatError(name, 'is not an HDF5 file (no HDF5 signature)');
   const h5 = await loadJsfive();
   const out: H5Dataset[] = [];
   try {
-    const file = new h5.File(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, name);
+    // Addresses count from the superblock (its base address), so a user block is cut off.
+    const file = new h5.File(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, name);
     const walk = (group: JsfiveNode, prefix: string) => {
       for (const key of group.keys ?? []) {
         const node = group.get(key);

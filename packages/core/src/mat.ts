@@ -6,7 +6,7 @@
  * voxel volumes of 3D ShapeNets (`volumetric_data/<class>/30/train/*.mat`, variable `instance`),
  * on which 3D DescriptorNet and 3D-GAN train, are stored this way. Numeric arrays are read,
  * whatever type MATLAB chose to store them in, and returned in C order; cells, structs, sparse
- * and complex arrays are skipped. MATLAB 7.3 files are HDF5 and refused.
+ * and complex arrays are skipped. MATLAB 7.3 files are HDF5: `decodeH5` reads them (refused here).
  */
 import { inflateSync } from 'node:zlib';
 import { FormatError } from './errors';
@@ -33,7 +33,7 @@ const NUMERIC_CLASS = new Set([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
 export function decodeMat(bytes: Uint8Array, name = 'mat data'): Map<string, NpyArray> {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 116));
   if (bytes.length < 128 || !head.startsWith('MATLAB')) throw new FormatError(name, 'is not a MATLAB 5/7 MAT-file (no "MATLAB" header)');
-  if (/MATLAB 7\.3/.test(head)) throw new FormatError(name, 'is a MATLAB 7.3 (HDF5) MAT-file; save it with save(..., \'-v7\') or export it as .npy');
+  if (/MATLAB 7\.3/.test(head)) throw new FormatError(name, 'is a MATLAB 7.3 (HDF5) MAT-file: read it with decodeH5 (MATLAB stores each array with its axes reversed)');
   const endian = String.fromCharCode(bytes[126]!, bytes[127]!);
   if (endian !== 'IM' && endian !== 'MI') throw new FormatError(name, 'has no byte-order mark (damaged header)');
   const out = new Map<string, NpyArray>();

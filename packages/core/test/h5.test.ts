@@ -35,6 +35,12 @@ it('reads boolean grids stored in shuffled, compressed chunks', async () => {
   expect(Array.from(voxels!.read().data)).toEqual(Array.from({ length: 128 }, (_, i) => (i % 3 === 0 ? 1 : 0)));
 });
 
+it('reads a file after a user block (MATLAB 7.3 MAT-files: 512 bytes of MATLAB header first)', async () => {
+  const [instance] = await decodeH5(fixture('v73.mat'), 'v73.mat');
+  expect([instance!.path, instance!.shape]).toEqual(['instance', [2, 3, 4]]);
+  expect(Array.from(instance!.read().data).flatMap((v, i) => (v ? [i] : []))).toEqual([4, 23]);
+});
+
 it('refuses other bytes, unsupported chunk indexes and truncation with one line naming the file', async () => {
   expect(isH5(fixture('pointnet.h5'))).toBe(true);
   await expect(decodeH5(new TextEncoder().encode('x y z\n1 2 3\n'), 'a.h5')).rejects.toThrow('a.h5: is not an HDF5 file (no HDF5 signature)');

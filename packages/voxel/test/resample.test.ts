@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeBinvox, loadGrid, makeGrids, resampleGrid, voxelIndex, type VoxelGrid } from '../src';
@@ -101,6 +101,24 @@ describe('3D ShapeNets .mat volumes', () => {
       expect(g.dims).toEqual([6, 6, 6]);
       expect(occupied(g)).toEqual(expected);
       expect(Array.from((await loadGrid(file, { size: 3 })).data)).toEqual(Array.from(resampleGrid(g, 3).data));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads a MATLAB 7.3 (HDF5) file with MATLAB's axis order, as a 5/7 file is read", async () => {
+    // core/test/fixtures/h5/make.py: MATLAB's [4 3 2] `instance` with ones at (4, 3, 2) and (1, 2, 1), 1-based.
+    const g = await loadGrid(join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'h5', 'v73.mat'));
+    expect(g.dims).toEqual([4, 3, 2]);
+    expect(occupied(g)).toEqual([[0, 1, 0], [3, 2, 1]]);
+  });
+
+  it('refuses a MATLAB 7.3 file without a 3-D array, naming its variables', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ebm-mat-'));
+    try {
+      const file = join(dir, 'v73.mat');
+      await writeFile(file, await readFile(join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'h5', 'grouped.h5')));
+      await expect(loadGrid(file)).rejects.toThrow(`${file}: has no variable "instance" and no 3-D array (variables: big 3×2)`);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeH5, decodeMat, decodeNpy, encodeNpy, readStacked, type H5Dataset, type NpyArray } from '@ebm/core';
+import { decodeH5, decodeMat, decodeNpy, encodeNpy, isH5, readStacked, type H5Dataset, type NpyArray } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
@@ -64,7 +64,7 @@ async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
   if (H5_EXTENSIONS.includes(ext)) return arrayGrid((await gridDataset(bytes, path)).read(), path);
   if (ext === '.mat') {
     // 3D ShapeNets' volumes keep the grid in `instance`; otherwise the file's one 3-D array.
-    const vars = decodeMat(bytes, path);
+    const vars = isH5(bytes) ? await matlab73(bytes, path) : decodeMat(bytes, path);
     const grids = [...vars].filter(([, a]) => a.shape.filter((d) => d > 1).length === 3);
     const pick = vars.get('instance') ?? (grids.length === 1 ? grids[0]![1] : undefined);
     if (!pick) throw new VoxelFormatError(path, `has no variable "instance" and ${grids.length === 0 ? 'no' : 'more than one'} 3-D array (variables: ${[...vars].map(([k, a]) => `${k} ${a.shape.join('×')}`).join(', ')})`);
@@ -93,6 +93,37 @@ async function gridDataset(bytes: Uint8Array, path: string): Promise<H5Dataset> 
   const pick = named ?? fits.sort((a, b) => size(b) - size(a))[0];
   if (!pick) throw new VoxelFormatError(path, `holds no dataset of voxel grids ([D, H, W] or [N, D, H, W])${sets.length ? ` (it has ${sets.slice(0, 5).map((d) => `${d.path} (${d.shape.join(', ')})`).join(', ')}${sets.length > 5 ? ', …' : ''})` : ', nor any numeric dataset'}`);
   return pick;
+}
+
+/**
+ * The variables of a MATLAB 7.3 MAT-file (HDF5 after a 512-byte user block) as `decodeMat` gives
+ * a 5/7 file's: MATLAB stores its column-major [a, b, c] array as an HDF5 dataset of shape
+ * [c, b, a], so the axes are reversed back. Variables are the datasets at the file's root (MATLAB
+ * keeps cell contents under `#refs#`).
+ */
+async function matlab73(bytes: Uint8Array, path: string): Promise<Map<string, NpyArray>> {
+  const out = new Map<string, NpyArray>();
+  for (const d of await decodeH5(bytes, path)) if (!d.path.includes('/')) out.set(d.path, reverseAxes(d.read()));
+  return out;
+}
+
+/** An array with its axes in reverse order (out[i, j, k] = a[k, j, i]): C order over the reversed shape is Fortran order over a's. */
+function reverseAxes(a: NpyArray): NpyArray {
+  const rank = a.shape.length;
+  const strides = a.shape.map((_, ax) => a.shape.slice(ax + 1).reduce((x, y) => x * y, 1));
+  const idx = new Array<number>(rank).fill(0);
+  const data = new Float32Array(a.data.length);
+  let at = 0;
+  for (let o = 0; o < data.length; o++) {
+    data[o] = a.data[at]!;
+    for (let ax = 0; ax < rank; ax++) {
+      at += strides[ax]!;
+      if (++idx[ax]! < a.shape[ax]!) break;
+      at -= strides[ax]! * a.shape[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return { ...a, shape: [...a.shape].reverse(), data };
 }
 
 /** A 3-D array of occupancy in [0, 1] (a leading or trailing axis of size 1 is dropped) as a grid. */
