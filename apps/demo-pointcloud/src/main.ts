@@ -24,7 +24,7 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `generate/reconstruct/interpolate: a folder of .ply/.npy/.h5/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
+    help: `generate/reconstruct/interpolate: a folder of .ply/.pcd/.npy/.h5/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
 meshes (sampled) of one category, searched recursively, or one such file (an .npy or HDF5
 dataset of N×P×3 holds N clouds); a quarter held out; classify: one subfolder per class (with
 train/ and test/ inside, or a quarter held out), or HDF5 files of labelled clouds (PointNet's

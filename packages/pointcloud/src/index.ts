@@ -4,6 +4,7 @@ export { type PointCloud, pointCount, cloudsToTensor, tensorToClouds, normalizeC
 export { sampleSurface } from './sample';
 export { parseXyz, encodeXyz } from './io/xyz';
 export { encodePly } from './io/ply';
+export { encodePcd, parsePcd, lzfDecompress } from './io/pcd';
 export { loadCloud, loadClouds, loadLabelledClouds, saveCloud, CLOUD_EXTENSIONS, type LabelledClouds, type LoadCloudOptions } from './io/files';
 export { chamfer, chamferMatrix, emd, emdMatrix, mmdCov, nna, type EmdOptions } from './metrics';
 export { gpointnetPaper, gpointnetCpu, gpointnetReconstruction, presets, type PointNetOptions } from './nets';

@@ -4,10 +4,11 @@ import { decodeH5, decodeNpy, FormatError, InvalidOptionError, readStacked, type
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
+import { encodePcd, parsePcd } from './pcd';
 import { encodePly } from './ply';
 import { encodeXyz, parseXyz } from './xyz';
 
-export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.npy', '.h5', '.hdf5', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
+export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.pcd', '.npy', '.h5', '.hdf5', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
 const H5 = ['.h5', '.hdf5'];
 /**
  * Dataset names that hold points in the HDF5 sets users have, in order of preference: PointNet's
@@ -27,7 +28,7 @@ export interface LoadCloudOptions {
 }
 
 /**
- * Reads a point cloud: PLY/OFF/XYZ point files, .npy arrays of shape (N, 3) (PointFlow's
+ * Reads a point cloud: PLY/OFF/XYZ/PCD point files, .npy arrays of shape (N, 3) (PointFlow's
  * ShapeNet clouds; more columns, such as normals, are ignored; a leading axis of 1 is dropped) and
  * HDF5 files holding one cloud (a file of several: `loadClouds`) as they are, and meshes (OBJ, STL, AC3D, or PLY/OFF with faces) by area-weighted surface sampling.
  * @throws FormatError (PointCloudFormatError) naming the file and the problem.
@@ -38,6 +39,7 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   const bytes = await readBytes(path);
   let cloud: PointCloud;
   if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
+  else if (ext === '.pcd') cloud = parsePcd(bytes, path);
   else if (ext === '.npy') cloud = npyCloud(decodeNpy(bytes, path), path);
   else if (H5.includes(ext)) cloud = npyCloud(pointDataset(await decodeH5(bytes, path), path).read(), path);
   else {
@@ -145,12 +147,13 @@ function npyCloud(a: NpyArray, path: string): PointCloud {
   return { points };
 }
 
-/** Writes a cloud as .ply (binary little endian) or .xyz text. */
+/** Writes a cloud as .ply (binary little endian), .pcd (binary) or .xyz text. */
 export async function saveCloud(path: string, cloud: PointCloud): Promise<void> {
   const ext = extname(path).toLowerCase();
   if (ext === '.ply') await writeFile(path, encodePly(cloud));
+  else if (ext === '.pcd') await writeFile(path, encodePcd(cloud));
   else if (ext === '.xyz') await writeFile(path, encodeXyz(cloud));
-  else throw new FormatError(path, `unsupported extension "${ext}" (point files are written as .ply or .xyz)`);
+  else throw new FormatError(path, `unsupported extension "${ext}" (point files are written as .ply, .pcd or .xyz)`);
 }
 
 /** (x, y, z) with z up → (x, z, −y) with y up: the same turn as `voxelizeMesh({ up: 'z' })`. */
