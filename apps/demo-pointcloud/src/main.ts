@@ -24,9 +24,9 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `generate/reconstruct/interpolate: a folder of .ply/.pcd/.npy/.h5/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
-meshes (sampled) of one category, searched recursively, or one such file (an .npy or HDF5
-dataset of N×P×3 holds N clouds); a quarter held out; classify: one subfolder per class (with
+    help: `generate/reconstruct/interpolate: a folder of .ply/.pcd/.npy/.npz/.h5/.off/.xyz/.txt/.pts clouds or ${MESH_EXTENSIONS.join('/')}
+meshes (sampled) of one category, searched recursively, or one such file (an .npy, .npz or HDF5
+array of N×P×3 holds N clouds); a quarter held out; classify: one subfolder per class (with
 train/ and test/ inside, or a quarter held out), or HDF5 files of labelled clouds (PointNet's
 modelnet40_ply_hdf5_2048: data and label, class names from shape_names.txt, files named "test"
 for testing).

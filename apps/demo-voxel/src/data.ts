@@ -3,7 +3,7 @@ import { describeFolder, holdOut, InputError, readClassFolders, readDataPath, SE
 import { extname } from 'node:path';
 import { MESH_EXTENSIONS, SHAPE_CATEGORIES, loadGrids, makeGrids, occupancy, resampleGrid, type ShapeCategory, type VoxelGrid } from '@ebm/voxel';
 
-const VOXEL_EXTENSIONS = ['.binvox', '.npy', '.h5', '.hdf5', '.mat'];
+const VOXEL_EXTENSIONS = ['.binvox', '.npy', '.npz', '.h5', '.hdf5', '.mat'];
 const EXTENSIONS = [...VOXEL_EXTENSIONS, ...MESH_EXTENSIONS];
 
 /** Shapes from a folder of voxel or mesh files or one such file (meshes are voxelized at `size`), or procedural ones. */

@@ -23,9 +23,9 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `synthesize/recover/superres: a folder of .binvox/.npy/.h5/.mat voxel files (any side, resampled to the run's) or
-${MESH_EXTENSIONS.join('/')} meshes of one category, searched recursively, or one such file; an .npy or HDF5
-dataset of N×D×H×W holds N shapes (recover and superres hold out the last quarter);
+    help: `synthesize/recover/superres: a folder of .binvox/.npy/.npz/.h5/.mat voxel files (any side, resampled to the run's) or
+${MESH_EXTENSIONS.join('/')} meshes of one category, searched recursively, or one such file; an .npy, .npz or HDF5
+array of N×D×H×W holds N shapes (recover and superres hold out the last quarter);
 classify: one subfolder per class (with train/ and test/ inside, or a quarter held out).
 Default: procedural shapes made by @ebm/voxel`,
   },

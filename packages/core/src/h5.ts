@@ -7,18 +7,7 @@
  * `libver='latest'` files and compound or string datasets are reported, not read.
  */
 import { FormatError } from './errors';
-import type { NpyArray } from './npy';
-
-/** One dataset of an HDF5 file: where it is, its shape and stored type, and its values on demand. */
-export interface H5Dataset {
-  /** Path inside the file, without a leading slash (`data`, `group/points`). */
-  path: string;
-  shape: number[];
-  /** The stored type in NumPy's notation (`<f4`, `|u1`, `>f8`). */
-  dtype: string;
-  /** The values as float32 in C order. @throws FormatError when they cannot be read. */
-  read(): NpyArray;
-}
+import type { StoredArray } from './arrays';
 
 /** The HDF5 signature; a file may start with a user block of 512, 1024, 2048, … bytes before it. */
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -59,11 +48,11 @@ const reason = (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ?
  * whose type is not numeric (strings, compounds, references) are left out.
  * @throws FormatError when the bytes are not HDF5 or its structure cannot be read (truncated).
  */
-export async function decodeH5(bytes: Uint8Array, name = 'hdf5 data'): Promise<H5Dataset[]> {
+export async function decodeH5(bytes: Uint8Array, name = 'hdf5 data'): Promise<StoredArray[]> {
   const start = superblockAt(bytes);
   if (start < 0) throw new FormatError(name, 'is not an HDF5 file (no HDF5 signature)');
   const h5 = await loadJsfive();
-  const out: H5Dataset[] = [];
+  const out: StoredArray[] = [];
   try {
     // Addresses count from the superblock (its base address), so a user block is cut off.
     const file = new h5.File(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, name);
@@ -96,7 +85,7 @@ function numericDtype(node: JsfiveNode): string | undefined {
   return typeof dtype === 'string' && /^[<>|=]?[fiub]\d+$/.test(dtype) ? dtype : undefined;
 }
 
-function dataset(node: JsfiveNode, path: string, dtype: string, name: string, fileBytes: number): H5Dataset {
+function dataset(node: JsfiveNode, path: string, dtype: string, name: string, fileBytes: number): StoredArray {
   const shape = [...(node.shape ?? [])];
   return {
     path,

@@ -91,7 +91,8 @@ export { decodeNpy, viewNpy, encodeNpy, unitRangeOf, type NpyArray, type NpyView
 export { decodeNpz } from './npz';
 export { readZip } from './zip';
 export { decodeMat } from './mat';
-export { decodeH5, isH5, type H5Dataset } from './h5';
+export { decodeH5, isH5 } from './h5';
+export { decodeArrays, pickArray, ARRAY_FILE_EXTENSIONS, type StoredArray, type PickArrayOptions } from './arrays';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never

@@ -5,6 +5,7 @@ import { createNet, encodeNpy, initBackend, paramCount, setLogger, tf } from '@e
 import { chamfer, cloudsToTensor, encodePly, encodeStl, gpointnetCpu, presets, gpointnetPaper, loadCloud, loadClouds, loadLabelledClouds, localFeatureLayer, makeClouds, normalizeCloud, parsePly, PointCloudFormatError, pointFeatures, resample, sampleSurface, saveCloud, shapeMesh, tensorToClouds, type PointCloud } from '../src';
 import type { LayerSpec } from '@ebm/core';
 import { presetContract } from '../../core/test/preset-contract';
+import { zip } from '../../core/test/zip';
 
 let dir: string;
 beforeAll(async () => {
@@ -110,12 +111,18 @@ describe('files', () => {
     const grouped = await loadClouds(h5('grouped.h5'), { normalize: 'none', points: 8, seed: 1 });
     expect(grouped.map((c) => c.points.length)).toEqual([24, 24]);
     await expect(loadCloud(h5('pointnet.h5'))).rejects.toThrow(`${h5('pointnet.h5')}: holds 3 clouds (shape (3, 16, 3)); loadClouds reads them all`);
-    await expect(loadClouds(h5('voxels.h5'))).rejects.toThrow(`${h5('voxels.h5')}: holds no dataset of shape (points, 3) or (clouds, points, 3) (it has voxels (2, 4, 4, 4))`);
+    await expect(loadClouds(h5('voxels.h5'))).rejects.toThrow(`${h5('voxels.h5')}: holds no array of shape (points, 3) or (clouds, points, 3) (it has voxels (2, 4, 4, 4))`);
     // With the labels beside them (PointNet's `label`, (N, 1)).
     expect((await loadLabelledClouds(h5('pointnet.h5'), { points: 8 })).labels).toEqual([2, 0, 2]);
     const skipped = await loadLabelledClouds(h5('labelled-nan.h5'));
     expect([skipped.clouds.length, skipped.labels]).toEqual([2, [5, 7]]);
-    await expect(loadLabelledClouds(h5('grouped.h5'))).rejects.toThrow(`${h5('grouped.h5')}: has no label dataset (label, labels, cls, class, y) of 2 values beside its clouds in "shapes/points"`);
+    await expect(loadLabelledClouds(h5('grouped.h5'))).rejects.toThrow(`${h5('grouped.h5')}: has no array of labels (label, labels, cls, class, y, y_train) of 2 values beside its clouds in "shapes/points"`);
+    // The same from an .npz archive (np.savez(x_train=…, y_train=…)).
+    const npz = zip({ 'x_train.npy': encodeNpy(Float32Array.from(values(3, 16)), [3, 16, 3]), 'y_train.npy': encodeNpy(Float32Array.of(4, 1, 4), [3]) }, true);
+    await writeFile(join(dir, 'clouds.npz'), npz);
+    const fromNpz = await loadLabelledClouds(join(dir, 'clouds.npz'), { normalize: 'none' });
+    expect([fromNpz.clouds.length, fromNpz.labels]).toEqual([3, [4, 1, 4]]);
+    expect(Array.from(fromNpz.clouds[2]!.points)).toEqual(Array.from(clouds[2]!.points));
     await writeFile(join(dir, 'fake.h5'), 'x y z\n');
     await expect(loadClouds(join(dir, 'fake.h5'))).rejects.toThrow(PointCloudFormatError);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setLogger } from '@ebm/core';
 import { decodeBinvox, encodeBinvox, encodeNpy, iou, loadGrid, loadGrids, makeGrids, saveGrid, VoxelFormatError, type VoxelGrid } from '../src';
+import { zip } from '../../core/test/zip';
 
 const header = (dims: string) => new TextEncoder().encode(`#binvox 1\ndim ${dims}\ntranslate 0.1 0.2 0.3\nscale 2.5\ndata\n`);
 const cat = (...parts: Uint8Array[]) => {
@@ -103,14 +104,17 @@ describe('voxel files', () => {
     const unnamed = await loadGrids(h5('unnamed.h5'), { size: 12 });
     expect(unnamed.map((g) => g.dims)).toEqual([[12, 12, 12], [12, 12, 12]]);
     expect(Array.from((await loadGrids(h5('voxels.h5')))[1]!.data.subarray(0, 6))).toEqual([0, 0, 1, 0, 0, 1]); // grid 1 starts at 64: 66 % 3 = 0
+    // An .npz as np.savez writes it, its one array named arr_0.
+    await writeFile(join(dir, 'grids.npz'), zip({ 'arr_0.npy': encodeNpy(new Float32Array(2 * 4 ** 3).fill(1), [2, 4, 4, 4]) }, false));
+    expect((await loadGrids(join(dir, 'grids.npz'))).map((g) => g.dims)).toEqual([[4, 4, 4], [4, 4, 4]]);
     await expect(loadGrid(h5('imnet.h5'))).rejects.toThrow(`${h5('imnet.h5')}: expected a 3-D array, got shape (2, 8, 8, 8, 1)`);
-    await expect(loadGrids(h5('pointnet.h5'))).rejects.toThrow(`${h5('pointnet.h5')}: holds no dataset of voxel grids ([D, H, W] or [N, D, H, W]) (it has data (3, 16, 3), label (3, 1))`);
+    await expect(loadGrids(h5('pointnet.h5'))).rejects.toThrow(`${h5('pointnet.h5')}: holds no array of voxel grids ([D, H, W] or [N, D, H, W]) (it has data (3, 16, 3), label (3, 1))`);
   });
 
   it('names the file when it cannot be used', async () => {
     await expect(loadGrid(join(dir, 'missing.binvox'))).rejects.toThrow(`${join(dir, 'missing.binvox')}: cannot read (ENOENT)`);
     await writeFile(join(dir, 'x.xyz'), '0 0 0\n');
-    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy, .h5, .mat; meshes: .obj, .stl, .off, .ply, .ac, .acc, .3ds)');
+    await expect(loadGrid(join(dir, 'x.xyz'))).rejects.toThrow('unsupported extension ".xyz" (voxel files: .binvox, .npy, .npz, .h5, .mat; meshes: .obj, .stl, .off, .ply, .ac, .acc, .3ds)');
     await writeFile(join(dir, 'flat.npy'), encodeNpy(Float32Array.from([1, 2, 3, 4]), [2, 2]));
     await expect(loadGrid(join(dir, 'flat.npy'))).rejects.toThrow('expected a 3-D array, got shape (2, 2)');
     await writeFile(join(dir, 'nan.npy'), encodeNpy(Float32Array.from([1, NaN, 0, 0, 0, 0, 0, 0]), [2, 2, 2]));

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeH5, decodeNpy, FormatError, InvalidOptionError, readStacked, type H5Dataset, type NpyArray } from '@ebm/core';
+import { ARRAY_FILE_EXTENSIONS, decodeArrays, decodeNpy, FormatError, InvalidOptionError, pickArray, readStacked, type NpyArray, type StoredArray } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
@@ -8,13 +8,14 @@ import { encodePcd, parsePcd } from './pcd';
 import { encodePly } from './ply';
 import { encodeXyz, parseXyz } from './xyz';
 
-export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.pcd', '.npy', '.h5', '.hdf5', '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
-const H5 = ['.h5', '.hdf5'];
+export const CLOUD_EXTENSIONS = [...new Set(['.ply', '.pcd', '.npy', ...ARRAY_FILE_EXTENSIONS, '.off', '.xyz', '.txt', '.pts', ...MESH_EXTENSIONS])];
+/** Files of named arrays (HDF5, .npz); the array of points is chosen by `pointArray`. */
+const ARRAY_FILES: readonly string[] = ARRAY_FILE_EXTENSIONS;
 /**
- * Dataset names that hold points in the HDF5 sets users have, in order of preference: PointNet's
+ * Names of arrays that hold points in the sets users have, in order of preference: PointNet's
  * ModelNet40 and ShapeNetPart files (`data`), PCN and completion sets (`complete_pcds`), others.
  */
-const POINT_DATASETS = ['data', 'points', 'point_cloud', 'pointcloud', 'pc', 'pcd', 'xyz', 'pos', 'complete_pcds'];
+const POINT_ARRAYS = ['data', 'points', 'point_cloud', 'pointcloud', 'pc', 'pcd', 'xyz', 'pos', 'complete_pcds', 'x_train', 'x'];
 
 export interface LoadCloudOptions {
   /** Points in the result: meshes are sampled with this many points, point files resampled to it. Default: meshes 2048, point files as they are. */
@@ -41,7 +42,7 @@ export async function loadCloud(path: string, options: LoadCloudOptions = {}): P
   if (ext === '.xyz' || ext === '.txt' || ext === '.pts') cloud = parseXyz(bytes, path);
   else if (ext === '.pcd') cloud = parsePcd(bytes, path);
   else if (ext === '.npy') cloud = npyCloud(decodeNpy(bytes, path), path);
-  else if (H5.includes(ext)) cloud = npyCloud(pointDataset(await decodeH5(bytes, path), path).read(), path);
+  else if (ARRAY_FILES.includes(ext)) cloud = npyCloud(pointArray(await decodeArrays(bytes, path), path).read(), path);
   else {
     const mesh = parseMesh(bytes, path, { faces: 'optional' });
     cloud = mesh.triangles.length > 0 ? sampleSurface(mesh, options.points ?? 2048, options.seed ?? 0) : { points: mesh.positions };
@@ -74,9 +75,9 @@ function finishCloud(read: PointCloud, path: string, options: LoadCloudOptions):
  */
 export async function loadClouds(path: string, options: LoadCloudOptions = {}): Promise<PointCloud[]> {
   const ext = extname(path).toLowerCase();
-  if (ext !== '.npy' && !H5.includes(ext)) return [await loadCloud(path, options)];
+  if (ext !== '.npy' && !ARRAY_FILES.includes(ext)) return [await loadCloud(path, options)];
   const bytes = await readBytes(path);
-  const a = ext === '.npy' ? decodeNpy(bytes, path) : pointDataset(await decodeH5(bytes, path), path).read();
+  const a = ext === '.npy' ? decodeNpy(bytes, path) : pointArray(await decodeArrays(bytes, path), path).read();
   if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [finishCloud(npyCloud(a, path), path, options)];
   return stackedClouds(a, path, options, (cloud) => cloud);
 }
@@ -89,20 +90,20 @@ export interface LabelledClouds {
 }
 
 /**
- * Reads an HDF5 file of labelled clouds: the points dataset `loadClouds` reads, (N, P, 3), and
- * beside it the first dataset named `label`, `labels`, `cls`, `class` or `y` that holds N
+ * Reads an HDF5 or .npz file of labelled clouds: the array of points `loadClouds` reads,
+ * (N, P, 3), and beside it the first array named `label`, `labels`, `cls`, `class`, `y` or `y_train` that holds N
  * non-negative integers (PointNet's `label`, (N, 1) uint8; ShapeNetPart's per-point `pid` is not
  * it). Clouds are resampled and normalised as `loadClouds` does; a cloud that fails is skipped
  * with its label.
  * @throws FormatError (PointCloudFormatError) naming the file when it has no such pair.
  */
 export async function loadLabelledClouds(path: string, options: LoadCloudOptions = {}): Promise<LabelledClouds> {
-  if (!H5.includes(extname(path).toLowerCase())) throw new FormatError(path, `labelled clouds are read from HDF5 files (${H5.join(', ')}): a points dataset beside a label dataset`);
-  const sets = await decodeH5(await readBytes(path), path);
-  const points = pointDataset(sets, path);
+  if (!ARRAY_FILES.includes(extname(path).toLowerCase())) throw new FormatError(path, `labelled clouds are read from HDF5 or .npz files (${ARRAY_FILES.join(', ')}): an array of points beside an array of labels`);
+  const sets = await decodeArrays(await readBytes(path), path);
+  const points = pointArray(sets, path);
   const n = points.shape.length === 3 ? points.shape[0]! : 1;
   const labelSet = LABEL_DATASETS.map((l) => sets.find((d) => datasetName(d) === l && d.shape[0] === n && datasetSize(d) === n)).find((d) => d !== undefined);
-  if (!labelSet) throw new FormatError(path, `has no label dataset (${LABEL_DATASETS.join(', ')}) of ${n} values beside its clouds in "${points.path}"`);
+  if (!labelSet) throw new FormatError(path, `has no array of labels (${LABEL_DATASETS.join(', ')}) of ${n} values beside its clouds in "${points.path}"`);
   const labels = labelSet.read().data;
   const bad = labels.find((v) => !Number.isInteger(v) || v < 0);
   if (bad !== undefined) throw new FormatError(path, `"${labelSet.path}" holds ${bad}, which is not a class index (a non-negative integer)`);
@@ -112,9 +113,9 @@ export async function loadLabelledClouds(path: string, options: LoadCloudOptions
   return { clouds: read.map((r) => r.cloud), labels: read.map((r) => r.label) };
 }
 
-const LABEL_DATASETS = ['label', 'labels', 'cls', 'class', 'y'];
-const datasetName = (d: H5Dataset) => d.path.split('/').pop()!.toLowerCase();
-const datasetSize = (d: H5Dataset) => d.shape.reduce((a, b) => a * b, 1);
+const LABEL_DATASETS = ['label', 'labels', 'cls', 'class', 'y', 'y_train'];
+const datasetName = (d: StoredArray) => d.path.split('/').pop()!.toLowerCase();
+const datasetSize = (d: StoredArray) => d.shape.reduce((a, b) => a * b, 1);
 
 /** Each cloud of an (N, P, ≥3) array, finished as loadCloud finishes one (cloud i resampled with seed + i), as `item(cloud, i)`. */
 function stackedClouds<T>(a: NpyArray, path: string, options: LoadCloudOptions, item: (cloud: PointCloud, i: number) => T): T[] {
@@ -127,13 +128,10 @@ function stackedClouds<T>(a: NpyArray, path: string, options: LoadCloudOptions, 
   });
 }
 
-/** The dataset of an HDF5 file that holds points, (points, ≥3) or (clouds, points, ≥3): see loadClouds. */
-function pointDataset(sets: H5Dataset[], path: string): H5Dataset {
-  const fits = sets.filter((d) => (d.shape.length === 2 || d.shape.length === 3) && d.shape.at(-1)! >= 3 && d.shape.at(-2)! > 1 && d.shape.every((k) => k > 0));
-  const named = POINT_DATASETS.map((n) => fits.find((d) => datasetName(d) === n)).find((d) => d !== undefined);
-  const pick = named ?? fits.sort((a, b) => datasetSize(b) - datasetSize(a))[0];
-  if (!pick) throw new FormatError(path, `holds no dataset of shape (points, 3) or (clouds, points, 3)${sets.length ? ` (it has ${sets.slice(0, 5).map((d) => `${d.path} (${d.shape.join(', ')})`).join(', ')}${sets.length > 5 ? ', …' : ''})` : ', nor any numeric dataset'}`);
-  return pick;
+/** The array of an HDF5 or .npz file that holds points, (points, ≥3) or (clouds, points, ≥3): see loadClouds. */
+function pointArray(arrays: StoredArray[], path: string): StoredArray {
+  const fits = (shape: number[]) => (shape.length === 2 || shape.length === 3) && shape.at(-1)! >= 3 && shape.at(-2)! > 1 && shape.every((k) => k > 0);
+  return pickArray(arrays, path, { names: POINT_ARRAYS, fits, what: 'shape (points, 3) or (clouds, points, 3)' });
 }
 
 function npyCloud(a: NpyArray, path: string): PointCloud {

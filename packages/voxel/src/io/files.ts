@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeH5, decodeMat, decodeNpy, encodeNpy, isH5, readStacked, type H5Dataset, type NpyArray } from '@ebm/core';
+import { ARRAY_FILE_EXTENSIONS, decodeArrays, decodeH5, decodeMat, decodeNpy, encodeNpy, isH5, pickArray, readStacked, type NpyArray, type StoredArray } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
@@ -9,13 +9,13 @@ import { voxelizeMesh, type VoxelizeOptions } from '../voxelize';
 import { resampleGrid } from '../resample';
 import { zUpToYUp } from '../transform';
 
-/** HDF5 extensions; the voxel dataset of such a file is chosen by `gridDataset`. */
-export const H5_EXTENSIONS = ['.h5', '.hdf5'];
-/** Dataset names that hold voxel grids in the HDF5 sets users have (IM-NET's `voxels`, …), in order of preference. */
-const GRID_DATASETS = ['voxels', 'voxel', 'voxel_grids', 'grids', 'occupancy', 'vox', 'data', 'instance'];
+/** Files of named arrays (HDF5, .npz); the array of grids is chosen by `gridArray`. */
+const ARRAY_FILES: readonly string[] = ARRAY_FILE_EXTENSIONS;
+/** Names of arrays that hold voxel grids in the sets users have (IM-NET's `voxels`, …), in order of preference. */
+const GRID_ARRAYS = ['voxels', 'voxel', 'voxel_grids', 'grids', 'occupancy', 'vox', 'data', 'instance', 'x_train', 'x'];
 
 /**
- * Reads a voxel grid from a .binvox file, a 3-D .npy array, an HDF5 dataset or MATLAB .mat volume (3D ShapeNets'
+ * Reads a voxel grid from a .binvox file, a 3-D .npy array, an HDF5 or .npz array, a MATLAB .mat volume (3D ShapeNets'
  * `instance`) of occupancy in [0, 1] (values > 0.5 are occupied; an axis of size 1 before or after
  * the grid is dropped), or a mesh (voxelized at `options.size`,
  * default 32). With `options.up` 'z', a grid or mesh stored with z up is stood on y (`zUpToYUp`,
@@ -36,7 +36,7 @@ function fitStored(stored: VoxelGrid, options: VoxelizeOptions): VoxelGrid {
 }
 
 /**
- * Reads every grid of a file: a stacked .npy array or HDF5 dataset of N grids ([N, D, H, W] with
+ * Reads every grid of a file: a stacked .npy array, or an HDF5 or .npz array, of N grids ([N, D, H, W] with
  * N > 1, or [N, D, H, W, 1]; IM-NET's `voxels`, N × 64³ × 1) gives N grids, each checked like one grid (a grid that fails is skipped with a
  * logged note naming its index; the file fails when none is left); any other file gives the one
  * grid `loadGrid` reads. `options.up` and `options.size` act as in `loadGrid`.
@@ -44,9 +44,9 @@ function fitStored(stored: VoxelGrid, options: VoxelizeOptions): VoxelGrid {
  */
 export async function loadGrids(path: string, options: VoxelizeOptions = {}): Promise<VoxelGrid[]> {
   const ext = extname(path).toLowerCase();
-  if (ext !== '.npy' && !H5_EXTENSIONS.includes(ext)) return [await loadGrid(path, options)];
+  if (ext !== '.npy' && !ARRAY_FILES.includes(ext)) return [await loadGrid(path, options)];
   const bytes = await readBytes(path);
-  const a = ext === '.npy' ? decodeNpy(bytes, path) : (await gridDataset(bytes, path)).read();
+  const a = ext === '.npy' ? decodeNpy(bytes, path) : (await gridArray(bytes, path)).read();
   const stacked = (a.shape.length === 4 && a.shape[0]! > 1 && a.shape[3]! > 1) || (a.shape.length === 5 && a.shape[4] === 1);
   if (!stacked) return [fitStored(arrayGrid(a, path), options)];
   const [n, d, h, w] = a.shape as [number, number, number, number];
@@ -61,7 +61,7 @@ async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
     return { dims: g.dims, data: g.data };
   }
   if (ext === '.npy') return arrayGrid(decodeNpy(bytes, path), path);
-  if (H5_EXTENSIONS.includes(ext)) return arrayGrid((await gridDataset(bytes, path)).read(), path);
+  if (ARRAY_FILES.includes(ext)) return arrayGrid((await gridArray(bytes, path)).read(), path);
   if (ext === '.mat') {
     // 3D ShapeNets' volumes keep the grid in `instance`; otherwise the file's one 3-D array.
     const vars = isH5(bytes) ? await matlab73(bytes, path) : decodeMat(bytes, path);
@@ -70,29 +70,23 @@ async function readVoxelFile(path: string, ext: string): Promise<VoxelGrid> {
     if (!pick) throw new VoxelFormatError(path, `has no variable "instance" and ${grids.length === 0 ? 'no' : 'more than one'} 3-D array (variables: ${[...vars].map(([k, a]) => `${k} ${a.shape.join('×')}`).join(', ')})`);
     return arrayGrid(pick, path);
   }
-  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy, .h5, .mat; meshes: ${MESH_EXTENSIONS.join(', ')})`);
+  throw new VoxelFormatError(path, `unsupported extension "${ext}" (voxel files: .binvox, .npy, .npz, .h5, .mat; meshes: ${MESH_EXTENSIONS.join(', ')})`);
 }
 
 /**
- * The dataset of an HDF5 file that holds voxel grids, one ([D, H, W], with an axis of 1 before or
- * after) or a stack ([N, D, H, W], [N, D, H, W, 1]) with sides of at least 4 (so that PointNet's
- * (N, 2048, 3) `data` or IM-NET's point samples are not taken for grids): the first of
- * GRID_DATASETS by name, else the largest.
+ * The array of an HDF5 or .npz file that holds voxel grids, one ([D, H, W], with an axis of 1
+ * before or after) or a stack ([N, D, H, W], [N, D, H, W, 1]) with sides of at least 4 (so that
+ * PointNet's (N, 2048, 3) `data` or IM-NET's point samples are not taken for grids): the first of
+ * GRID_ARRAYS by name, else the largest.
  */
-async function gridDataset(bytes: Uint8Array, path: string): Promise<H5Dataset> {
-  const sets = await decodeH5(bytes, path);
+async function gridArray(bytes: Uint8Array, path: string): Promise<StoredArray> {
   // The grid's sides: without a trailing axis of 1 and a leading stack (or 1) axis.
   const sides = (shape: number[]) => {
     const s = shape.length >= 4 && shape.at(-1) === 1 ? shape.slice(0, -1) : shape;
     return s.length === 4 ? s.slice(1) : s;
   };
-  const fits = sets.filter((d) => d.shape.length >= 3 && d.shape.length <= 5 && sides(d.shape).length === 3 && sides(d.shape).every((k) => k >= 4) && d.shape[0]! > 0);
-  const name = (d: H5Dataset) => d.path.split('/').pop()!.toLowerCase();
-  const named = GRID_DATASETS.map((n) => fits.find((d) => name(d) === n)).find((d) => d !== undefined);
-  const size = (d: H5Dataset) => d.shape.reduce((a, b) => a * b, 1);
-  const pick = named ?? fits.sort((a, b) => size(b) - size(a))[0];
-  if (!pick) throw new VoxelFormatError(path, `holds no dataset of voxel grids ([D, H, W] or [N, D, H, W])${sets.length ? ` (it has ${sets.slice(0, 5).map((d) => `${d.path} (${d.shape.join(', ')})`).join(', ')}${sets.length > 5 ? ', …' : ''})` : ', nor any numeric dataset'}`);
-  return pick;
+  const fits = (shape: number[]) => shape.length >= 3 && shape.length <= 5 && sides(shape).length === 3 && sides(shape).every((k) => k >= 4) && shape[0]! > 0;
+  return pickArray(await decodeArrays(bytes, path), path, { names: GRID_ARRAYS, fits, what: 'voxel grids ([D, H, W] or [N, D, H, W])' });
 }
 
 /**
