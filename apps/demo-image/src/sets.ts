@@ -9,6 +9,8 @@ import { conform, loadImageSet, mnist } from './data';
 export interface TrainingSet {
   images: Image[];
   labels?: Int32Array;
+  /** Class names by label, when the data names its classes (CIFAR). */
+  classes?: string[];
   source: string;
   /** 28×28 gray: the digit classifier scores the samples. */
   digits: boolean;
@@ -31,19 +33,20 @@ export async function trainingSet(ctx: TaskContext, n: number, size: number, byC
   let images = set.images;
   let labels = set.labels;
   let source = set.source;
+  const named = set.classes;
   if (wanted !== undefined && labels) {
     const idx = [...labels.keys()].filter((i) => labels![i] === wanted);
     if (idx.length === 0) throw new InputError(`${ctx.data}: no image has label ${wanted} (--category)`);
     images = idx.map((i) => images[i]!);
     labels = Int32Array.from(idx, (i) => set.labels![i]!);
-    source += `, class ${wanted}`;
+    source += `, class ${wanted}${named?.[wanted] ? ` (${named[wanted]})` : ''}`;
   }
   if (images.length > n) {
     images = images.slice(0, n);
     labels = labels?.slice(0, n);
     source += `, the first ${n}`;
   }
-  return { images: set.digits ? images : conform(images, size), labels, source, digits: set.digits };
+  return { images: set.digits ? images : conform(images, size), labels, ...(named ? { classes: named } : {}), source, digits: set.digits };
 }
 
 /** Mean over `a` of the L2 distance (in [0, 1] pixel units) to the nearest image of `b` (itself excluded when a = b). */
@@ -83,6 +86,7 @@ export async function labelledSet(ctx: TaskContext, n: number, size: number): Pr
   let raw: string[];
   let source: string;
   let digits: boolean;
+  let rank: ((c: string) => number) | undefined;
   const sub = ctx.data === undefined ? [] : await subfolders(ctx.data);
   if (sub.length >= 2) {
     images = [];
@@ -98,12 +102,14 @@ export async function labelledSet(ctx: TaskContext, n: number, size: number): Pr
     const set = await trainingSet(ctx, Number.MAX_SAFE_INTEGER, size, false);
     if (!set.labels) throw new InputError(`${ctx.data}: class-conditional training needs labels: an IDX images file with its labels file beside it, or a folder with one subfolder of images per class`);
     images = set.images;
-    raw = Array.from(set.labels, String);
+    // Named classes (CIFAR) keep their label order; others are sorted below.
+    raw = Array.from(set.labels, (l) => set.classes?.[l] ?? String(l));
+    rank = set.classes ? (c: string) => set.classes!.indexOf(c) : undefined;
     source = set.source;
     digits = set.digits;
   }
   // Interleave the classes before taking n, so a cut keeps every class.
-  const classes = [...new Set(raw)].sort((a, b) => (Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b)));
+  const classes = [...new Set(raw)].sort((a, b) => (rank ? rank(a) - rank(b) : Number.isFinite(Number(a)) && Number.isFinite(Number(b)) ? Number(a) - Number(b) : a.localeCompare(b)));
   if (classes.length < 2) throw new InputError(`${ctx.data}: class-conditional training needs at least 2 classes, found ${classes.length}`);
   const index = new Map(classes.map((c, i) => [c, i]));
   let order = images.map((_, i) => i);

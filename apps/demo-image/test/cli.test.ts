@@ -186,6 +186,20 @@ describe('--data', () => {
     expect(lastLine(flat)).toMatch(/needs labels: an IDX images file with its labels file beside it, or a folder with one subfolder of images per class/);
   });
 
+  it('coop-cond takes CIFAR-10 as downloaded (the python version), with its class names', async () => {
+    // core/test/fixtures/pickle: a batch as Python 2's cPickle wrote CIFAR's (4 images, labels 6 9 9 4) and a batches.meta.
+    const pickles = join(__dirname, '..', '..', '..', 'packages', 'core', 'test', 'fixtures', 'pickle');
+    const d = join(dir, 'cifar-10-batches-py');
+    await mkdir(d, { recursive: true });
+    for (const b of ['data_batch_1', 'data_batch_2']) await writeFile(join(d, b), await readFile(join(pickles, 'cifar-py2.pkl')));
+    await writeFile(join(d, 'batches.meta'), await readFile(join(pickles, 'cifar-meta.pkl')));
+    const out = join(dir, 'cifar-cond');
+    const r = await cli('coop-cond', '--smoke', '--data', d, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`8 CIFAR training images from ${d} (2 batches, classes airplane, automobile, bird, cat, …)`);
+    expect(await readMetrics(out)).toMatchObject({ classes: 3 });
+  });
+
   it('a missing path or a non-image file fails in one line', async () => {
     const r = await cli('texture', '--smoke', '--data', join(dir, 'nope.png'));
     expect(r.code).toBe(2);

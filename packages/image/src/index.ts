@@ -7,6 +7,7 @@ export { encodeGif, decodeGif, type GifOptions } from './io/gif';
 export { decodeIdx, idxImages, idxLabels, type IdxArray } from './io/idx';
 export { loadImage, saveImage, saveGif, loadIdxImages, loadIdxLabels, findLabelsFile, isIdxPath, IMAGE_EXTENSIONS } from './io/files';
 export { arrayImages, loadArrayImages, isArrayPath, ARRAY_EXTENSIONS } from './io/arrays';
+export { decodeCifarBatch, loadCifar, isCifarPath, type CifarBatch, type CifarSet } from './io/cifar';
 export { imageGrid, type GridOptions } from './grid';
 export { textureNet, textureNetCpu, objectNet, objectNetCpu, shortRunNet, multigridNet } from './nets';
 export { presets } from './presets';
