@@ -29,7 +29,7 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `texture: an image (PNG, JPEG or GIF; a folder: its first image);
+    help: `texture: an image (PNG, JPEG, GIF, BMP, TIFF, PGM/PPM; a folder: its first image);
 others: a folder of images (searched recursively), an IDX images file
 (MNIST format, plain or .gz; its labels file beside it is used for --category),
 an .npy/.npz array (N×H×W[×C]; Keras' mnist.npz: x_train, labels y_train), or

@@ -208,7 +208,7 @@ describe('--data', () => {
     await writeFile(txt, 'hello');
     const r2 = await cli('object', '--smoke', '--data', txt);
     expect(r2.code).toBe(2);
-    expect(lastLine(r2)).toMatch(/notes\.png: is not a PNG, JPEG or GIF image/);
+    expect(lastLine(r2)).toMatch(/notes\.png: is not a PNG, JPEG, GIF, BMP, TIFF or PNM image/);
   });
 });
 

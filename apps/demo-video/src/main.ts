@@ -18,7 +18,7 @@ startDemo({
   },
   data: {
     arg: 'PATH',
-    help: `an animated GIF, a folder of PNG/JPEG frames (in name order), an .npy array
+    help: `an animated GIF, a folder of PNG/JPEG/BMP/TIFF/PGM/PPM frames (in name order), an .npy array
 (T×H×W[×C]; Moving MNIST's T×N×H×W: its first sequence), or a video
 file (MP4, AVI, WebM, MOV, … through the system's ffmpeg).
 Default: procedural travelling waves with flicker and noise`,

@@ -1,19 +1,21 @@
 /**
  * Raster files, shared by the modality packages that read or write pictures (images, video
- * frames): PNG (pngjs), JPEG (jpeg-js) and GIF (omggif), the format sniffed from the bytes. Every
+ * frames): PNG (pngjs), JPEG (jpeg-js) and GIF (omggif), and BMP, Netpbm and TIFF (bitmaps.ts),
+ * the format sniffed from the bytes. Every
  * codec failure becomes a FormatError naming the file, so nothing from deep inside a codec reaches
  * a user. Pixels cross this module as 8-bit RGBA (decoding) or values in [0, 1] (encoding).
  */
 import jpeg from 'jpeg-js';
 import omggif from 'omggif';
 import pngjs from 'pngjs';
+import { decodeBmp, decodePnm, decodeTiff } from './bitmaps';
 import { FormatError, InvalidOptionError } from './errors';
 import { log } from './log';
 
 /** The largest picture decoded (pixels per frame); a 100-megapixel photo is not training data. */
 export const MAX_PIXELS = 50_000_000;
 
-export type PixelFormat = 'png' | 'jpeg' | 'gif';
+export type PixelFormat = 'png' | 'jpeg' | 'gif' | 'bmp' | 'pnm' | 'tiff';
 
 /** A picture: height × width × channels values in [0, 1], row-major, channels last. */
 export interface Pixels {
@@ -29,6 +31,9 @@ export function sniffPixels(bytes: Uint8Array): PixelFormat | undefined {
   if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (bytes.length >= 6 && bytes[0] === 0x47 && bytes[1] === 0x49 && bytes[2] === 0x46 && bytes[3] === 0x38) return 'gif';
+  if (bytes.length >= 14 && bytes[0] === 0x42 && bytes[1] === 0x4d) return 'bmp';
+  if (bytes.length >= 8 && ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 42 && bytes[3] === 0) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[2] === 0 && bytes[3] === 42))) return 'tiff';
+  if (bytes.length >= 3 && bytes[0] === 0x50 && bytes[1]! >= 0x31 && bytes[1]! <= 0x36 && /\s/.test(String.fromCharCode(bytes[2]!))) return 'pnm';
   return undefined;
 }
 
@@ -50,9 +55,11 @@ export interface DecodeRgbaOptions {
   maxTotalPixels?: number;
 }
 
+const latin1 = (b: Uint8Array) => new TextDecoder('latin1').decode(b);
+
 /**
- * Decodes a PNG (any bit depth, palette, interlace), a baseline or progressive JPEG, or the frames
- * of a GIF.
+ * Decodes a PNG (any bit depth, palette, interlace), a baseline or progressive JPEG, the frames
+ * of a GIF, or a BMP, PBM/PGM/PPM or TIFF picture.
  * @throws FormatError naming `path` for empty, truncated, corrupt or unsupported files.
  */
 export function decodeRgba(bytes: Uint8Array, path: string, options: DecodeRgbaOptions = {}): RgbaFrames {
@@ -80,7 +87,13 @@ export function decodeRgba(bytes: Uint8Array, path: string, options: DecodeRgbaO
     return { format, width: j.width, height: j.height, frames: [j.data] };
   }
   if (format === 'gif') return decodeGifRgba(bytes, path, options);
-  throw new FormatError(path, bytes.length === 0 ? 'is empty' : 'is not a PNG, JPEG or GIF image (unrecognised first bytes)');
+  if (format === 'bmp' || format === 'pnm' || format === 'tiff') {
+    const decode = { bmp: decodeBmp, pnm: decodePnm, tiff: decodeTiff }[format];
+    const { width, height, rgba } = decode(bytes, path, (w, h) => checkSize(w, h, path));
+    return { format, width, height, frames: [rgba] };
+  }
+  if (bytes.length >= 12 && latin1(bytes.subarray(0, 4)) === 'RIFF' && latin1(bytes.subarray(8, 12)) === 'WEBP') throw new FormatError(path, 'is a WebP image, which is not read (convert it to PNG, e.g. with dwebp)');
+  throw new FormatError(path, bytes.length === 0 ? 'is empty' : 'is not a PNG, JPEG, GIF, BMP, TIFF or PNM image (unrecognised first bytes)');
 }
 
 function checkSize(width: number, height: number, path: string): void {

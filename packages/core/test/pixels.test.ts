@@ -43,7 +43,7 @@ it('GIF keeps every frame, the delay, and the gray palette exact; maxFrames and 
 it('empty, unknown, truncated and corrupt files are FormatErrors naming the file', () => {
   const cases: [Uint8Array, RegExp][] = [
     [new Uint8Array(0), /a\.bin: is empty/],
-    [new TextEncoder().encode('hello'), /a\.bin: is not a PNG, JPEG or GIF image/],
+    [new TextEncoder().encode('hello'), /a\.bin: is not a PNG, JPEG, GIF, BMP, TIFF or PNM image/],
     [encodePng(ramp(8, 8, 3)).subarray(0, 40), /a\.bin: is not a readable PNG \(it ends early: truncated\)/],
     [Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2]), /a\.bin: is not a readable JPEG/],
     [encodeGif([ramp(8, 8, 3)]).subarray(0, 9), /a\.bin: (is not a readable GIF|has no frames)/],

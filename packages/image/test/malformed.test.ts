@@ -30,7 +30,7 @@ const idx = (head: number[], dims: number[], payload: number) => {
 describe('malformed image files', () => {
   it('names the file and the problem', () => {
     expectRefused(() => decodeImage(new Uint8Array(0), 'empty.png'), 'empty.png', /empty/);
-    expectRefused(() => decodeImage(new TextEncoder().encode('hello, not an image'), 'notes.png'), 'notes.png', /not a PNG, JPEG or GIF/);
+    expectRefused(() => decodeImage(new TextEncoder().encode('hello, not an image'), 'notes.png'), 'notes.png', /not a PNG, JPEG, GIF, BMP, TIFF or PNM/);
     const png = encodePng(tex);
     expectRefused(() => decodeImage(png.slice(0, 60), 'cut.png'), 'cut.png', /PNG/);
     const jpg = encodeJpeg(tex);

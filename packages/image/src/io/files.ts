@@ -9,7 +9,7 @@ import { encodeGif, type GifOptions } from './gif';
 import { decodeIdx, idxImages, idxLabels } from './idx';
 
 /** Extensions of the single-image files `loadImage` reads (the format itself is read from the bytes). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.gif'] as const;
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.gif', '.bmp', '.tif', '.tiff', '.pgm', '.ppm', '.pbm', '.pnm'] as const;
 
 async function bytesOf(path: string): Promise<Uint8Array> {
   try {
@@ -20,7 +20,7 @@ async function bytesOf(path: string): Promise<Uint8Array> {
 }
 
 /**
- * Reads a PNG, JPEG or GIF (first frame) file.
+ * Reads a PNG, JPEG, GIF (first frame), BMP, TIFF or PBM/PGM/PPM file.
  * @throws ImageFormatError naming the file.
  */
 export async function loadImage(path: string, options: DecodeOptions = {}): Promise<Image> {

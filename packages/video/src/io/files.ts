@@ -9,7 +9,7 @@ import { encodeGif, encodePng, frameStrip, type GifOptions, type StripOptions } 
 import { decodeVideo } from './ffmpeg';
 
 /** Frame files a folder clip is made of (the format itself is read from the bytes). */
-export const FRAME_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
+export const FRAME_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.pgm', '.ppm'] as const;
 /** Video files read through ffmpeg. */
 export const VIDEO_EXTENSIONS = ['.mp4', '.m4v', '.mov', '.avi', '.webm', '.mkv', '.mpg', '.mpeg', '.ogv', '.flv', '.wmv'] as const;
 
