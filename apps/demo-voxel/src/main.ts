@@ -6,7 +6,7 @@
  *
  *   pnpm --filter @ebm/demo-voxel start -- <task> [--data PATH] [--category chair] [--out DIR] [--up y|z] [--quick|--smoke] [--seed N]
  */
-import { startDemo } from '@ebm/demo-kit';
+import { shapeLimit, startDemo } from '@ebm/demo-kit';
 import { MESH_EXTENSIONS, SHAPE_CATEGORIES } from '@ebm/voxel';
 import { classify } from './tasks/classify';
 import { recover } from './tasks/recover';
@@ -31,5 +31,6 @@ Default: procedural shapes made by @ebm/voxel`,
   },
   category: { values: SHAPE_CATEGORIES, default: 'chair', help: 'procedural category without --data', notFor: ['classify'] },
   up: "which axis points up in the --data files: y (ShapeNet, the default) or z (ModelNet's OFF files,\nmany STL and scan files); z-up shapes are turned to stand on y",
+  limit: shapeLimit('voxel or mesh'),
   modes: { quick: 'a run of 3 to 9 minutes on 2 CPU cores (16³ grids; superres 16³ → 32³)', full: 'the full run trains on 32³ grids (tens of minutes to hours on a CPU).' },
 });

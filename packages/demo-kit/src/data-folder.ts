@@ -11,6 +11,8 @@ export interface DataFolder<T> {
   files: string[];
   /** Files that could not be used, with why. */
   skipped: { file: string; reason: string }[];
+  /** Models in the folder, when a limit read fewer of them. */
+  available?: number;
 }
 
 export interface ReadDataFolderOptions {
@@ -18,6 +20,12 @@ export interface ReadDataFolderOptions {
   strict?: boolean;
   /** What the files hold, for messages ("shapes", "clouds"); default "files". */
   what?: string;
+  /**
+   * Read at most this many models: of a larger folder, an even spread over its models in path
+   * order (so a catalogue sorted by class or source is sampled across), said in a log line.
+   * Default: every model.
+   */
+  limit?: number;
 }
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
@@ -69,10 +77,19 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
     const key = join(dirname(f), basename(f).split('.')[0]!);
     models.set(key, [...(models.get(key) ?? []), f]);
   }
-  const groups = [...models.values()].map((g) => g.sort((a, b) => rank(a) - rank(b)));
-  if (groups.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively${otherTypes(found)}`);
-  const out: DataFolder<T> = { items: [], files: [], skipped: [] };
-  for (const group of groups) {
+  const everyModel = [...models.values()].map((g) => g.sort((a, b) => rank(a) - rank(b)));
+  if (everyModel.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively${otherTypes(found)}`);
+  const groups = spread(everyModel, options.limit);
+  if (groups.length < everyModel.length) log('info', `${dir}: reading ${groups.length} of its ${everyModel.length} ${what} files, an even spread over the folder (--limit N reads more or fewer)`);
+  const out: DataFolder<T> = { items: [], files: [], skipped: [], ...(groups.length < everyModel.length ? { available: everyModel.length } : {}) };
+  const started = performance.now();
+  let reported = started;
+  for (const [k, group] of groups.entries()) {
+    // Reading thousands of meshes takes minutes: say how far it got every 10 s.
+    if (performance.now() - reported > 10_000) {
+      reported = performance.now();
+      log('info', `${dir}: read ${k} of ${groups.length} ${what} files (${Math.round((reported - started) / 1000)} s)`);
+    }
     let first: { file: string; reason: string } | undefined;
     for (const f of group) {
       try {
@@ -97,6 +114,12 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
   return out;
 }
 
+/** At most `limit` items, evenly spread over the list (all of them without a limit). */
+function spread<T>(items: T[], limit: number | undefined): T[] {
+  if (limit === undefined || items.length <= limit) return items;
+  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
+}
+
 /**
  * The items of `--data PATH` where one file may hold several (a stacked .npy array of shapes):
  * a folder as `readDataFolder` reads it, or one file of `extensions`. `files` has one entry per
@@ -110,7 +133,7 @@ export async function readDataPath<T>(path: string, extensions: readonly string[
   });
   if (st.isDirectory()) {
     const d = await readDataFolder(path, extensions, load, options);
-    return { items: d.items.flat(), files: d.files.flatMap((f, i) => d.items[i]!.map(() => f)), skipped: d.skipped };
+    return { ...d, items: d.items.flat(), files: d.files.flatMap((f, i) => d.items[i]!.map(() => f)) };
   }
   if (!extensions.includes(extname(path).toLowerCase())) throw new InputError(`${path}: not a folder or a ${options.what ?? 'data'} file (${extensions.join(', ')})`);
   const items = await load(path).catch((e: unknown) => {
@@ -119,8 +142,8 @@ export async function readDataPath<T>(path: string, extensions: readonly string[
   return { items, files: items.map(() => path), skipped: [] };
 }
 
-/** How a demo reads --data files: --strict (stop at the first unreadable one) and --up (which axis points up in them). */
-export type ReadOptions = Pick<RunContext, 'strict' | 'up'>;
+/** How a demo reads --data files: --strict (stop at the first unreadable one), --up (which axis points up in them) and --limit (how many models of a folder). */
+export type ReadOptions = Pick<RunContext, 'strict' | 'up' | 'limit'>;
 export const DEFAULT_READ: ReadOptions = { strict: false, up: 'y' };
 
 /** "; it holds 3 .bmp, 1 .webp" for a folder without a usable file: says what the user has instead. */
@@ -137,5 +160,6 @@ function otherTypes(files: string[]): string {
 
 /** "12 shapes from DIR (2 files skipped)" for run summaries. */
 export function describeFolder(dir: string, d: DataFolder<unknown>, what: string): string {
-  return `${d.items.length} ${what} from ${dir}${d.skipped.length ? ` (${d.skipped.length} unreadable file${d.skipped.length > 1 ? 's' : ''} skipped)` : ''}`;
+  const notes = [...(d.available ? [`an even spread of ${d.available} files`] : []), ...(d.skipped.length ? [`${d.skipped.length} unreadable file${d.skipped.length > 1 ? 's' : ''} skipped`] : [])];
+  return `${d.items.length} ${what} from ${dir}${notes.length ? ` (${notes.join('; ')})` : ''}`;
 }

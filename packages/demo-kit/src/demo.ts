@@ -31,6 +31,8 @@ export interface RunContext {
   strict: boolean;
   /** --up: which axis of the --data files points up (3-D demos); 'y' unless given. */
   up: 'y' | 'z';
+  /** --limit: read at most this many models of a --data folder (an even spread); the demo's default for its mode unless given; undefined: every one. */
+  limit?: number;
   /** The tfjs backend in use. */
   backend: string;
 }
@@ -62,7 +64,22 @@ export interface DemoDefinition {
   strict?: boolean;
   /** Offer --up y|z (3-D demos: which axis of the --data files points up); its help. */
   up?: string;
+  /** Offer --limit N (demos that read folders of models): its help, and the models read without it per mode (absent: every one). */
+  limit?: { help: string; default: Partial<Record<Mode, number>> };
 }
+
+/**
+ * Models the 3-D demos read of a --data folder unless --limit says otherwise: a --quick run trains
+ * on a few thousand shape presentations, so a catalogue of 7000 ShapeNet chairs would cost most
+ * of the run in reading alone; an even spread of 300 keeps the variety.
+ */
+export const SHAPE_LIMIT = { smoke: 32, quick: 300, full: 3000 } as const;
+
+/** The --limit option of a demo whose --data folders hold one shape per model file. */
+export const shapeLimit = (what: string) => ({
+  help: `read at most N ${what} files of a --data folder, an even spread over it (default ${SHAPE_LIMIT.smoke} for\n--smoke, ${SHAPE_LIMIT.quick} for --quick, ${SHAPE_LIMIT.full} for a full run; 0: every one)`,
+  default: SHAPE_LIMIT,
+});
 
 const COL = 17;
 const opt = (flag: string, help: string) => `  ${flag.padEnd(COL)}${help.split('\n').join(`\n${' '.repeat(COL + 2)}`)}`;
@@ -85,6 +102,7 @@ export function helpText(d: DemoDefinition): string {
     opt('--smoke', 'a few updates, to check the pipeline (seconds)'),
     opt('--seed N', 'seed of every random choice; default 0'),
     ...(d.strict === false ? [] : [opt('--strict', 'stop at the first --data file that cannot be read (default: skip it with a warning)')]),
+    ...(d.limit ? [opt('--limit N', d.limit.help)] : []),
     opt('--help', 'this text'),
     `Without --quick or --smoke ${d.modes.full}`,
   ];
@@ -96,6 +114,7 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
   const options: ParseArgsConfig['options'] = { data: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } };
   if (d.category) options.category = { type: 'string' };
   if (d.strict !== false) options.strict = { type: 'boolean' };
+  if (d.limit) options.limit = { type: 'string' };
   if (d.up) options.up = { type: 'string' };
   const { values, positionals } = parseArgs({
     // `pnpm start -- synthesize --quick` forwards the separator itself.
@@ -120,6 +139,9 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
     if (d.category.notFor?.includes(task)) throw new InputError(`--category does not apply to ${task} (it uses every category, or the classes of --data)`);
     if (!(d.category.withData && v.data !== undefined) && !d.category.values.includes(category)) throw new InputError(`unknown --category "${category}" (${d.category.values.join(', ')})`);
   }
+  const limit = v.limit === undefined ? undefined : Number(v.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 0)) throw new InputError(`--limit must be a non-negative integer, got "${v.limit}"`);
+  if (limit !== undefined && v.data === undefined) throw new InputError('--limit applies to a --data folder');
   const up = v.up ?? 'y';
   if (up !== 'y' && up !== 'z') throw new InputError(`--up must be y or z, got "${v.up}"`);
   if (v.up !== undefined && v.data === undefined) throw new InputError('--up applies to --data files (the built-in shapes stand on y)');
@@ -129,7 +151,10 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
   const backend = await initBackend();
   // With --data in a demo whose data names its classes, --category is one of those classes.
   const dataCategory = d.category?.withData && v.data !== undefined ? category : undefined;
-  return { task, mode: v.smoke ? 'smoke' : v.quick ? 'quick' : 'full', seed, out, data: v.data as string | undefined, category: (dataCategory === undefined ? category : undefined) ?? d.category?.default ?? '', ...(dataCategory !== undefined ? { dataCategory } : {}), strict: Boolean(v.strict), up, backend: backend.backend };
+  const mode: Mode = v.smoke ? 'smoke' : v.quick ? 'quick' : 'full';
+  // --limit 0: every model; without --limit, the demo's default for the mode.
+  const readLimit = limit === 0 ? undefined : (limit ?? d.limit?.default[mode]);
+  return { task, mode, seed, out, ...(v.data !== undefined && readLimit !== undefined ? { limit: readLimit } : {}), data: v.data as string | undefined, category: (dataCategory === undefined ? category : undefined) ?? d.category?.default ?? '', ...(dataCategory !== undefined ? { dataCategory } : {}), strict: Boolean(v.strict), up, backend: backend.backend };
 }
 
 /** A demo's main: runs the task, prints the metrics as JSON and, last, where the report is. */

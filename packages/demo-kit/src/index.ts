@@ -7,7 +7,7 @@
 export { InputError } from './errors';
 export { runCli } from './run-cli';
 export { prepareRunFolder, resolveOut } from './run-folder';
-export { startDemo, demoMain, parseDemoArgs, helpText, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
+export { startDemo, demoMain, parseDemoArgs, helpText, shapeLimit, SHAPE_LIMIT, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
 export { readDataFolder, readDataPath, describeFolder, DEFAULT_READ, type DataFolder, type ReadDataFolderOptions, type ReadOptions } from './data-folder';
 export { majorityAccuracy, readClassFolders, splitClasses, type ClassSplit } from './class-folders';
 export { avg, holdOut, SEED_OFFSET } from './split';

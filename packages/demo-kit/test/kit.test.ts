@@ -65,6 +65,15 @@ describe('the demo CLI definition', () => {
       // --category with --data: a class of the data where the demo reads classes from its files.
       const labelled = { ...demo, category: { ...demo.category!, withData: 'with --data: a class of the data' } };
       expect(await parseDemoArgs(labelled, ['make', '--data', 'x', '--category', 'chair', '--out', 'runs/three'])).toMatchObject({ category: 'a', dataCategory: 'chair' });
+      // --limit: the demo's default for the mode, a number, or 0 for every model; only with --data.
+      const limited = { ...demo, limit: { help: 'read at most N', default: { quick: 300 } } };
+      expect((await parseDemoArgs(limited, ['make', '--quick', '--data', 'x', '--out', 'runs/l1']))!.limit).toBe(300);
+      expect((await parseDemoArgs(limited, ['make', '--data', 'x', '--out', 'runs/l2']))!.limit).toBeUndefined();
+      expect((await parseDemoArgs(limited, ['make', '--quick', '--data', 'x', '--limit', '50', '--out', 'runs/l3']))!.limit).toBe(50);
+      expect((await parseDemoArgs(limited, ['make', '--quick', '--data', 'x', '--limit', '0', '--out', 'runs/l4']))!.limit).toBeUndefined();
+      await expect(parseDemoArgs(limited, ['make', '--data', 'x', '--limit=-3'])).rejects.toThrow('--limit must be a non-negative integer, got "-3"');
+      await expect(parseDemoArgs(limited, ['make', '--limit', '3'])).rejects.toThrow('--limit applies to a --data folder');
+      expect(helpText(limited)).toContain('--limit N        read at most N');
       expect((await parseDemoArgs(labelled, ['make', '--category', 'b', '--out', 'runs/four']))!.dataCategory).toBeUndefined();
       await expect(parseDemoArgs(labelled, ['make', '--category', 'chair', '--out', 'runs/five'])).rejects.toThrow('unknown --category "chair" (a, b)');
     } finally {
@@ -142,6 +151,23 @@ describe('data helpers', () => {
     expect(d.files).toEqual([join(root, 'm1/model.obj')]);
     // m2 has no readable file: one model skipped, under its preferred file's name and reason.
     expect(d.skipped).toEqual([{ file: join(root, 'm2/model.binvox'), reason: 'damaged' }]);
+  });
+
+  it('readDataFolder with a limit: an even spread over the models in path order, said in a log line', async () => {
+    const root = join(dir, 'catalogue');
+    await mkdir(root, { recursive: true });
+    for (let i = 0; i < 10; i++) await writeFile(join(root, `m${i}.obj`), 'x');
+    const lines: string[] = [];
+    setLogger((_, m) => lines.push(m));
+    try {
+      const d = await readDataFolder(root, ['.obj'], async (f) => f.slice(root.length + 1), { limit: 4, what: 'mesh' });
+      expect(d.items).toEqual(['m0.obj', 'm2.obj', 'm5.obj', 'm7.obj']);
+      expect(describeFolder(root, d, 'meshes')).toBe(`4 meshes from ${root} (an even spread of 10 files)`);
+      expect(lines).toEqual([`${root}: reading 4 of its 10 mesh files, an even spread over the folder (--limit N reads more or fewer)`]);
+      expect((await readDataFolder(root, ['.obj'], async (f) => f, { limit: 10 })).items).toHaveLength(10);
+    } finally {
+      setLogger(() => {});
+    }
   });
 
   it('readDataPath: a folder of files holding several items each, or one file', async () => {
