@@ -102,8 +102,9 @@ const H5 = ['.h5', '.hdf5'];
 
 /**
  * The HDF5 files of labelled clouds that `data` is (one file) or holds (directly, with no class
- * subfolders beside them: PointNet's `modelnet40_ply_hdf5_2048/ply_data_{train,test}N.h5`), or
- * undefined when `data` is data of another kind.
+ * subfolders and no other cloud files beside them: PointNet's
+ * `modelnet40_ply_hdf5_2048/ply_data_{train,test}N.h5`), or undefined when `data` is data of
+ * another kind.
  */
 async function labelledFiles(data: string): Promise<string[] | undefined> {
   const st = await stat(data).catch((e: NodeJS.ErrnoException) => {
@@ -112,8 +113,11 @@ async function labelledFiles(data: string): Promise<string[] | undefined> {
   if (st.isFile()) return H5.includes(extname(data).toLowerCase()) ? [data] : undefined;
   const entries = await readdir(data, { withFileTypes: true }).catch(() => []);
   if (entries.some((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('__'))) return undefined;
-  const files = entries.filter((e) => e.isFile() && !e.name.startsWith('.') && H5.includes(extname(e.name).toLowerCase())).map((e) => join(data, e.name)).sort();
-  return files.length ? files : undefined;
+  const visible = entries.filter((e) => e.isFile() && !e.name.startsWith('.'));
+  // Beside PointNet's files lie text lists (shape_names.txt, train_files.txt), not other clouds.
+  const others = visible.some((e) => CLOUD_EXTENSIONS.includes(extname(e.name).toLowerCase()) && !H5.includes(extname(e.name).toLowerCase()) && extname(e.name).toLowerCase() !== '.txt');
+  const files = visible.filter((e) => H5.includes(extname(e.name).toLowerCase())).map((e) => join(data, e.name)).sort();
+  return files.length && !others ? files : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contractTests, demoCli, expectFiles, readMetrics } from '@ebm/demo-kit/testing';
@@ -70,6 +70,12 @@ it("reads PointNet's labelled HDF5 files: classes from their labels and shape_na
   const all = await cli('generate', '--smoke', '--data', data, '--out', join(dir, 'h5-all'));
   expect(all.stderr).toContain(`21 clouds from ${data}, 5 held out`);
   expect(all.stderr).not.toContain('skipped');
+  // Beside other cloud files, HDF5 files are clouds like the rest: a cloud folder, not PointNet's.
+  const mixed = join(dir, 'h5-mixed');
+  await mkdir(mixed);
+  for (const f of ['ply_data_train0.h5', 'shape_names.txt']) await copyFile(join(data, f), join(mixed, f));
+  await copyFile(join(__dirname, '..', '..', '..', 'packages', 'pointcloud', 'test', 'fixtures', 'pcd', 'cup-binary.pcd'), join(mixed, 'cup.pcd'));
+  expect((await cli('generate', '--smoke', '--data', mixed, '--out', join(dir, 'h5-mixed-run'))).stderr).toContain(`16 clouds from ${mixed} (1 unreadable file skipped), 4 held out`);
   const bad = await cli('generate', '--smoke', '--data', data, '--category', 'cone');
   expect([bad.code, bad.stderr.trim().split('\n').pop()]).toEqual([2, `demo-pointcloud: --category cone: not a class of ${data} (sphere, cube, rod)`]);
 });
