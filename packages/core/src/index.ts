@@ -91,7 +91,7 @@ export { decodeNpy, viewNpy, encodeNpy, unitRangeOf, type NpyArray, type NpyView
 export { decodeNpz } from './npz';
 export { readZip } from './zip';
 export { decodeMat } from './mat';
-export { decodePickle, type PickleValue } from './pickle';
+export { decodePickle, decodeNpyObjects, isObjectNpy, type PickleValue } from './pickle';
 export { decodeH5, isH5 } from './h5';
 export { decodeArrays, pickArray, ARRAY_FILE_EXTENSIONS, type StoredArray, type PickArrayOptions } from './arrays';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';

@@ -35,8 +35,8 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy data'): NpyArray {
   return { shape: v.shape, data: Float32Array.from({ length: count }, (_, i) => v.get(i)), dtype: v.dtype };
 }
 
-/** Reads an .npy header and checks the file holds its data; the values are read on demand. */
-export function viewNpy(bytes: Uint8Array, name = 'npy data'): NpyView {
+/** An .npy header: the dtype, memory order and shape, and where the data starts. */
+export function npyHeader(bytes: Uint8Array, name = 'npy data'): { descr: string; fortran: boolean; shape: number[]; body: number } {
   if (bytes.length < 10 || MAGIC.some((m, i) => bytes[i] !== m)) throw new FormatError(name, 'not a .npy file (bad magic)');
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -52,13 +52,19 @@ export function viewNpy(bytes: Uint8Array, name = 'npy data'): NpyView {
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
   // Dimensions are checked one by one (a 0 would hide (1e300, 1e300, 0)), then their product against the file.
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0 || d > 2 ** 31 - 1)) throw new FormatError(name, `bad shape (${shapeText})`);
+  return { descr, fortran: fortran === 'True', shape, body: start + hlen };
+}
+
+/** Reads an .npy header and checks the file holds its data; the values are read on demand. */
+export function viewNpy(bytes: Uint8Array, name = 'npy data'): NpyView {
+  const { descr, fortran, shape, body } = npyHeader(bytes, name);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const count = shape.reduce((a, b) => a * b, 1);
-  const body = start + hlen;
   const kind = dtypeReader(descr, view);
-  if (!kind) throw new FormatError(name, `dtype ${descr} is not supported (bool, integers, float16/32/64 are)`);
+  if (!kind) throw new FormatError(name, descr === '|O' ? 'holds Python objects (np.save of a list of arrays of different sizes): read it with decodeNpyObjects' : `dtype ${descr} is not supported (bool, integers, float16/32/64 are)`);
   const [size, read] = kind;
   if (body + count * size > bytes.length) throw new FormatError(name, `holds ${bytes.length - body} data bytes, shape (${shape.join(', ')}) of ${descr} needs ${count * size} (truncated)`);
-  if (fortran === 'False') return { shape, dtype: descr, get: (i) => read(body + i * size) };
+  if (!fortran) return { shape, dtype: descr, get: (i) => read(body + i * size) };
   const at = columnMajorOffset(shape);
   return { shape, dtype: descr, get: (i) => read(body + at(i) * size) };
 }

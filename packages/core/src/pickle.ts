@@ -8,7 +8,7 @@
  * from elsewhere must not run code, and here it cannot.
  */
 import { FormatError } from './errors';
-import { decodeNpy, type NpyArray } from './npy';
+import { decodeNpy, npyHeader, type NpyArray } from './npy';
 
 /** A value of a decoded pickle. Dict keys are strings (Python 2 byte-string keys decoded as latin1). */
 export type PickleValue = null | boolean | number | bigint | string | Uint8Array | NpyArray | PickleValue[] | { [key: string]: PickleValue };
@@ -42,13 +42,15 @@ class Dtype {
   descr(): string {
     const kind = this.code[0]!;
     // One-byte types and booleans have no byte order ('|'); '=' (native) is little endian here.
-    const order = this.code.endsWith('1') || kind === 'b' ? '|' : this.endian === '>' ? '>' : '<';
+    const order = this.code.endsWith('1') || kind === 'b' || kind === 'O' ? '|' : this.endian === '>' ? '>' : '<';
     return `${order}${this.code}`;
   }
 }
 /** An array being rebuilt: `_reconstruct(ndarray, (0,), b'b')` makes it, BUILD gives it its state. */
 class PendingArray {
   array?: NpyArray;
+  /** An object array's elements (np.save of a list of arrays of different sizes), in C order. */
+  objects?: Item[];
 }
 const MARK = Symbol('mark');
 type Item = PickleValue | Global | Dtype | PendingArray | typeof MARK;
@@ -451,7 +453,11 @@ function build(target: Item, state: Item, fail: (why: string) => never): void {
     const [, shape, dtype, fortran, raw] = state as Item[];
     if (!Array.isArray(shape) || !(shape as Item[]).every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) fail('gives a NumPy array a shape that is not a tuple of sizes');
     if (!(dtype instanceof Dtype)) fail('gives a NumPy array no dtype');
-    if (!(raw instanceof Uint8Array)) fail('gives a NumPy array of objects or no raw data (only numeric arrays are read)');
+    if (Array.isArray(raw) && (dtype as Dtype).code.startsWith('O')) {
+      target.objects = raw as Item[];
+      return;
+    }
+    if (!(raw instanceof Uint8Array)) fail('gives a NumPy array no raw data');
     target.array = ndarray(dtype as Dtype, shape as number[], fortran === true || fortran === 1, raw as Uint8Array, fail);
     return;
   }
@@ -486,7 +492,10 @@ function resolve(root: unknown, fail: (why: string) => never): PickleValue {
   const done = new Map<object, PickleValue>();
   const open = new Set<object>();
   const visit = (v: unknown): PickleValue => {
-    if (v instanceof PendingArray) return v.array ?? fail('leaves a NumPy array without its data (damaged pickle)');
+    if (v instanceof PendingArray) {
+      if (v.objects) return visit(v.objects);
+      return v.array ?? fail('leaves a NumPy array without its data (damaged pickle)');
+    }
     if (!v || typeof v !== 'object' || v instanceof Uint8Array || isArray(v)) return v as PickleValue;
     if (done.has(v)) return done.get(v)!;
     if (open.has(v)) return fail('holds a value that contains itself');
@@ -497,4 +506,27 @@ function resolve(root: unknown, fail: (why: string) => never): PickleValue {
     return out;
   };
   return visit(root);
+}
+
+/**
+ * The elements of an .npy object array, in C order: what `np.save` writes for a list of arrays of
+ * different sizes (point clouds of different lengths, grids of different sides) with
+ * allow_pickle; the pickle after the header is read by `decodePickle`, so nothing in it runs.
+ * @throws FormatError naming the file when it is not an object array or its pickle is damaged.
+ */
+export function decodeNpyObjects(bytes: Uint8Array, name = 'npy data'): PickleValue[] {
+  const { descr, body } = npyHeader(bytes, name);
+  if (descr !== '|O') throw new FormatError(name, `is a numeric array (${descr}), not an array of objects`);
+  const v = decodePickle(bytes.subarray(body), name);
+  if (!Array.isArray(v)) throw new FormatError(name, 'holds a pickle that is not an array of objects');
+  return v;
+}
+
+/** Whether .npy bytes hold an object array (dtype |O). */
+export function isObjectNpy(bytes: Uint8Array): boolean {
+  try {
+    return npyHeader(bytes).descr === '|O';
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodePickle, FormatError, type NpyArray } from '../src';
+import { decodeNpy, decodeNpyObjects, decodePickle, FormatError, isObjectNpy, type NpyArray } from '../src';
 import { fuzzReader } from './mutate';
 
 // fixtures/pickle/make.py writes each file and checks it against Python's own unpickler.
@@ -40,4 +40,13 @@ describe.each(['cifar-py2.pkl', 'py3-protocol2.pkl', 'py3-protocol5.pkl'])('%s u
   it('returns a value or throws a FormatError naming the file, within a bounded time', () => {
     fuzzReader(fixture(file), (b, n) => decodePickle(b, n), { seed: file.length * 13, errorClass: FormatError, validate: () => {} });
   });
+});
+
+it('reads an .npy object array (np.save of clouds of different sizes) element by element', () => {
+  const bytes = fixture('clouds-object.npy');
+  expect(isObjectNpy(bytes)).toBe(true);
+  const items = decodeNpyObjects(bytes, 'clouds.npy') as NpyArray[];
+  expect(items.map((a) => a.shape)).toEqual([[5, 3], [7, 3], [4, 3]]);
+  expect(Array.from(items[2]!.data)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  expect(() => decodeNpy(bytes, 'clouds.npy')).toThrow('clouds.npy: holds Python objects (np.save of a list of arrays of different sizes): read it with decodeNpyObjects');
 });

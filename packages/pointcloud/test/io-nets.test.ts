@@ -94,6 +94,9 @@ describe('files', () => {
     await expect(loadClouds(join(dir, 'all-nan.npy'))).rejects.toThrow(`${join(dir, 'all-nan.npy')}: none of its 2 clouds could be used (cloud 0: has a coordinate that is not a finite number)`);
     await writeFile(join(dir, 'two-cols.npy'), encodeNpy(new Float32Array(2 * 5 * 2), [2, 5, 2]));
     await expect(loadClouds(join(dir, 'two-cols.npy'))).rejects.toThrow('expected an array of shape (clouds, points, 3), got (2, 5, 2)');
+    // np.save of a list of clouds of different sizes (an object array): each one cloud.
+    const objects = join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'pickle', 'clouds-object.npy');
+    expect((await loadClouds(objects, { normalize: 'none' })).map((c) => c.points.length / 3)).toEqual([5, 7, 4]);
     // A leading axis of 1, a (points, 3) array or a mesh: one cloud.
     await writeFile(join(dir, 'one.npy'), encodeNpy(cs[0]!.points, [1, 200, 3]));
     expect(await loadClouds(join(dir, 'one.npy'))).toHaveLength(1);

@@ -86,6 +86,10 @@ describe('voxel files', () => {
     }
     await writeFile(join(dir, 'all-bad.npy'), encodeNpy(new Float32Array(2 * 8).fill(255), [2, 2, 2, 2]));
     await expect(loadGrids(join(dir, 'all-bad.npy'))).rejects.toThrow(`${join(dir, 'all-bad.npy')}: none of its 2 grids could be used (grid 0: holds the value 255`);
+    // np.save of a list of grids of different sides (an object array): each one grid, resampled to a size.
+    const objects = join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'pickle', 'grids-object.npy');
+    expect((await loadGrids(objects)).map((g) => g.dims)).toEqual([[4, 4, 4], [6, 6, 6]]);
+    expect((await loadGrids(objects, { size: 8 })).map((g) => g.dims)).toEqual([[8, 8, 8], [8, 8, 8]]);
     // One grid (with a leading or trailing axis of 1) and a mesh: one grid each.
     await writeFile(join(dir, 'one.npy'), encodeNpy(gs[0]!.data, [1, 16, 16, 16]));
     expect(await loadGrids(join(dir, 'one.npy'))).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ARRAY_FILE_EXTENSIONS, decodeArrays, decodeNpy, FormatError, InvalidOptionError, pickArray, readStacked, type NpyArray, type StoredArray } from '@ebm/core';
+import { ARRAY_FILE_EXTENSIONS, decodeArrays, decodeNpy, decodeNpyObjects, FormatError, InvalidOptionError, isObjectNpy, pickArray, readStacked, type NpyArray, type PickleValue, type StoredArray } from '@ebm/core';
 import { MESH_EXTENSIONS, parseMesh, readBytes } from '@ebm/geometry';
 import { normalizeCloud, resample, type Normalization, type PointCloud } from '../cloud';
 import { sampleSurface } from '../sample';
@@ -65,7 +65,8 @@ function finishCloud(read: PointCloud, path: string, options: LoadCloudOptions):
 
 /**
  * Reads every cloud of a file: a stacked .npy array of N clouds (shape (N, P, 3) with N > 1; more
- * columns are ignored) or an HDF5 file's dataset of shape (N, P, 3) (PointNet's
+ * columns are ignored; or an object array of (P, 3) clouds of different sizes, as `np.save` writes
+ * a list of them) or an HDF5 file's dataset of shape (N, P, 3) (PointNet's
  * `ply_data_train0.h5`: `data`, 2048 clouds of 2048 points; the dataset is the first of `data`,
  * `points`, `point_cloud`, … that has that shape, else the largest that has) gives N clouds, each
  * resampled and normalised as `loadCloud` does one (a cloud that fails is skipped with a logged
@@ -77,6 +78,11 @@ export async function loadClouds(path: string, options: LoadCloudOptions = {}): 
   const ext = extname(path).toLowerCase();
   if (ext !== '.npy' && !ARRAY_FILES.includes(ext)) return [await loadCloud(path, options)];
   const bytes = await readBytes(path);
+  if (ext === '.npy' && isObjectNpy(bytes)) {
+    // np.save of a list of clouds of different sizes: each element one cloud.
+    const items = decodeNpyObjects(bytes, path);
+    return readStacked(path, items.length, 'cloud', (i) => finishCloud(npyCloud(numericItem(items[i]!, i, path), path), path, { ...options, seed: (options.seed ?? 0) + i }));
+  }
   const a = ext === '.npy' ? decodeNpy(bytes, path) : pointArray(await decodeArrays(bytes, path), path).read();
   if (!(a.shape.length === 3 && a.shape[0]! > 1)) return [finishCloud(npyCloud(a, path), path, options)];
   return stackedClouds(a, path, options, (cloud) => cloud);
@@ -132,6 +138,12 @@ function stackedClouds<T>(a: NpyArray, path: string, options: LoadCloudOptions, 
 function pointArray(arrays: StoredArray[], path: string): StoredArray {
   const fits = (shape: number[]) => (shape.length === 2 || shape.length === 3) && shape.at(-1)! >= 3 && shape.at(-2)! > 1 && shape.every((k) => k > 0);
   return pickArray(arrays, path, { names: POINT_ARRAYS, fits, what: 'shape (points, 3) or (clouds, points, 3)' });
+}
+
+/** An element of an object array that must be a numeric array. */
+function numericItem(v: PickleValue, i: number, path: string): NpyArray {
+  if (v && typeof v === 'object' && (v as NpyArray).data instanceof Float32Array) return v as NpyArray;
+  throw new FormatError(path, `element ${i} of its object array is not a numeric array`);
 }
 
 function npyCloud(a: NpyArray, path: string): PointCloud {

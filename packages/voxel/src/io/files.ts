@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ARRAY_FILE_EXTENSIONS, decodeArrays, decodeH5, decodeMat, decodeNpy, encodeNpy, isH5, pickArray, readStacked, type NpyArray, type StoredArray } from '@ebm/core';
+import { ARRAY_FILE_EXTENSIONS, decodeArrays, decodeH5, decodeMat, decodeNpy, decodeNpyObjects, encodeNpy, isH5, isObjectNpy, pickArray, readStacked, type NpyArray, type StoredArray } from '@ebm/core';
 import { loadMesh, MESH_EXTENSIONS, readBytes } from '@ebm/geometry';
 import { VoxelFormatError } from '../errors';
 import type { VoxelGrid } from '../grid';
@@ -37,7 +37,8 @@ function fitStored(stored: VoxelGrid, options: VoxelizeOptions): VoxelGrid {
 
 /**
  * Reads every grid of a file: a stacked .npy array, or an HDF5 or .npz array, of N grids ([N, D, H, W] with
- * N > 1, or [N, D, H, W, 1]; IM-NET's `voxels`, N × 64³ × 1) gives N grids, each checked like one grid (a grid that fails is skipped with a
+ * N > 1, or [N, D, H, W, 1]; IM-NET's `voxels`, N × 64³ × 1), or an object array of grids of
+ * different sides (`np.save` of a list of them) gives N grids, each checked like one grid (a grid that fails is skipped with a
  * logged note naming its index; the file fails when none is left); any other file gives the one
  * grid `loadGrid` reads. `options.up` and `options.size` act as in `loadGrid`.
  * @throws VoxelFormatError naming the file and the problem.
@@ -46,6 +47,15 @@ export async function loadGrids(path: string, options: VoxelizeOptions = {}): Pr
   const ext = extname(path).toLowerCase();
   if (ext !== '.npy' && !ARRAY_FILES.includes(ext)) return [await loadGrid(path, options)];
   const bytes = await readBytes(path);
+  if (ext === '.npy' && isObjectNpy(bytes)) {
+    // np.save of a list of grids of different sides: each element one grid.
+    const items = decodeNpyObjects(bytes, path);
+    return readStacked(path, items.length, 'grid', (i) => {
+      const a = items[i] as NpyArray | null;
+      if (!a || !(a.data instanceof Float32Array)) throw new VoxelFormatError(path, `element ${i} of its object array is not a numeric array`);
+      return fitStored(arrayGrid(a, path), options);
+    });
+  }
   const a = ext === '.npy' ? decodeNpy(bytes, path) : (await gridArray(bytes, path)).read();
   const stacked = (a.shape.length === 4 && a.shape[0]! > 1 && a.shape[3]! > 1) || (a.shape.length === 5 && a.shape[4] === 1);
   if (!stacked) return [fitStored(arrayGrid(a, path), options)];
