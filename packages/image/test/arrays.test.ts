@@ -59,6 +59,15 @@ describe('loadArrayImages', () => {
     expect(Array.from(r.labels!)).toEqual([7, 2]);
   });
 
+  it('reads images and labels kept in an HDF5 file (labels of shape (N, 1) too)', async () => {
+    // core/test/fixtures/h5/make.py: x_train (3, 4, 4, 3) uint8 = arange * 5 % 256, y_train [[4], [0], [9]].
+    const file = join(__dirname, '..', '..', 'core', 'test', 'fixtures', 'h5', 'images.h5');
+    const r = await loadArrayImages(file);
+    expect([r.images.length, r.images[0]!.width, r.images[0]!.channels, Array.from(r.labels!), r.arrays]).toEqual([3, 4, 3, [4, 0, 9], 'x_train with labels y_train']);
+    expect(r.images[2]!.data[0]).toBeCloseTo(((96 * 5) % 256) / 255, 6);
+    expect(isArrayPath(file)).toBe(true);
+  });
+
   it('refuses labels that do not match the images, and unreadable files, naming the file', async () => {
     const file = join(dir, 'bad.npz');
     await writeFile(file, npz({ 'x_train.npy': encodeNpy(new Uint8Array(8), [2, 2, 2]), 'y_train.npy': encodeNpy(Float32Array.from([1, 2, 3]), [3]) }));

@@ -1,5 +1,5 @@
 /**
- * Images stored as NumPy arrays: an .npy of N×H×W or N×H×W×C (or one H×W×C image), or an .npz
+ * Images stored as arrays: an .npy of N×H×W or N×H×W×C (or one H×W×C image), or an .npz or HDF5
  * archive such as Keras' `mnist.npz` (x_train with y_train beside it). Channels-first arrays
  * (N×C×H×W, as PyTorch code saves them) are turned channels-last, an alpha channel is dropped,
  * and values are mapped to [0, 1] from whichever range they are in: [0, 1] as is, 0–255 (any
@@ -7,18 +7,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { decodeNpy, decodeNpz, unitRangeOf, type NpyArray } from '@ebm/core';
+import { decodeArrays, decodeNpy, pickArray, unitRangeOf, type NpyArray } from '@ebm/core';
 import { ImageFormatError } from '../errors';
 import type { Image } from '../image';
 
-export const ARRAY_EXTENSIONS = ['.npy', '.npz'] as const;
+export const ARRAY_EXTENSIONS = ['.npy', '.npz', '.h5', '.hdf5'] as const;
 
-/** True for .npy and .npz paths. */
+/** True for .npy, .npz and HDF5 paths. */
 export function isArrayPath(path: string): boolean {
   return (ARRAY_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
 }
 
-/** Images (and labels, from an .npz that holds them) of an .npy or .npz file. */
+/** Names of image arrays in the archives users have (Keras' `x_train`, `np.savez`'s `arr_0`, …), in order of preference. */
+const IMAGE_ARRAYS = ['x_train', 'x', 'images', 'imgs', 'data', 'arr_0'];
+
+/** Images (and labels, from an archive that holds them) of an .npy, .npz or HDF5 file. */
 export async function loadArrayImages(path: string): Promise<{ images: Image[]; labels?: Int32Array; arrays: string }> {
   let bytes: Uint8Array;
   try {
@@ -27,14 +30,17 @@ export async function loadArrayImages(path: string): Promise<{ images: Image[]; 
     throw new ImageFormatError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   if (extname(path).toLowerCase() === '.npy') return { images: arrayImages(decodeNpy(bytes, path), path), arrays: 'the array' };
-  const all = decodeNpz(bytes, path);
-  const key = ['x_train', 'x', 'images', 'X', 'data', 'arr_0'].find((k) => all.has(k) && all.get(k)!.shape.length >= 2) ?? [...all.keys()].find((k) => all.get(k)!.shape.length >= 3);
-  if (key === undefined) throw new ImageFormatError(path, `holds no image array (arrays: ${[...all].map(([k, a]) => `${k} (${a.shape.join('×')})`).join(', ')})`);
-  const images = arrayImages(all.get(key)!, `${path}:${key}`);
-  const labelKey = [key.replace(/^x/i, 'y'), 'labels', 'y'].find((k) => k !== key && all.has(k));
-  if (labelKey === undefined) return { images, arrays: key };
-  const l = all.get(labelKey)!;
-  if (l.shape.length !== 1 || l.shape[0] !== images.length) throw new ImageFormatError(path, `${labelKey} (${l.shape.join('×')}) is not one label for each of the ${images.length} images of ${key}`);
+  const all = await decodeArrays(bytes, path);
+  const picked = pickArray(all, path, { names: IMAGE_ARRAYS, fits: (shape) => shape.length >= 2, what: 'images' });
+  const key = picked.path;
+  const images = arrayImages(picked.read(), `${path}:${key}`);
+  const labelNames = [key.replace(/^x/i, 'y'), 'labels', 'label', 'y'].map((n) => n.toLowerCase());
+  const labelSet = labelNames.map((n) => all.find((a) => a !== picked && a.path.toLowerCase() === n)).find((a) => a !== undefined);
+  if (labelSet === undefined) return { images, arrays: key };
+  const labelKey = labelSet.path;
+  const l = labelSet.read();
+  const n = l.shape.length === 2 && l.shape[1] === 1 ? l.shape[0] : l.shape.length === 1 ? l.shape[0] : undefined;
+  if (n !== images.length) throw new ImageFormatError(path, `${labelKey} (${l.shape.join('×')}) is not one label for each of the ${images.length} images of ${key}`);
   if (l.data.some((v) => !(Number.isInteger(v) && v >= 0))) throw new ImageFormatError(path, `${labelKey} holds a value that is not a class number (labels are non-negative integers)`);
   return { images, labels: Int32Array.from(l.data), arrays: `${key} with labels ${labelKey}` };
 }
