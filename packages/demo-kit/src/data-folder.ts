@@ -5,7 +5,7 @@ import type { RunContext } from './demo';
 import { InputError } from './errors';
 
 export interface DataFolder<T> {
-  /** What was read, in path order. */
+  /** What was read, in path order (with a limit, the models read in place of unreadable ones last). */
   items: T[];
   /** The file each item came from. */
   files: string[];
@@ -22,7 +22,8 @@ export interface ReadDataFolderOptions {
   what?: string;
   /**
    * Read at most this many models: of a larger folder, an even spread over its models in path
-   * order (so a catalogue sorted by class or source is sampled across), said in a log line.
+   * order (so a catalogue sorted by class or source is sampled across), said in a log line; a
+   * model of the spread that cannot be read is replaced by the next unread one in path order.
    * Default: every model.
    */
   limit?: number;
@@ -79,16 +80,19 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
   }
   const everyModel = [...models.values()].map((g) => g.sort((a, b) => rank(a) - rank(b)));
   if (everyModel.length === 0) throw new InputError(`${dir}: no ${what} files (${extensions.join(', ')}), searched recursively${otherTypes(found)}`);
-  const groups = spread(everyModel, options.limit);
-  if (groups.length < everyModel.length) log('info', `${dir}: reading ${groups.length} of its ${everyModel.length} ${what} files, an even spread over the folder (--limit N reads more or fewer)`);
-  const out: DataFolder<T> = { items: [], files: [], skipped: [], ...(groups.length < everyModel.length ? { available: everyModel.length } : {}) };
+  // With a limit: the even spread first, then, in place of a model that cannot be read, the others in path order.
+  const wanted = Math.min(options.limit ?? Infinity, everyModel.length);
+  const groups = spreadFirst(everyModel, wanted);
+  if (wanted < everyModel.length) log('info', `${dir}: reading ${wanted} of its ${everyModel.length} ${what} files, an even spread over the folder (--limit N reads more or fewer)`);
+  const out: DataFolder<T> = { items: [], files: [], skipped: [], ...(wanted < everyModel.length ? { available: everyModel.length } : {}) };
   const started = performance.now();
   let reported = started;
-  for (const [k, group] of groups.entries()) {
+  for (const group of groups) {
+    if (out.items.length === wanted) break;
     // Reading thousands of meshes takes minutes: say how far it got every 10 s.
     if (performance.now() - reported > 10_000) {
       reported = performance.now();
-      log('info', `${dir}: read ${k} of ${groups.length} ${what} files (${Math.round((reported - started) / 1000)} s)`);
+      log('info', `${dir}: read ${out.items.length} of ${wanted} ${what} files (${Math.round((reported - started) / 1000)} s)`);
     }
     let first: { file: string; reason: string } | undefined;
     for (const f of group) {
@@ -110,14 +114,15 @@ export async function readDataFolder<T>(dir: string, extensions: readonly string
       log('warn', `skipped ${relative(dir, first.file) || first.file}: ${first.reason}${group.length > 1 ? ` (and ${group.length - 1} other file${group.length > 2 ? 's' : ''} of the same model)` : ''}`);
     }
   }
-  if (out.items.length === 0) throw new InputError(`${dir}: none of its ${groups.length} ${what} files could be used (first: ${out.skipped[0]!.file}: ${out.skipped[0]!.reason})`);
+  if (out.items.length === 0) throw new InputError(`${dir}: none of its ${everyModel.length} ${what} files could be used (first: ${out.skipped[0]!.file}: ${out.skipped[0]!.reason})`);
   return out;
 }
 
-/** At most `limit` items, evenly spread over the list (all of them without a limit). */
-function spread<T>(items: T[], limit: number | undefined): T[] {
-  if (limit === undefined || items.length <= limit) return items;
-  return Array.from({ length: limit }, (_, i) => items[Math.floor((i * items.length) / limit)]!);
+/** The list reordered: `n` items evenly spread over it first, then the others in their order. */
+function spreadFirst<T>(items: T[], n: number): T[] {
+  if (n >= items.length) return items;
+  const picked = new Set(Array.from({ length: n }, (_, i) => Math.floor((i * items.length) / n)));
+  return [...[...picked].map((i) => items[i]!), ...items.filter((_, i) => !picked.has(i))];
 }
 
 /**

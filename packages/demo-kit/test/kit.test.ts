@@ -165,6 +165,10 @@ describe('data helpers', () => {
       expect(describeFolder(root, d, 'meshes')).toBe(`4 meshes from ${root} (an even spread of 10 files)`);
       expect(lines).toEqual([`${root}: reading 4 of its 10 mesh files, an even spread over the folder (--limit N reads more or fewer)`]);
       expect((await readDataFolder(root, ['.obj'], async (f) => f, { limit: 10 })).items).toHaveLength(10);
+      // A damaged model of the spread is replaced by the first unread one, so the limit is still met.
+      class Refused extends EbmError {}
+      const damaged = await readDataFolder(root, ['.obj'], async (f) => (f.endsWith('m2.obj') ? Promise.reject(new Refused(`${f}: damaged`)) : f.slice(root.length + 1)), { limit: 4, what: 'mesh' });
+      expect([damaged.items, damaged.skipped.map((x) => x.reason)]).toEqual([['m0.obj', 'm5.obj', 'm7.obj', 'm1.obj'], ['damaged']]);
     } finally {
       setLogger(() => {});
     }
