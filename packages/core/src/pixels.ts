@@ -106,7 +106,16 @@ function decodeGifRgba(bytes: Uint8Array, path: string, options: DecodeRgbaOptio
   try {
     reader = new omggif.GifReader(bytes);
   } catch (e) {
-    throw new FormatError(path, `is not a readable GIF (${(e as Error).message})`);
+    // A download cut short loses its last frames, not the ones before them: read those.
+    const whole = completeFrames(bytes);
+    const refused = new FormatError(path, `is not a readable GIF (${(e as Error).message})`);
+    if (!whole) throw refused;
+    try {
+      reader = new omggif.GifReader(whole.bytes);
+    } catch {
+      throw refused;
+    }
+    log('warn', `${path}: ends early (truncated); read its first ${whole.frames} complete frame${whole.frames > 1 ? 's' : ''}`);
   }
   const { width, height } = reader;
   checkSize(width, height, path);
@@ -142,6 +151,39 @@ function decodeGifRgba(bytes: Uint8Array, path: string, options: DecodeRgbaOptio
   }
   if (damaged) log('warn', `${path}: a GIF frame's data is shorter or longer than its size; decoded what is there`);
   return { format: 'gif', width, height, frames, delayMs };
+}
+
+/**
+ * A truncated GIF cut after its last complete frame, with the trailer put back (GIF89a: header,
+ * logical screen, colour table, then extension and image blocks of length-prefixed sub-blocks), or
+ * undefined when not one frame is complete or the blocks are not GIF's.
+ */
+function completeFrames(bytes: Uint8Array): { bytes: Uint8Array; frames: number } | undefined {
+  if (bytes.length < 13) return undefined;
+  let at = 13 + (bytes[10]! & 0x80 ? 3 << ((bytes[10]! & 7) + 1) : 0);
+  let end = 0;
+  let frames = 0;
+  // Skips a run of sub-blocks; the offset after its terminator, or −1 when it runs past the end.
+  const subBlocks = (o: number) => {
+    while (o < bytes.length && bytes[o] !== 0) o += bytes[o]! + 1;
+    return o < bytes.length ? o + 1 : -1;
+  };
+  while (at < bytes.length) {
+    const block = bytes[at]!;
+    if (block === 0x21) at = at + 2 <= bytes.length ? subBlocks(at + 2) : -1;
+    else if (block === 0x2c) {
+      if (at + 11 > bytes.length) break;
+      const flags = bytes[at + 9]!;
+      at = subBlocks(at + 10 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0) + 1);
+      if (at >= 0) (end = at), frames++;
+    } else break;
+    if (at < 0) break;
+  }
+  if (frames === 0) return undefined;
+  const out = new Uint8Array(end + 1);
+  out.set(bytes.subarray(0, end));
+  out[end] = 0x3b;
+  return { bytes: out, frames };
 }
 
 /** 8-bit RGBA → RGB values in [0, 1], alpha composited over white. */

@@ -21,6 +21,23 @@ it('PNG round-trips gray and colour pictures exactly at 8 bits, and sniffs forma
   expect(decodeRgba(j, 'x.jpg')).toMatchObject({ format: 'jpeg', width: 16, height: 16 });
 });
 
+it('a GIF cut short (a partial download) gives its complete frames, with a warning', () => {
+  const frames = [ramp(6, 4, 1), { ...ramp(6, 4, 1), data: ramp(6, 4, 1).data.map((v) => 1 - v) }, ramp(6, 4, 1)];
+  const gif = encodeGif(frames, { delayMs: 80 });
+  const whole = decodeRgba(gif, 'x.gif').frames;
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+  try {
+    // Cut inside the last frame's data: the first two frames are complete.
+    const cut = decodeRgba(gif.subarray(0, gif.length - 8), 'cut.gif');
+    expect(cut.frames).toHaveLength(2);
+    expect(cut.frames.map((f) => Array.from(f))).toEqual(whole.slice(0, 2).map((f) => Array.from(f)));
+    expect(warn.mock.calls.join(' ')).toMatch(/cut\.gif: ends early \(truncated\); read its first 2 complete frames/);
+  } finally {
+    warn.mockRestore();
+  }
+  expect(() => decodeRgba(gif.subarray(0, 40), 'short.gif')).toThrow('short.gif: has no frames (an empty or truncated GIF)');
+});
+
 it('GIF keeps every frame, the delay, and the gray palette exact; maxFrames and maxTotalPixels cut it', () => {
   const frames = [ramp(6, 4, 1), { ...ramp(6, 4, 1), data: ramp(6, 4, 1).data.map((v) => 1 - v) }, ramp(6, 4, 1)];
   const gif = encodeGif(frames, { delayMs: 80 });
