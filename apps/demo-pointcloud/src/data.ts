@@ -146,7 +146,7 @@ interface LabelledFiles {
  * skipped with a warning (`strict`: stops the run).
  */
 async function readLabelled(data: string, files: string[], points: number, seed: number, read: ReadOptions): Promise<LabelledFiles> {
-  const name = await classNames(statDir(data, files));
+  const name = await classNames(namesFolder(data, files));
   const isTest = (f: string) => /test/i.test(basename(f));
   const split = files.some(isTest) && files.some((f) => !isTest(f));
   const parts = { train: new Map<number, PointCloud[]>(), test: new Map<number, PointCloud[]>() };
@@ -164,7 +164,11 @@ async function readLabelled(data: string, files: string[], points: number, seed:
     used++;
     offset += r.clouds.length;
     const part = parts[split && isTest(f) ? 'test' : 'train'];
-    r.clouds.forEach((c, i) => part.set(r.labels[i]!, [...(part.get(r.labels[i]!) ?? []), c]));
+    r.clouds.forEach((c, i) => {
+      const l = r.labels[i]!;
+      if (!part.has(l)) part.set(l, []);
+      part.get(l)!.push(c);
+    });
   }
   if (used === 0) throw new InputError(`${data}: none of its ${files.length} HDF5 files holds labelled clouds (see the warnings above)`);
   const labels = [...new Set([...parts.train.keys(), ...parts.test.keys()])].sort((a, b) => a - b);
@@ -177,7 +181,7 @@ async function readLabelled(data: string, files: string[], points: number, seed:
 }
 
 /** The folder whose class-name file applies: `data` itself, or the folder of the one file it names. */
-const statDir = (data: string, files: string[]) => (files.length === 1 && files[0] === data ? dirname(data) : data);
+const namesFolder = (data: string, files: string[]) => (files.length === 1 && files[0] === data ? dirname(data) : data);
 
 /** The clouds of one class (--category) of labelled HDF5 files, training and test files together. */
 async function oneClass(data: string, files: string[], category: string, points: number, seed: number, read: ReadOptions): Promise<{ clouds: PointCloud[]; source: string }> {
