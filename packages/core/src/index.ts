@@ -85,7 +85,7 @@ export { compileGraph, paramInputName, paramGradName, stateInputName, statOutput
 export { exportOnnx, exportGeneratorOnnx, type ExportOnnxOptions, type ExportedOnnx } from './onnx/export';
 export { frechetDistance, frechetFromStats, gaussianStats, type GaussianStats } from './metrics/frechet';
 export { gramDistance, gramFeatures, type GramOptions } from './metrics/gram';
-export { sniffPixels, decodeRgba, rgbaToPixels, pixelsToRgba, isGrayPixels, encodePng, encodeJpeg, encodeGif, MAX_PIXELS, type Pixels, type PixelFormat, type RgbaFrames, type DecodeRgbaOptions, type GifOptions } from './pixels';
+export { sniffPixels, decodeRgba, exifOrientation, rgbaToPixels, pixelsToRgba, isGrayPixels, encodePng, encodeJpeg, encodeGif, MAX_PIXELS, type Pixels, type PixelFormat, type RgbaFrames, type DecodeRgbaOptions, type GifOptions } from './pixels';
 export { symmetricEigen } from './metrics/linalg';
 export { decodeNpy, viewNpy, encodeNpy, unitRangeOf, type NpyArray, type NpyView } from './npy';
 export { decodeNpz } from './npz';

@@ -84,7 +84,9 @@ export function decodeRgba(bytes: Uint8Array, path: string, options: DecodeRgbaO
       throw new FormatError(path, `is not a readable JPEG (${(e as Error).message})`);
     }
     checkSize(j.width, j.height, path);
-    return { format, width: j.width, height: j.height, frames: [j.data] };
+    // Phone photos are stored as the sensor saw them, with the turn to show them upright in EXIF.
+    const upright = orient({ width: j.width, height: j.height, rgba: j.data }, exifOrientation(bytes));
+    return { format, width: upright.width, height: upright.height, frames: [upright.rgba] };
   }
   if (format === 'gif') return decodeGifRgba(bytes, path, options);
   if (format === 'bmp' || format === 'pnm' || format === 'tiff') {
@@ -151,6 +153,63 @@ function decodeGifRgba(bytes: Uint8Array, path: string, options: DecodeRgbaOptio
   }
   if (damaged) log('warn', `${path}: a GIF frame's data is shorter or longer than its size; decoded what is there`);
   return { format: 'gif', width, height, frames, delayMs };
+}
+
+/**
+ * The EXIF Orientation (tag 0x0112) of a JPEG's APP1 segment: 1 (as stored) to 8; 1 when absent
+ * or unreadable (EXIF 2.3, §4.6.4; TIFF-structured, either byte order).
+ */
+export function exifOrientation(bytes: Uint8Array): number {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 2;
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
+    const marker = bytes[at + 1]!;
+    const size = v.getUint16(at + 2);
+    if (marker === 0xda) break; // start of scan: no EXIF before the image data
+    if (marker === 0xe1 && at + 10 <= bytes.length && latin1(bytes.subarray(at + 4, at + 10)) === 'Exif\0\0') {
+      const tiff = at + 10;
+      if (tiff + 8 > bytes.length) return 1;
+      const le = bytes[tiff] === 0x49;
+      const ifd = tiff + v.getUint32(tiff + 4, le);
+      if (ifd + 2 > bytes.length) return 1;
+      const n = v.getUint16(ifd, le);
+      for (let k = 0; k < n && ifd + 2 + 12 * k + 12 <= bytes.length; k++) {
+        const e = ifd + 2 + 12 * k;
+        if (v.getUint16(e, le) === 0x0112) {
+          const o = v.getUint16(e + 8, le);
+          return o >= 1 && o <= 8 ? o : 1;
+        }
+      }
+      return 1;
+    }
+    at += 2 + size;
+  }
+  return 1;
+}
+
+/** RGBA turned and mirrored as EXIF orientation `o` says, so that it shows upright (2–8; 1 as is). */
+function orient(img: { width: number; height: number; rgba: Uint8Array }, o: number): { width: number; height: number; rgba: Uint8Array } {
+  if (o === 1) return img;
+  const { width: w, height: h, rgba } = img;
+  const swap = o >= 5;
+  const [W, H] = swap ? [h, w] : [w, h];
+  const out = new Uint8Array(rgba.length);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      // The stored pixel (sx, sy) shown at (x, y), per EXIF's eight orientations.
+      const [sx, sy] = [
+        [x, y],
+        [w - 1 - x, y],
+        [w - 1 - x, h - 1 - y],
+        [x, h - 1 - y],
+        [y, x],
+        [y, h - 1 - x],
+        [w - 1 - y, h - 1 - x],
+        [w - 1 - y, x],
+      ][o - 1]!;
+      out.set(rgba.subarray(4 * (sy! * w + sx!), 4 * (sy! * w + sx!) + 4), 4 * (y * W + x));
+    }
+  return { width: W, height: H, rgba: out };
 }
 
 /**
