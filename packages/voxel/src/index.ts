@@ -16,6 +16,7 @@ export { renderGrid, renderGrids, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';
 export { blockMeanGrid, upsampleTrilinear, occupyBlocks } from './block-counts';
 export { neighbourhoodShare, type NeighbourhoodShareOptions } from './fill';
-export { damageShapes, recoveryStarts, type DamageOptions, type DamagedShapes } from './recovery';
+export { nearestGrid, nearestGrids, retrievalShare, type NearestOptions } from './retrieve';
+export { damageShapes, recoveryStarts, RETRIEVAL_WEIGHT, type DamageOptions, type DamagedShapes, type RetrievalStart } from './recovery';
 export { descriptorFeatures, convFeatureLayers, type DescriptorFeatureOptions } from './features';
 export { rotateY90, translate, boundingBox, zUpToYUp } from './transform';

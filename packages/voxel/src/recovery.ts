@@ -5,6 +5,21 @@
 import { InvalidOptionError, permutation, tf, type ChainInitializer, type Tensor } from '@ebm/core';
 import { neighbourhoodShare } from './fill';
 import { gridsToTensor, type VoxelGrid, type VoxelScaling } from './grid';
+import { retrievalShare } from './retrieve';
+
+/**
+ * Weight of the retrieved shapes in a hidden voxel's start, the rest the neighbourhood share. Even
+ * weights, not tuned: on real chairs and aircraft the blend with 5 shapes beat both of its parts
+ * as a guess (docs/voxel.md, "Chains from retrieval").
+ */
+export const RETRIEVAL_WEIGHT = 0.5;
+
+export interface RetrievalStart {
+  /** Shapes whose nearest ones (on the observed voxels) inform the start: the training shapes. A shape that is itself one of them (the same object) is left out of its own retrieval. */
+  references: readonly VoxelGrid[];
+  /** How many nearest references are averaged (`retrievalShare`). */
+  k: number;
+}
 
 export interface DamageOptions {
   /** Share of voxels observed (kept), each drawn independently; rec_exp.py keeps 0.3. */
@@ -13,6 +28,12 @@ export interface DamageOptions {
   scaling: number | VoxelScaling;
   /** Seed of the masks. */
   seed: number;
+  /**
+   * Hidden voxels start at the even blend of the neighbourhood share and the share of the `k`
+   * references nearest the shape on its observed voxels (`RETRIEVAL_WEIGHT`); without it, at the
+   * neighbourhood share alone.
+   */
+  retrieval?: RetrievalStart;
 }
 
 export interface DamagedShapes {
@@ -28,10 +49,13 @@ export interface DamagedShapes {
  * Masked copies of shapes: a random `observed` share of the voxels kept (mask 1). rec_exp.py sets
  * the hidden ones to the observed occupancy rate; here each hidden voxel starts at the share of
  * occupied voxels among the observed ones around it (`neighbourhoodShare`; the rate where none is
- * observed), a local guess the chain refines (measured against the rate start in docs/voxel.md).
+ * observed), a local guess the chain refines (measured against the rate start in docs/voxel.md),
+ * blended with the nearest references' shapes when `retrieval` is given.
  */
 export function damageShapes(grids: readonly VoxelGrid[], options: DamageOptions): DamagedShapes {
   check('damageShapes', grids, options.observed);
+  const r = options.retrieval;
+  if (r && !(Number.isInteger(r.k) && r.k >= 1)) throw new InvalidOptionError('damageShapes', 'retrieval.k', r.k, 'an integer >= 1');
   if (!Number.isInteger(options.seed)) throw new InvalidOptionError('damageShapes', 'seed', options.seed, 'an integer');
   const { mean, scale } = typeof options.scaling === 'number' ? { mean: options.scaling, scale: 1 } : options.scaling;
   const x = gridsToTensor(grids, options.scaling);
@@ -45,7 +69,12 @@ export function damageShapes(grids: readonly VoxelGrid[], options: DamageOptions
     return seen ? on / seen : 0;
   });
   const guess = new Float32Array(grids.length * n);
-  grids.forEach((g, i) => guess.set(neighbourhoodShare(g, m.subarray(i * n, (i + 1) * n), { fallback: rates[i]! }).data.map((v) => (v - mean) * scale), i * n));
+  grids.forEach((g, i) => {
+    const known = m.subarray(i * n, (i + 1) * n);
+    const local = neighbourhoodShare(g, known, { fallback: rates[i]! }).data;
+    const far = options.retrieval && retrievalShare(g, options.retrieval.references, { k: options.retrieval.k, known });
+    guess.set(local.map((v, j) => ((far ? (1 - RETRIEVAL_WEIGHT) * v + RETRIEVAL_WEIGHT * far[j]! : v) - mean) * scale), i * n);
+  });
   const start = tf.tidy(() => tf.add(tf.mul(mask, x), tf.mul(tf.sub(1, mask), tf.tensor(guess, x.shape))));
   x.dispose();
   return { start, mask, rates };

@@ -1,5 +1,5 @@
 import { InvalidOptionError, initBackend, tf } from '@ebm/core';
-import { damageShapes, makeGrids, neighbourhoodShare, recoveryStarts } from '../src';
+import { damageShapes, makeGrids, neighbourhoodShare, recoveryStarts, retrievalShare, RETRIEVAL_WEIGHT } from '../src';
 
 beforeAll(async () => {
   await initBackend();
@@ -31,6 +31,38 @@ describe('damageShapes', () => {
       }
     });
     tf.dispose([start, mask]);
+  });
+
+  it('with retrieval, hidden voxels start at the even blend of the neighbourhood share and the nearest references, each shape left out of its own', () => {
+    const refs = [...grids, ...makeGrids('table', 3, { size: 16, seed: 5 })];
+    const plain = damageShapes(grids, { observed: 0.3, scaling, seed: 11 });
+    const { start, mask } = damageShapes(grids, { observed: 0.3, scaling, seed: 11, retrieval: { references: refs, k: 2 } });
+    // The masks are the seed's, whatever the start.
+    expect(Array.from(mask.dataSync())).toEqual(Array.from(plain.mask.dataSync()));
+    const x = start.dataSync();
+    const m = mask.dataSync();
+    const n = 16 ** 3;
+    expect(RETRIEVAL_WEIGHT).toBe(0.5);
+    let differ = 0;
+    grids.forEach((g, i) => {
+      const mi = m.subarray(i * n, (i + 1) * n);
+      const far = retrievalShare(g, refs, { k: 2, known: mi })!;
+      // Leave-one-out: shape i is refs[i]; its own copy must not be among the retrieved, so its
+      // hidden voxels are not simply its truth.
+      let truthAll = true;
+      const local = neighbourhoodShare(g, mi, { fallback: plain.rates[i]! }).data;
+      for (let j = 0; j < n; j++) {
+        if (mi[j]) continue;
+        const want = (0.5 * local[j]! + 0.5 * far[j]! - 0.1) * 2;
+        if (Math.abs(x[i * n + j]! - want) > 1e-6) throw new Error(`shape ${i} voxel ${j}: ${x[i * n + j]} against ${want}`);
+        if (far[j] !== g.data[j]) truthAll = false;
+        if (far[j] !== local[j]) differ++;
+      }
+      expect(truthAll).toBe(false);
+    });
+    expect(differ).toBeGreaterThan(100);
+    expect(() => damageShapes(grids, { observed: 0.3, scaling, seed: 1, retrieval: { references: refs, k: 0 } })).toThrow(InvalidOptionError);
+    tf.dispose([start, mask, plain.start, plain.mask]);
   });
 
   it('is reproduced by its seed and changes with it', () => {

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { langevin, RunReport, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
-import { damageShapes, descriptor3dCpu, gridsToTensor, neighbourhoodShare, occupancy, recoveryStarts, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
+import { damageShapes, descriptor3dCpu, gridsToTensor, nearestGrid, neighbourhoodShare, occupancy, RETRIEVAL_WEIGHT, recoveryStarts, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { RECOVER } from '../settings';
-import { bestThreshold, calibrationShapes, hiddenScores } from '../threshold';
+import { bestThreshold, calibrationShapes, hiddenScores, THRESHOLDS } from '../threshold';
 import { trainDescriptor } from '../train';
 
 /**
@@ -27,6 +27,14 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const scaling = { mean: avg(train.map(occupancy)), scale: 1 };
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: recover', task: 'recover', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'recover'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
+  // Chains start each hidden voxel at the even blend of its neighbourhood share and the share of
+  // the k training shapes nearest the shape on its observed voxels; k is the one whose blend gets
+  // the fewest hidden voxels wrong on the training shapes themselves, each left out of its own
+  // retrieval (no training needed).
+  const k = retrievalK(train, s.observed, ctx.seed + 9);
+  const retrieval = k === undefined ? undefined : { references: train, k };
+  console.error(`demo-voxel recover: ${k === undefined ? 'one training shape: chains start at the neighbourhood share' : `chains start from the ${k === 1 ? 'nearest training shape' : `${k} nearest training shapes`} blended with the neighbourhood share (k chosen on the training shapes)`}`);
+
   const batch = Math.min(s.shapes, train.length);
   const data = gridsToTensor(train, scaling);
   const { net, energy } = await trainDescriptor(
@@ -35,7 +43,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       data,
       spec,
       // Each update a seeded pick of the training shapes under fresh masks (rec_exp.py: one fixed mask per shape).
-      init: recoveryStarts(train, { observed: s.observed, scaling }),
+      init: recoveryStarts(train, { observed: s.observed, scaling, retrieval }),
       batchSize: batch,
       numSynthesized: batch,
       sampler,
@@ -43,7 +51,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, observed: s.observed },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, observed: s.observed, retrievalK: k ?? null, retrievalWeight: RETRIEVAL_WEIGHT },
       meta: { task: 'recover', source },
       seed: ctx.seed,
     },
@@ -55,21 +63,35 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   // masks (threshold.ts): for the error rate the one with the fewest wrong hidden voxels there,
   // for the IoU the one with the best IoU there, so every baseline is scored at its best too.
   const calShapes = calibrationShapes(train);
-  const cal = damageShapes(calShapes, { observed: s.observed, scaling, seed: ctx.seed + 9 });
+  const cal = damageShapes(calShapes, { observed: s.observed, scaling, seed: ctx.seed + 9, retrieval });
   const calMask = (await cal.mask.data()) as Float32Array;
-  const calValues = { rec: await recoverValues(energy, cal, sampler, scaling), ...baselineValues(calShapes, cal.rates, calMask) };
+  // The chain is also stopped early where that recovers the training shapes better: its values
+  // after each quarter of its steps, each at its best threshold there (the chain is noise-free,
+  // so a chain run in quarters is the same chain).
+  const stops = [1, 2, 3, 4].map((q) => Math.round((q * s.steps) / 4)).filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+  const calChain = await recoverTrajectory(energy, cal, sampler, scaling, stops);
+  const stopWrong = calChain.map((v) => Math.min(...THRESHOLDS.map((t) => hiddenScores(v, calShapes, calMask, t).wrong)));
+  // Fewest wrong; among equals the longer chain.
+  const stop = stopWrong.reduce((best, w, i) => (w <= stopWrong[best]! ? i : best), 0);
+  const calValues = { rec: calChain[stop]!, full: calChain[calChain.length - 1]!, start: await startValues(cal.start, scaling), ...baselineValues(calShapes, cal.rates, calMask) };
   const at = mapMethods((k) => bestThreshold((t) => -hiddenScores(calValues[k], calShapes, calMask, t).wrong));
   const atIou = mapMethods((k) => bestThreshold((t) => hiddenScores(calValues[k], calShapes, calMask, t).iou));
   [cal.start, cal.mask].forEach((t) => t.dispose());
 
-  const testSet = damageShapes(test, { observed: s.observed, scaling, seed: ctx.seed + 8 });
+  const testSet = damageShapes(test, { observed: s.observed, scaling, seed: ctx.seed + 8, retrieval });
   const observedMask = (await testSet.mask.data()) as Float32Array;
-  const values = { rec: await recoverValues(energy, testSet, sampler, scaling), ...baselineValues(test, testSet.rates, observedMask) };
+  const testChain = await recoverTrajectory(energy, testSet, sampler, scaling, stops);
+  const values = { rec: testChain[stop]!, full: testChain[testChain.length - 1]!, start: await startValues(testSet.start, scaling), ...baselineValues(test, testSet.rates, observedMask) };
   [testSet.start, testSet.mask].forEach((t) => t.dispose());
   net.dispose();
   const score = mapMethods((k) => hiddenScores(values[k], test, observedMask, at[k]));
   const scoreIou = mapMethods((k) => hiddenScores(values[k], test, observedMask, atIou[k]));
   const half = hiddenScores(values.rec, test, observedMask, 0.5);
+  // Retrieval: each unseen shape completed by the training shape that agrees with it on the most
+  // observed voxels (binary, so no threshold to choose).
+  const n = test[0]!.data.length;
+  const retrieved = test.map((t, i) => train[nearestGrid(t, train, observedMask.subarray(i * n, (i + 1) * n))]!.data);
+  const retrieved1 = hiddenScores(retrieved, test, observedMask, 0.5);
   const rec = values.rec.map((v, i) => ({ dims: test[i]!.dims, data: Uint8Array.from(v, (x) => (x > at.rec ? 1 : 0)) }));
   const observedGrids = test.map((t, i) => ({ dims: t.dims, data: Uint8Array.from(t.data, (v, j) => (observedMask[i * t.data.length + j] ? v : 0)) }));
   // IoU on the hidden voxels: for thin shapes (aircraft fill ~2% of the grid) the error rate is
@@ -78,9 +100,16 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
     errorRate: score.rec.wrong / score.rec.total,
     errorRateBaseline: score.rate.wrong / score.rate.total,
     errorRateNeighbours: score.neighbours.wrong / score.neighbours.total,
+    errorRateRetrieval: retrieved1.wrong / retrieved1.total,
+    errorRateStart: score.start.wrong / score.start.total,
+    errorRateAllSteps: score.full.wrong / score.full.total,
     errorRateAtHalf: half.wrong / half.total,
     iouHidden: scoreIou.rec.iou,
     iouHiddenNeighbours: scoreIou.neighbours.iou,
+    iouHiddenRetrieval: retrieved1.iou,
+    iouHiddenStart: scoreIou.start.iou,
+    retrievalK: k ?? 0,
+    chainSteps: stops[stop]!,
     threshold: at.rec,
     thresholdIou: atIou.rec,
     hiddenFraction: 1 - s.observed,
@@ -92,7 +121,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   const all = await report.writeMetrics(metrics);
   const html = await report.writeHtml(
     [
-      { file: 'recovery.png', caption: `Top: the observed ${Math.round(100 * s.observed)}% of each unseen shape. Middle: recovered by the learned energy (observed voxels clamped; values over ${at.rec} occupied). Bottom: the true shapes.` },
+      { file: 'recovery.png', caption: `Top: the observed ${Math.round(100 * s.observed)}% of each unseen shape. Middle: recovered by the learned energy (${stops[stop]} noise-free steps with the observed voxels clamped; values over ${at.rec} occupied). Bottom: the true shapes.` },
       { file: 'curves.png', caption: 'Training curves of the conditional model (its chains recover training shapes under fresh masks).' },
     ],
     all,
@@ -103,28 +132,64 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
 
 /** Shapes per evaluation chain call. */
 const CHUNK = 64;
-const METHODS = ['rec', 'rate', 'neighbours'] as const;
+const METHODS = ['rec', 'full', 'start', 'rate', 'neighbours'] as const;
 type Method = (typeof METHODS)[number];
 const mapMethods = <T>(f: (k: Method) => T) => Object.fromEntries(METHODS.map((k) => [k, f(k)])) as Record<Method, T>;
 
 /**
- * Noise-free masked chains from the damaged shapes; each shape's recovered values in occupancy
- * units. In chunks of CHUNK shapes, so a large held-out set is not one batch in memory.
+ * Noise-free masked chains from the damaged shapes; each shape's values in occupancy units after
+ * each of `stops` steps (ascending). In chunks of CHUNK shapes, so a large held-out set is not one
+ * batch in memory.
  */
-async function recoverValues(energy: Energy, set: { start: Tensor; mask: Tensor }, sampler: LangevinOptions, scaling: VoxelScaling): Promise<Float32Array[]> {
-  const out: Float32Array[] = [];
+async function recoverTrajectory(energy: Energy, set: { start: Tensor; mask: Tensor }, sampler: LangevinOptions, scaling: VoxelScaling, stops: number[]): Promise<Float32Array[][]> {
+  const out: Float32Array[][] = stops.map(() => []);
   const n = set.start.shape[0]!;
   for (let i = 0; i < n; i += CHUNK) {
     const k = Math.min(CHUNK, n - i);
     const [start, mask] = [set.start, set.mask].map((t) => tf.slice(t, i, k));
-    const { x } = await langevin(energy, start!, { ...sampler, mask });
+    let x = start!;
     try {
-      out.push(...(await tensorToGrids(x, scaling)).map((g) => Float32Array.from(g.data)));
+      for (let j = 0; j < stops.length; j++) {
+        const next = (await langevin(energy, x, { ...sampler, numSteps: stops[j]! - (stops[j - 1] ?? 0), mask })).x;
+        if (x !== start) x.dispose();
+        x = next;
+        out[j]!.push(...(await tensorToGrids(x, scaling)).map((g) => Float32Array.from(g.data)));
+      }
     } finally {
-      [start!, mask!, x].forEach((t) => t.dispose());
+      [start!, mask!, x].forEach((t) => t.isDisposed || t.dispose());
     }
   }
   return out;
+}
+
+/** The chains' starts in occupancy units (observed voxels as they are, hidden ones at their start). */
+async function startValues(start: Tensor, scaling: VoxelScaling): Promise<Float32Array[]> {
+  return (await tensorToGrids(start, scaling)).map((g) => Float32Array.from(g.data));
+}
+
+/** Candidate numbers of retrieved shapes in the chains' start. */
+const RETRIEVAL_KS = [1, 2, 3, 5, 8];
+
+/**
+ * The k of RETRIEVAL_KS whose start (`damageShapes` with `retrieval`) gets the fewest hidden
+ * voxels wrong, at its best threshold, on the calibration shapes under fresh masks, each shape
+ * left out of its own retrieval; undefined with a single training shape.
+ */
+export function retrievalK(train: VoxelGrid[], observed: number, seed: number): number | undefined {
+  const ks = RETRIEVAL_KS.filter((k) => k < train.length);
+  if (ks.length === 0) return undefined;
+  const shapes = calibrationShapes(train);
+  let best = { k: ks[0]!, wrong: Infinity };
+  for (const k of ks) {
+    const set = damageShapes(shapes, { observed, scaling: 0, seed, retrieval: { references: train, k } });
+    const [values, mask] = [set.start.dataSync() as Float32Array, set.mask.dataSync() as Float32Array];
+    [set.start, set.mask].forEach((t) => t.dispose());
+    const n = shapes[0]!.data.length;
+    const rows = shapes.map((_, i) => values.subarray(i * n, (i + 1) * n));
+    const wrong = Math.min(...THRESHOLDS.map((t) => hiddenScores(rows, shapes, mask, t).wrong));
+    if (wrong < best.wrong) best = { k, wrong };
+  }
+  return best.k;
 }
 
 /**

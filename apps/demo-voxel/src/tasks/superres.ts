@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Energy, type LangevinOptions } from '@ebm/core';
-import { blockMean, blockMeanGrid, descriptor3dCpu, gridsToTensor, iou, occupyBlocks, renderGrids, tensorToGrids, threshold, upsampleNearest, upsampleTrilinear, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
+import { blockMean, blockMeanGrid, descriptor3dCpu, gridsToTensor, iou, nearestGrid, occupyBlocks, renderGrids, tensorToGrids, threshold, upsampleNearest, upsampleTrilinear, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
@@ -70,11 +70,15 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const counted = out.sr.map((g, i) => occupyBlocks(g, lows[i]!, s.factor));
   const trilinear = lows.map((g, i) => occupyBlocks(upsampleTrilinear(g, s.factor), lows[i]!, s.factor));
   const meanIouOf = (grids: VoxelGrid[]) => avg(grids.map((g, i) => iou(g, test[i]!)));
+  // Retrieval: the training shape whose block means are nearest the input's, taken whole.
+  const trainLows = train.map((g) => blockMeanGrid(g, s.factor));
+  const retrieved = lows.map((g) => train[nearestGrid(g, trainLows)]!);
   const metrics = {
     iou: meanIou(out.sr, test, at.sr),
     iouUpsampleBaseline: meanIou(out.nearest, test, at.nearest),
     iouBlockCounts: meanIouOf(counted),
     iouBlockCountsTrilinear: meanIouOf(trilinear),
+    iouRetrieval: meanIouOf(retrieved),
     iouAtHalf: meanIou(out.sr, test, 0.5),
     threshold: at.sr,
     thresholdBaseline: at.nearest,

@@ -42,12 +42,13 @@ export function metricRows(metrics: Record<string, unknown>, infos: MetricInfos)
         const b = base[0]!.value as number;
         ratio = b !== 0 ? `${(v / b).toPrecision(3)}×` : '';
         if (info?.better) {
-          const worse = info.better === 'higher' ? v < b : v > b;
-          mark = worse
-            ? `<span class="bad" title="worse than ${esc(base[0]!.name)}">✗ worse than baseline</span>`
-            : v === b
-              ? `<span class="even" title="equal to ${esc(base[0]!.name)}">= baseline, no gain</span>`
-              : '<span class="good">✓ beats baseline</span>';
+          // Every baseline counts: a metric that loses to any of them is marked with the ones it loses to.
+          const worse = base.filter((x) => (info.better === 'higher' ? v < (x.value as number) : v > (x.value as number))).map((x) => x.name);
+          mark = worse.length
+            ? `<span class="bad" title="worse than ${esc(worse.join(', '))}">✗ worse than ${esc(base.length > 1 ? worse.join(', ') : 'baseline')}</span>`
+            : base.some((x) => x.value === v)
+              ? `<span class="even" title="equal to ${esc(base.filter((x) => x.value === v).map((x) => x.name).join(', '))}">= baseline, no gain</span>`
+              : `<span class="good">✓ beats ${base.length > 1 ? 'every baseline' : 'baseline'}</span>`;
         }
       }
       const better = info?.better === 'higher' ? 'higher ↑' : info?.better === 'lower' ? 'lower ↓' : '—';
