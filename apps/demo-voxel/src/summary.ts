@@ -9,7 +9,7 @@ export function summary(ctx: TaskContext, source: string, task: string): string 
   switch (task) {
     case 'recover': {
       const s = RECOVER[ctx.mode];
-      return `Data: ${source}. A 3D descriptor net at ${s.size}³ learns to fill in shapes with ${Math.round(100 * (1 - s.observed))}% of their voxels hidden: each iteration its chains start from training shapes under fresh random masks (each hidden voxel at the occupied share of its observed neighbours) and run ${chains(s.steps, s.stepSize)}, noise-free, with the observed voxels held fixed; ${s.iterations} updates with ${train}. Unseen shapes are then recovered by the same chain.`;
+      return `Data: ${source}. A 3D descriptor net at ${s.size}³ learns to fill in shapes with ${Math.round(100 * (1 - s.observed))}% of their voxels hidden: each iteration its chains start from training shapes under fresh random masks (each hidden voxel at the even blend of the occupied share of its observed neighbours and of the k training shapes nearest the shape on its observed voxels, the shape itself left out) and run ${chains(s.steps, s.stepSize)}, noise-free, with the observed voxels held fixed; ${s.iterations} updates with ${train}. Unseen shapes are then recovered by the same chain, stopped after the quarter of its steps that recovers the training shapes best.`;
     }
     case 'superres': {
       const s = SUPERRES[ctx.mode];
