@@ -49,7 +49,8 @@ it('superres --smoke reports IoU against nearest upsampling', async () => {
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'superres', lowSize: 8, size: 16, shapes: 4 });
-  for (const k of ['iou', 'iouUpsampleBaseline', 'iouBlockCounts', 'iouBlockCountsTrilinear', 'iouRetrieval', 'iouAtHalf']) expect(m[k]).toBeGreaterThan(0);
+  for (const k of ['iou', 'iouUpsampleBaseline', 'iouBlockCounts', 'iouBlockCountsTrilinear', 'iouRetrieval', 'iouStart', 'iouBlockCountsStart', 'iouAtHalf']) expect(m[k]).toBeGreaterThan(0);
+  expect([1, 2, 3]).toContain(m.retrievalK);
   for (const k of ['threshold', 'thresholdBaseline']) expect(m[k] >= 0.05 && m[k] <= 0.95).toBe(true);
   for (const f of ['superres.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });

@@ -7,6 +7,7 @@
  */
 import { InvalidOptionError, ShapeMismatchError } from '@ebm/core';
 import type { VoxelGrid } from './grid';
+import { nearestGrids, RETRIEVAL_WEIGHT } from './retrieve';
 
 function checkFactor(fn: string, factor: number): void {
   if (!Number.isInteger(factor) || factor < 1) throw new InvalidOptionError(fn, 'factor', factor, 'a positive integer');
@@ -55,15 +56,47 @@ export function upsampleTrilinear(low: VoxelGrid, factor: number): VoxelGrid {
         const yz = (x: number) => (1 - Y.t) * ((1 - Z.t) * v(x, Y.i0, Z.i0) + Z.t * v(x, Y.i0, Z.i1)) + Y.t * ((1 - Z.t) * v(x, Y.i1, Z.i0) + Z.t * v(x, Y.i1, Z.i1));
         out[o++] = (1 - X.t) * yz(X.i0) + X.t * yz(X.i1);
       }
-  const fine: VoxelGrid = { dims, data: out };
+  return keepBlockMeans({ dims, data: out }, low, factor);
+}
+
+/** Shifts each factor³ block of `fine` (in place) by one constant so that its mean is `low`'s; returns it. */
+function keepBlockMeans<G extends VoxelGrid & { data: Float32Array }>(fine: G, low: VoxelGrid, factor: number): G {
+  const [, h, w] = low.dims;
+  const dims = fine.dims;
   const drift = blockMeanGrid(fine, factor);
   for (let x = 0, i = 0; x < dims[0]; x++)
     for (let y = 0; y < dims[1]; y++)
       for (let z = 0; z < dims[2]; z++, i++) {
         const blk = (Math.floor(x / factor) * h + Math.floor(y / factor)) * w + Math.floor(z / factor);
-        out[i]! += low.data[blk]! - drift.data[blk]!;
+        fine.data[i]! += low.data[blk]! - drift.data[blk]!;
       }
   return fine;
+}
+
+export interface UpsampleRetrievalOptions {
+  /** How many references, nearest to the input by block means, are averaged. */
+  k: number;
+  /** The references' block means (`blockMeanGrid`), if already computed; in the references' order. */
+  referenceLows?: readonly VoxelGrid[];
+}
+
+/**
+ * Super-resolution by interpolation and retrieval: the even blend (RETRIEVAL_WEIGHT) of the
+ * trilinear upsampling of `low` and the mean of the `k` references (high-resolution shapes, the
+ * training shapes) whose block means are nearest `low`'s, shifted per block so that it keeps
+ * `low`'s means, so a projected chain can start from it. For leave-one-out, pass the references
+ * without the shape `low` came from. With no references it is `upsampleTrilinear`.
+ */
+export function upsampleRetrieval(low: VoxelGrid, factor: number, references: readonly VoxelGrid[], options: UpsampleRetrievalOptions): VoxelGrid & { data: Float32Array } {
+  checkFactor('upsampleRetrieval', factor);
+  const lows = options.referenceLows ?? references.map((r) => blockMeanGrid(r, factor));
+  if (lows.length !== references.length) throw new ShapeMismatchError(`upsampleRetrieval: ${lows.length} reference block means for ${references.length} references`);
+  const tri = upsampleTrilinear(low, factor) as VoxelGrid & { data: Float32Array };
+  const idx = nearestGrids(low, lows, { k: options.k });
+  if (idx.length === 0) return tri;
+  for (const i of idx) if (references[i]!.data.length !== tri.data.length) throw new ShapeMismatchError(`upsampleRetrieval: reference ${i} is ${references[i]!.dims.join('×')}, the output ${tri.dims.join('×')}`);
+  const data = tri.data.map((v, j) => (1 - RETRIEVAL_WEIGHT) * v + (RETRIEVAL_WEIGHT * idx.reduce((a, i) => a + references[i]!.data[j]!, 0)) / idx.length);
+  return keepBlockMeans({ dims: tri.dims, data }, low, factor);
 }
 
 /**

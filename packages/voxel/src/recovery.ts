@@ -5,14 +5,7 @@
 import { InvalidOptionError, permutation, tf, type ChainInitializer, type Tensor } from '@ebm/core';
 import { neighbourhoodShare } from './fill';
 import { gridsToTensor, type VoxelGrid, type VoxelScaling } from './grid';
-import { retrievalShare } from './retrieve';
-
-/**
- * Weight of the retrieved shapes in a hidden voxel's start, the rest the neighbourhood share. Even
- * weights, not tuned: on real chairs and aircraft the blend with 5 shapes beat both of its parts
- * as a guess (docs/voxel.md, "Chains from retrieval").
- */
-export const RETRIEVAL_WEIGHT = 0.5;
+import { RETRIEVAL_WEIGHT, retrievalShare } from './retrieve';
 
 export interface RetrievalStart {
   /** Shapes whose nearest ones (on the observed voxels) inform the start: the training shapes. A shape that is itself one of them (the same object) is left out of its own retrieval. */

@@ -9,6 +9,13 @@
 import { InvalidOptionError, ShapeMismatchError } from '@ebm/core';
 import type { VoxelGrid } from './grid';
 
+/**
+ * Weight of the retrieved shapes in a recovery or super-resolution start, the rest the local guess
+ * (the neighbourhood share; trilinear upsampling). Even weights, not tuned: the blends beat both of
+ * their parts as guesses on real chairs and aircraft (docs/voxel.md, "Retrieval").
+ */
+export const RETRIEVAL_WEIGHT = 0.5;
+
 export interface NearestOptions {
   /** How many candidates to return, nearest first (default 1). */
   k?: number;

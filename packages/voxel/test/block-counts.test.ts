@@ -1,5 +1,5 @@
 import { InvalidOptionError, ShapeMismatchError, tf } from '@ebm/core';
-import { blockMean, blockMeanGrid, gridsToTensor, makeGrids, occupyBlocks, upsampleTrilinear, type VoxelGrid } from '../src';
+import { blockMean, blockMeanGrid, gridsToTensor, makeGrids, nearestGrids, occupyBlocks, upsampleRetrieval, upsampleTrilinear, type VoxelGrid } from '../src';
 
 const grid = (dims: [number, number, number], f: (x: number, y: number, z: number) => number): VoxelGrid => {
   const data = new Float32Array(dims[0] * dims[1] * dims[2]);
@@ -55,6 +55,33 @@ describe('block-count decoding for super-resolution', () => {
     // Each x slab is 2 × 2 equal values, and every block mean is the input's.
     expect(Array.from(r.data).every((v, i) => v === r.data[i - (i % 4)])).toBe(true);
     Array.from(blockMeanGrid(r, 2).data).forEach((v, x) => expect(v).toBeCloseTo(x, 6));
+  });
+
+  it('upsampleRetrieval blends trilinear upsampling with the nearest references by block means, and keeps the block means', () => {
+    const refs = [...makeGrids('chair', 5, { size: 16, seed: 30 }), ...makeGrids('table', 5, { size: 16, seed: 31 })];
+    const [shape] = makeGrids('chair', 1, { size: 16, seed: 32 });
+    const low = blockMeanGrid(shape!, 2);
+    const got = upsampleRetrieval(low, 2, refs, { k: 3 });
+    // Block means kept to float rounding.
+    blockMeanGrid(got, 2).data.forEach((v, i) => expect(v).toBeCloseTo(low.data[i]!, 5));
+    // Before the per-block shift it is ½ trilinear + ½ the mean of the 3 nearest: the shift is one
+    // constant per block, so the difference from that blend is constant inside every block.
+    const idx = nearestGrids(low, refs.map((r) => blockMeanGrid(r, 2)), { k: 3 });
+    const tri = upsampleTrilinear(low, 2);
+    const blend = tri.data.map((v, j) => 0.5 * v + (0.5 * idx.reduce((a, i) => a + refs[i]!.data[j]!, 0)) / 3);
+    for (const [bx, by, bz] of [[0, 0, 0], [3, 4, 5], [7, 7, 7], [2, 6, 1]] as const) {
+      const d = [0, 1].flatMap((i) => [0, 1].flatMap((j) => [0, 1].map((l) => {
+        const at = ((bx * 2 + i) * 16 + by * 2 + j) * 16 + bz * 2 + l;
+        return got.data[at]! - blend[at]!;
+      })));
+      d.forEach((v) => expect(v).toBeCloseTo(d[0]!, 5));
+    }
+    // The given block means are used as they are; no references: trilinear upsampling.
+    const lows = refs.map((r) => blockMeanGrid(r, 2));
+    expect(Array.from(upsampleRetrieval(low, 2, refs, { k: 3, referenceLows: lows }).data)).toEqual(Array.from(got.data));
+    expect(Array.from(upsampleRetrieval(low, 2, [], { k: 3 }).data)).toEqual(Array.from(tri.data));
+    expect(() => upsampleRetrieval(low, 2, refs, { k: 3, referenceLows: lows.slice(1) })).toThrow(ShapeMismatchError);
+    expect(() => upsampleRetrieval(low, 0, refs, { k: 3 })).toThrow(InvalidOptionError);
   });
 
   it('leaks no tensors', () => {

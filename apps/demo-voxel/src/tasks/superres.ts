@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { fixedStarts, langevin, RunReport, tf, type Energy, type LangevinOptions } from '@ebm/core';
-import { blockMean, blockMeanGrid, descriptor3dCpu, gridsToTensor, iou, nearestGrid, occupyBlocks, renderGrids, tensorToGrids, threshold, upsampleNearest, upsampleTrilinear, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
+import { blockMean, blockMeanGrid, descriptor3dCpu, gridsToTensor, iou, nearestGrid, occupyBlocks, renderGrids, RETRIEVAL_WEIGHT, tensorToGrids, threshold, upsampleNearest, upsampleRetrieval, upsampleTrilinear, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { SUPERRES } from '../settings';
-import { bestThreshold, calibrationShapes } from '../threshold';
+import { bestThreshold, calibrationShapes, THRESHOLDS } from '../threshold';
 import { trainDescriptor } from '../train';
 
 /**
@@ -29,9 +29,17 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   const scaling = voxelScaling(train, sampler.refSigma);
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: superres', task: 'superres', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'superres'), config: { mode: ctx.mode, data: source, net: spec, sampler, ...s, backend: ctx.backend } });
 
+  // Chains start at the even blend of the input's trilinear upsampling and the k training shapes
+  // with the nearest block means (block means kept); k is the one whose start alone does best on
+  // the training shapes, each left out of its own retrieval (no training needed).
+  const startOf = retrievalStarts(train, s.factor);
+  const k = chooseK(train, startOf);
+  console.error(`demo-voxel superres: ${k === undefined ? 'one training shape: chains start at trilinear upsampling' : `chains start from trilinear upsampling blended with the ${k === 1 ? 'training shape' : `${k} training shapes`} of nearest block means (k chosen on the training shapes)`}`);
+  const start = (g: VoxelGrid) => startOf(g, k);
+
   const data = gridsToTensor(train, scaling);
   const batch = Math.min(s.shapes, train.length);
-  const starts = gridsToTensor(train.map((g) => smoothStart(g, s.factor)), scaling);
+  const starts = gridsToTensor(train.map(start), scaling);
   const { net, energy } = await trainDescriptor(
     {
       label: 'superres',
@@ -46,7 +54,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, factor: s.factor },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, factor: s.factor, retrievalK: k ?? null, retrievalWeight: RETRIEVAL_WEIGHT },
       meta: { task: 'superres', source },
       seed: ctx.seed,
     },
@@ -57,9 +65,9 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   // The thresholds of the super-resolved values and of the baseline's are read off the training
   // shapes: each the one with the best mean IoU there (threshold.ts).
   const calShapes = calibrationShapes(train);
-  const cal = await superresolve(energy, calShapes, s.factor, sampler, scaling);
-  const at = { sr: bestThreshold((t) => meanIou(cal.sr, calShapes, t)), nearest: bestThreshold((t) => meanIou(cal.nearest, calShapes, t)) };
-  const out = await superresolve(energy, test, s.factor, sampler, scaling);
+  const cal = await superresolve(energy, calShapes, s.factor, sampler, scaling, start);
+  const at = { sr: bestThreshold((t) => meanIou(cal.sr, calShapes, t)), nearest: bestThreshold((t) => meanIou(cal.nearest, calShapes, t)), start: bestThreshold((t) => meanIou(cal.starts, calShapes, t)) };
+  const out = await superresolve(energy, test, s.factor, sampler, scaling, start);
   net.dispose();
   const sr = out.sr.map((g) => threshold(g, at.sr));
   const nearest = out.nearest.map((g) => threshold(g, at.nearest));
@@ -79,6 +87,9 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
     iouBlockCounts: meanIouOf(counted),
     iouBlockCountsTrilinear: meanIouOf(trilinear),
     iouRetrieval: meanIouOf(retrieved),
+    iouStart: meanIou(out.starts, test, at.start),
+    iouBlockCountsStart: meanIouOf(out.starts.map((g, i) => occupyBlocks(g, lows[i]!, s.factor))),
+    retrievalK: k ?? 0,
     iouAtHalf: meanIou(out.sr, test, 0.5),
     threshold: at.sr,
     thresholdBaseline: at.nearest,
@@ -106,22 +117,25 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
 }
 
 /**
- * The shapes' block means upsampled by nearest neighbours (the baseline) and super-resolved by the
- * chain, in occupancy units; in chunks of 64 shapes, so a large held-out set is not one batch.
+ * The shapes' block means upsampled by nearest neighbours (the baseline), the chains' starts, and
+ * the shapes super-resolved by the chain, in occupancy units; in chunks of 64 shapes, so a large
+ * held-out set is not one batch.
  */
-async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number, sampler: LangevinOptions, scaling: VoxelScaling): Promise<{ sr: VoxelGrid[]; nearest: VoxelGrid[] }> {
-  const out = { sr: [] as VoxelGrid[], nearest: [] as VoxelGrid[] };
+async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number, sampler: LangevinOptions, scaling: VoxelScaling, startOf: (g: VoxelGrid) => VoxelGrid): Promise<{ sr: VoxelGrid[]; nearest: VoxelGrid[]; starts: VoxelGrid[] }> {
+  const out = { sr: [] as VoxelGrid[], nearest: [] as VoxelGrid[], starts: [] as VoxelGrid[] };
   for (let i = 0; i < shapes.length; i += 64) {
     const part = shapes.slice(i, i + 64);
     const truth = gridsToTensor(part, scaling);
     const up = tf.tidy(() => upsampleNearest(blockMean(truth, factor), factor));
-    const start = gridsToTensor(part.map((g) => smoothStart(g, factor)), scaling);
+    const starts = part.map(startOf);
+    const start = gridsToTensor(starts, scaling);
     truth.dispose();
     try {
       const { x } = await langevin(energy, start, sampler);
       out.sr.push(...(await tensorToGrids(x, scaling)));
       x.dispose();
       out.nearest.push(...(await tensorToGrids(up, scaling)));
+      out.starts.push(...starts);
     } finally {
       [up, start].forEach((t) => t.dispose());
     }
@@ -130,12 +144,36 @@ async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number,
 }
 
 /**
- * A chain's start: the trilinear upsampling of the shape's block means, shifted per block to keep
- * them (upsampleTrilinear). It satisfies the constraint like the paper's nearest upsampling does,
- * and already ranks each block's voxels by their neighbourhood.
+ * A chain's start for each shape, given k: the trilinear upsampling of its block means (k
+ * undefined), or that blended with the k training shapes whose block means are nearest
+ * (`upsampleRetrieval`), a training shape left out of its own retrieval. Both keep the block
+ * means, as the constraint requires; the paper starts at nearest upsampling, which ties every
+ * voxel of a block.
  */
-function smoothStart(shape: VoxelGrid, factor: number): VoxelGrid {
-  return upsampleTrilinear(blockMeanGrid(shape, factor), factor);
+function retrievalStarts(train: VoxelGrid[], factor: number): (g: VoxelGrid, k: number | undefined) => VoxelGrid {
+  const lows = train.map((g) => blockMeanGrid(g, factor));
+  return (g, k) => {
+    const low = blockMeanGrid(g, factor);
+    if (k === undefined) return upsampleTrilinear(low, factor);
+    const keep = train.map((t) => t !== g);
+    return upsampleRetrieval(low, factor, train.filter((_, i) => keep[i]), { k, referenceLows: lows.filter((_, i) => keep[i]) });
+  };
+}
+
+/** Candidate numbers of retrieved shapes in the chains' start. */
+const RETRIEVAL_KS = [1, 2, 3, 5, 8];
+
+/** The k of RETRIEVAL_KS whose start alone has the best mean IoU (at its best threshold) on the calibration shapes; undefined with one training shape. */
+function chooseK(train: VoxelGrid[], startOf: (g: VoxelGrid, k: number | undefined) => VoxelGrid): number | undefined {
+  const ks = RETRIEVAL_KS.filter((k) => k < train.length);
+  const shapes = calibrationShapes(train);
+  let best: { k: number | undefined; iou: number } = { k: undefined, iou: -Infinity };
+  for (const k of ks) {
+    const starts = shapes.map((g) => startOf(g, k));
+    const score = Math.max(...THRESHOLDS.map((t) => meanIou(starts, shapes, t)));
+    if (score > best.iou) best = { k, iou: score };
+  }
+  return best.k;
 }
 
 /** Mean IoU of the values, occupied over `at`, with the true shapes. */
