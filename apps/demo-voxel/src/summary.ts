@@ -13,7 +13,7 @@ export function summary(ctx: TaskContext, source: string, task: string): string 
     }
     case 'superres': {
       const s = SUPERRES[ctx.mode];
-      return `Data: ${source}. A 3D descriptor net learns to upsample ${s.size / s.factor}³ shapes to ${s.size}³: its chains start at the even blend of the input's trilinear upsampling and the k training shapes with the nearest block means (each training shape left out of its own; block means kept) and run ${chains(s.steps, s.stepSize)}, noise-free, with every move keeping the ${s.factor}³ block means of the input; ${s.iterations} updates with ${train}.`;
+      return `Data: ${source}. A 3D descriptor net learns to upsample ${s.size / s.factor}³ shapes to ${s.size}³: its chains start at the even blend of the input's trilinear upsampling and the k training shapes with the nearest block means (each training shape left out of its own; block means kept) and run ${chains(s.steps, s.stepSize)}, noise-free, with every move keeping the ${s.factor}³ block means of the input; ${s.iterations} updates with ${train}. Unseen shapes are then super-resolved by the same chain, stopped after the quarter of its steps that does best on the training shapes.`;
     }
     case 'classify': {
       const s = CLASSIFY[ctx.mode];

@@ -34,8 +34,8 @@ it('recover --smoke reports the error rate on hidden voxels against the fill-by-
   expect(m.errorRate).toBeGreaterThanOrEqual(0);
   expect(m.errorRateBaseline).toBeGreaterThan(0);
   for (const k of ['errorRateNeighbours', 'errorRateRetrieval', 'errorRateStart', 'errorRateAtHalf', 'iouHidden', 'iouHiddenNeighbours', 'iouHiddenRetrieval', 'iouHiddenStart']) expect(typeof m[k]).toBe('number');
-  // Smoke trains on 4 shapes: k of 1, 2 or 3 retrieved shapes, chosen on them.
-  expect([1, 2, 3]).toContain(m.retrievalK);
+  // Smoke trains on 4 shapes: k of 0 (none), 1, 2 or 3 retrieved shapes, chosen on them.
+  expect([0, 1, 2, 3]).toContain(m.retrievalK);
   // Smoke chains take 3 steps: stopped after 1, 2 or 3 of them.
   expect([1, 2, 3]).toContain(m.chainSteps);
   expect(typeof m.errorRateAllSteps).toBe('number');
@@ -49,8 +49,10 @@ it('superres --smoke reports IoU against nearest upsampling', async () => {
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'superres', lowSize: 8, size: 16, shapes: 4 });
-  for (const k of ['iou', 'iouUpsampleBaseline', 'iouBlockCounts', 'iouBlockCountsTrilinear', 'iouRetrieval', 'iouStart', 'iouBlockCountsStart', 'iouAtHalf']) expect(m[k]).toBeGreaterThan(0);
-  expect([1, 2, 3]).toContain(m.retrievalK);
+  for (const k of ['iou', 'iouUpsampleBaseline', 'iouBlockCounts', 'iouBlockCountsTrilinear', 'iouRetrieval', 'iouStart', 'iouBlockCountsStart', 'iouAllSteps', 'iouAtHalf']) expect(m[k]).toBeGreaterThan(0);
+  // Smoke chains take 3 steps: stopped after 1, 2 or 3 of them.
+  expect([1, 2, 3]).toContain(m.chainSteps);
+  expect([0, 1, 2, 3]).toContain(m.retrievalK);
   for (const k of ['threshold', 'thresholdBaseline']) expect(m[k] >= 0.05 && m[k] <= 0.95).toBe(true);
   for (const f of ['superres.png', 'curves.png', 'report.html', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });

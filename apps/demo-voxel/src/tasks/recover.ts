@@ -7,6 +7,7 @@ import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { RECOVER } from '../settings';
 import { bestThreshold, calibrationShapes, hiddenScores, THRESHOLDS } from '../threshold';
+import { bestRetrievalK } from '../retrieval';
 import { trainDescriptor } from '../train';
 
 /**
@@ -32,8 +33,8 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   // the fewest hidden voxels wrong on the training shapes themselves, each left out of its own
   // retrieval (no training needed).
   const k = retrievalK(train, s.observed, ctx.seed + 9);
-  const retrieval = k === undefined ? undefined : { references: train, k };
-  console.error(`demo-voxel recover: ${k === undefined ? 'one training shape: chains start at the neighbourhood share' : `chains start from the ${k === 1 ? 'nearest training shape' : `${k} nearest training shapes`} blended with the neighbourhood share (k chosen on the training shapes)`}`);
+  const retrieval = k > 0 ? { references: train, k } : undefined;
+  console.error(`demo-voxel recover: chains start ${k === 0 ? 'at the neighbourhood share (no retrieval: chosen on the training shapes)' : `from the ${k === 1 ? 'nearest training shape' : `${k} nearest training shapes`} blended with the neighbourhood share (k chosen on the training shapes)`}`);
 
   const batch = Math.min(s.shapes, train.length);
   const data = gridsToTensor(train, scaling);
@@ -51,7 +52,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, observed: s.observed, retrievalK: k ?? null, retrievalWeight: RETRIEVAL_WEIGHT },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, observed: s.observed, retrievalK: k, retrievalWeight: RETRIEVAL_WEIGHT },
       meta: { task: 'recover', source },
       seed: ctx.seed,
     },
@@ -108,7 +109,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
     iouHiddenNeighbours: scoreIou.neighbours.iou,
     iouHiddenRetrieval: retrieved1.iou,
     iouHiddenStart: scoreIou.start.iou,
-    retrievalK: k ?? 0,
+    retrievalK: k,
     chainSteps: stops[stop]!,
     threshold: at.rec,
     thresholdIou: atIou.rec,
@@ -167,29 +168,21 @@ async function startValues(start: Tensor, scaling: VoxelScaling): Promise<Float3
   return (await tensorToGrids(start, scaling)).map((g) => Float32Array.from(g.data));
 }
 
-/** Candidate numbers of retrieved shapes in the chains' start. */
-const RETRIEVAL_KS = [1, 2, 3, 5, 8];
-
 /**
- * The k of RETRIEVAL_KS whose start (`damageShapes` with `retrieval`) gets the fewest hidden
- * voxels wrong, at its best threshold, on the calibration shapes under fresh masks, each shape
- * left out of its own retrieval; undefined with a single training shape.
+ * The k (`bestRetrievalK`; 0: no retrieval) whose start (`damageShapes` with `retrieval`) gets the
+ * fewest hidden voxels wrong, at its best threshold, on the calibration shapes under fresh masks,
+ * each shape left out of its own retrieval.
  */
-export function retrievalK(train: VoxelGrid[], observed: number, seed: number): number | undefined {
-  const ks = RETRIEVAL_KS.filter((k) => k < train.length);
-  if (ks.length === 0) return undefined;
+export function retrievalK(train: VoxelGrid[], observed: number, seed: number): number {
   const shapes = calibrationShapes(train);
-  let best = { k: ks[0]!, wrong: Infinity };
-  for (const k of ks) {
-    const set = damageShapes(shapes, { observed, scaling: 0, seed, retrieval: { references: train, k } });
+  const n = shapes[0]!.data.length;
+  return bestRetrievalK(train.length, (k) => {
+    const set = damageShapes(shapes, { observed, scaling: 0, seed, ...(k > 0 ? { retrieval: { references: train, k } } : {}) });
     const [values, mask] = [set.start.dataSync() as Float32Array, set.mask.dataSync() as Float32Array];
     [set.start, set.mask].forEach((t) => t.dispose());
-    const n = shapes[0]!.data.length;
     const rows = shapes.map((_, i) => values.subarray(i * n, (i + 1) * n));
-    const wrong = Math.min(...THRESHOLDS.map((t) => hiddenScores(rows, shapes, mask, t).wrong));
-    if (wrong < best.wrong) best = { k, wrong };
-  }
-  return best.k;
+    return -Math.min(...THRESHOLDS.map((t) => hiddenScores(rows, shapes, mask, t).wrong));
+  });
 }
 
 /**

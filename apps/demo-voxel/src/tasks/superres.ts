@@ -7,6 +7,7 @@ import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { SUPERRES } from '../settings';
 import { bestThreshold, calibrationShapes, THRESHOLDS } from '../threshold';
+import { bestRetrievalK } from '../retrieval';
 import { trainDescriptor } from '../train';
 
 /**
@@ -34,7 +35,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   // the training shapes, each left out of its own retrieval (no training needed).
   const startOf = retrievalStarts(train, s.factor);
   const k = chooseK(train, startOf);
-  console.error(`demo-voxel superres: ${k === undefined ? 'one training shape: chains start at trilinear upsampling' : `chains start from trilinear upsampling blended with the ${k === 1 ? 'training shape' : `${k} training shapes`} of nearest block means (k chosen on the training shapes)`}`);
+  console.error(`demo-voxel superres: chains start ${k === 0 ? 'at trilinear upsampling (no retrieval: chosen on the training shapes)' : `from trilinear upsampling blended with the ${k === 1 ? 'training shape' : `${k} training shapes`} of nearest block means (k chosen on the training shapes)`}`);
   const start = (g: VoxelGrid) => startOf(g, k);
 
   const data = gridsToTensor(train, scaling);
@@ -54,7 +55,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
       learningRate: s.learningRate,
       energyL2: s.energyL2,
       checkpointDir: join(ctx.out, 'checkpoint'),
-      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, factor: s.factor, retrievalK: k ?? null, retrievalWeight: RETRIEVAL_WEIGHT },
+      preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, factor: s.factor, retrievalK: k, retrievalWeight: RETRIEVAL_WEIGHT },
       meta: { task: 'superres', source },
       seed: ctx.seed,
     },
@@ -65,9 +66,18 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   // The thresholds of the super-resolved values and of the baseline's are read off the training
   // shapes: each the one with the best mean IoU there (threshold.ts).
   const calShapes = calibrationShapes(train);
-  const cal = await superresolve(energy, calShapes, s.factor, sampler, scaling, start);
+  // The chain is also stopped early where that super-resolves the training shapes better: its
+  // values after each quarter of its steps, each at its best threshold there (noise-free, so a
+  // chain run in quarters is the same chain).
+  const stops = [1, 2, 3, 4].map((q) => Math.round((q * s.steps) / 4)).filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+  const calRun = await superresolve(energy, calShapes, s.factor, sampler, scaling, start, stops);
+  const stopIou = calRun.sr.map((v) => Math.max(...THRESHOLDS.map((t) => meanIou(v, calShapes, t))));
+  // Best IoU; among equals the longer chain.
+  const stop = stopIou.reduce((best, v, i) => (v >= stopIou[best]! ? i : best), 0);
+  const cal = { ...calRun, sr: calRun.sr[stop]! };
   const at = { sr: bestThreshold((t) => meanIou(cal.sr, calShapes, t)), nearest: bestThreshold((t) => meanIou(cal.nearest, calShapes, t)), start: bestThreshold((t) => meanIou(cal.starts, calShapes, t)) };
-  const out = await superresolve(energy, test, s.factor, sampler, scaling, start);
+  const run = await superresolve(energy, test, s.factor, sampler, scaling, start, stops);
+  const out = { ...run, sr: run.sr[stop]! };
   net.dispose();
   const sr = out.sr.map((g) => threshold(g, at.sr));
   const nearest = out.nearest.map((g) => threshold(g, at.nearest));
@@ -89,8 +99,10 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
     iouRetrieval: meanIouOf(retrieved),
     iouStart: meanIou(out.starts, test, at.start),
     iouBlockCountsStart: meanIouOf(out.starts.map((g, i) => occupyBlocks(g, lows[i]!, s.factor))),
-    retrievalK: k ?? 0,
+    retrievalK: k,
     iouAtHalf: meanIou(out.sr, test, 0.5),
+    iouAllSteps: meanIou(run.sr[run.sr.length - 1]!, test, bestThreshold((t) => meanIou(calRun.sr[calRun.sr.length - 1]!, calShapes, t))),
+    chainSteps: stops[stop]!,
     threshold: at.sr,
     thresholdBaseline: at.nearest,
     lowSize: low,
@@ -106,7 +118,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
     [
       {
         file: 'superres.png',
-        caption: `Rows, all unseen in training: the ${low}³ input upsampled to ${s.size}³ by nearest neighbours (block means over ${at.nearest}); super-resolved by the learned energy (values over ${at.sr}); decoded by block counts (each block holds as many voxels as its input mean says), ranked by trilinear interpolation, then by the learned energy's chain; the true ${s.size}³ shapes.`,
+        caption: `Rows, all unseen in training: the ${low}³ input upsampled to ${s.size}³ by nearest neighbours (block means over ${at.nearest}); super-resolved by the learned energy (${stops[stop]} steps; values over ${at.sr}); decoded by block counts (each block holds as many voxels as its input mean says), ranked by trilinear interpolation, then by the learned energy's chain; the true ${s.size}³ shapes.`,
       },
       { file: 'curves.png', caption: 'Training curves of the conditional model.' },
     ],
@@ -118,11 +130,11 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
 
 /**
  * The shapes' block means upsampled by nearest neighbours (the baseline), the chains' starts, and
- * the shapes super-resolved by the chain, in occupancy units; in chunks of 64 shapes, so a large
- * held-out set is not one batch.
+ * the shapes super-resolved by the chain after each of `stops` steps (ascending), in occupancy
+ * units; in chunks of 64 shapes, so a large held-out set is not one batch.
  */
-async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number, sampler: LangevinOptions, scaling: VoxelScaling, startOf: (g: VoxelGrid) => VoxelGrid): Promise<{ sr: VoxelGrid[]; nearest: VoxelGrid[]; starts: VoxelGrid[] }> {
-  const out = { sr: [] as VoxelGrid[], nearest: [] as VoxelGrid[], starts: [] as VoxelGrid[] };
+async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number, sampler: LangevinOptions, scaling: VoxelScaling, startOf: (g: VoxelGrid) => VoxelGrid, stops: number[]): Promise<{ sr: VoxelGrid[][]; nearest: VoxelGrid[]; starts: VoxelGrid[] }> {
+  const out = { sr: stops.map(() => [] as VoxelGrid[]), nearest: [] as VoxelGrid[], starts: [] as VoxelGrid[] };
   for (let i = 0; i < shapes.length; i += 64) {
     const part = shapes.slice(i, i + 64);
     const truth = gridsToTensor(part, scaling);
@@ -130,50 +142,46 @@ async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number,
     const starts = part.map(startOf);
     const start = gridsToTensor(starts, scaling);
     truth.dispose();
+    let x = start;
     try {
-      const { x } = await langevin(energy, start, sampler);
-      out.sr.push(...(await tensorToGrids(x, scaling)));
-      x.dispose();
+      for (let j = 0; j < stops.length; j++) {
+        const next = (await langevin(energy, x, { ...sampler, numSteps: stops[j]! - (stops[j - 1] ?? 0) })).x;
+        if (x !== start) x.dispose();
+        x = next;
+        out.sr[j]!.push(...(await tensorToGrids(x, scaling)));
+      }
       out.nearest.push(...(await tensorToGrids(up, scaling)));
       out.starts.push(...starts);
     } finally {
-      [up, start].forEach((t) => t.dispose());
+      [up, start, x].forEach((t) => t.isDisposed || t.dispose());
     }
   }
   return out;
 }
 
 /**
- * A chain's start for each shape, given k: the trilinear upsampling of its block means (k
- * undefined), or that blended with the k training shapes whose block means are nearest
+ * A chain's start for each shape, given k: the trilinear upsampling of its block means (k 0), or that blended with the k training shapes whose block means are nearest
  * (`upsampleRetrieval`), a training shape left out of its own retrieval. Both keep the block
  * means, as the constraint requires; the paper starts at nearest upsampling, which ties every
  * voxel of a block.
  */
-function retrievalStarts(train: VoxelGrid[], factor: number): (g: VoxelGrid, k: number | undefined) => VoxelGrid {
+function retrievalStarts(train: VoxelGrid[], factor: number): (g: VoxelGrid, k: number) => VoxelGrid {
   const lows = train.map((g) => blockMeanGrid(g, factor));
   return (g, k) => {
     const low = blockMeanGrid(g, factor);
-    if (k === undefined) return upsampleTrilinear(low, factor);
+    if (k === 0) return upsampleTrilinear(low, factor);
     const keep = train.map((t) => t !== g);
     return upsampleRetrieval(low, factor, train.filter((_, i) => keep[i]), { k, referenceLows: lows.filter((_, i) => keep[i]) });
   };
 }
 
-/** Candidate numbers of retrieved shapes in the chains' start. */
-const RETRIEVAL_KS = [1, 2, 3, 5, 8];
-
-/** The k of RETRIEVAL_KS whose start alone has the best mean IoU (at its best threshold) on the calibration shapes; undefined with one training shape. */
-function chooseK(train: VoxelGrid[], startOf: (g: VoxelGrid, k: number | undefined) => VoxelGrid): number | undefined {
-  const ks = RETRIEVAL_KS.filter((k) => k < train.length);
+/** The k (`bestRetrievalK`; 0: no retrieval) whose start alone has the best mean IoU, at its best threshold, on the calibration shapes. */
+function chooseK(train: VoxelGrid[], startOf: (g: VoxelGrid, k: number) => VoxelGrid): number {
   const shapes = calibrationShapes(train);
-  let best: { k: number | undefined; iou: number } = { k: undefined, iou: -Infinity };
-  for (const k of ks) {
+  return bestRetrievalK(train.length, (k) => {
     const starts = shapes.map((g) => startOf(g, k));
-    const score = Math.max(...THRESHOLDS.map((t) => meanIou(starts, shapes, t)));
-    if (score > best.iou) best = { k, iou: score };
-  }
-  return best.k;
+    return Math.max(...THRESHOLDS.map((t) => meanIou(starts, shapes, t)));
+  });
 }
 
 /** Mean IoU of the values, occupied over `at`, with the true shapes. */
