@@ -59,3 +59,12 @@ export function calibrationShapes<T>(train: T[], max = 64): T[] {
   if (train.length <= max) return train;
   return Array.from({ length: max }, (_, k) => train[Math.floor((k * train.length) / max)]!);
 }
+
+/**
+ * Where a noise-free conditional chain may be stopped: after a quarter, half, three quarters and
+ * all of its `steps` (rounded, distinct, at least 1). The chain is noise-free, so a chain run in
+ * these pieces is the same chain; each stop's values are scored on the training shapes.
+ */
+export function quarterStops(steps: number): number[] {
+  return [1, 2, 3, 4].map((q) => Math.round((q * steps) / 4)).filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+}

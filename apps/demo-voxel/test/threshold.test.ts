@@ -1,4 +1,4 @@
-import { bestThreshold, calibrationShapes, hiddenScores, THRESHOLDS } from '../src/threshold';
+import { bestThreshold, calibrationShapes, hiddenScores, quarterStops, THRESHOLDS } from '../src/threshold';
 
 describe('thresholds read off training shapes', () => {
   const truth = [{ dims: [1, 1, 4] as [number, number, number], data: Uint8Array.from([1, 0, 1, 0]) }];
@@ -27,5 +27,14 @@ describe('thresholds read off training shapes', () => {
     const all = Array.from({ length: 10 }, (_, i) => i);
     expect(calibrationShapes(all, 4)).toEqual([0, 2, 5, 7]);
     expect(calibrationShapes(all, 64)).toBe(all);
+  });
+});
+
+describe('quarterStops', () => {
+  it('stops after each quarter of the chain, rounded, distinct and at least one step', () => {
+    expect(quarterStops(60)).toEqual([15, 30, 45, 60]);
+    expect(quarterStops(10)).toEqual([3, 5, 8, 10]);
+    expect(quarterStops(3)).toEqual([1, 2, 3]);
+    expect(quarterStops(1)).toEqual([1]);
   });
 });

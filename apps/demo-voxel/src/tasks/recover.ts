@@ -6,7 +6,7 @@ import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { RECOVER } from '../settings';
-import { bestThreshold, calibrationShapes, hiddenScores, THRESHOLDS } from '../threshold';
+import { bestThreshold, calibrationShapes, hiddenScores, quarterStops, THRESHOLDS } from '../threshold';
 import { bestRetrievalK } from '../retrieval';
 import { trainDescriptor } from '../train';
 
@@ -69,7 +69,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   // The chain is also stopped early where that recovers the training shapes better: its values
   // after each quarter of its steps, each at its best threshold there (the chain is noise-free,
   // so a chain run in quarters is the same chain).
-  const stops = [1, 2, 3, 4].map((q) => Math.round((q * s.steps) / 4)).filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+  const stops = quarterStops(s.steps);
   const calChain = await recoverTrajectory(energy, cal, sampler, scaling, stops);
   const stopWrong = calChain.map((v) => Math.min(...THRESHOLDS.map((t) => hiddenScores(v, calShapes, calMask, t).wrong)));
   // Fewest wrong; among equals the longer chain.

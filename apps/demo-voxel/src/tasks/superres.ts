@@ -6,7 +6,7 @@ import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { SUPERRES } from '../settings';
-import { bestThreshold, calibrationShapes, THRESHOLDS } from '../threshold';
+import { bestThreshold, calibrationShapes, quarterStops, THRESHOLDS } from '../threshold';
 import { bestRetrievalK } from '../retrieval';
 import { trainDescriptor } from '../train';
 
@@ -69,7 +69,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
   // The chain is also stopped early where that super-resolves the training shapes better: its
   // values after each quarter of its steps, each at its best threshold there (noise-free, so a
   // chain run in quarters is the same chain).
-  const stops = [1, 2, 3, 4].map((q) => Math.round((q * s.steps) / 4)).filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+  const stops = quarterStops(s.steps);
   const calRun = await superresolve(energy, calShapes, s.factor, sampler, scaling, start, stops);
   const stopIou = calRun.sr.map((v) => Math.max(...THRESHOLDS.map((t) => meanIou(v, calShapes, t))));
   // Best IoU; among equals the longer chain.
