@@ -4,7 +4,8 @@
  * (thin shapes, a model's confidence), so each method gets the one that scores best on the
  * training shapes, and is scored on the unseen ones with it.
  */
-import type { VoxelGrid } from '@ebm/voxel';
+import { langevin, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
+import { tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 
 /** Candidate thresholds: 0.05, 0.075, …, 0.95. */
 export const THRESHOLDS: readonly number[] = Array.from({ length: 37 }, (_, k) => Math.round((0.05 + 0.025 * k) * 1000) / 1000);
@@ -67,4 +68,25 @@ export function calibrationShapes<T>(train: T[], max = 64): T[] {
  */
 export function quarterStops(steps: number): number[] {
   return [1, 2, 3, 4].map((q) => Math.round((q * steps) / 4)).filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+}
+
+/**
+ * Runs a noise-free chain from `start` in pieces ending at each of `stops` (ascending) and gives
+ * the grids (occupancy units) at every stop. `start` stays the caller's; the chain's own tensors
+ * are disposed.
+ */
+export async function chainAtStops(energy: Energy, start: Tensor, sampler: LangevinOptions, scaling: VoxelScaling, stops: number[]): Promise<VoxelGrid[][]> {
+  const out: VoxelGrid[][] = [];
+  let x = start;
+  try {
+    for (let j = 0; j < stops.length; j++) {
+      const next = (await langevin(energy, x, { ...sampler, numSteps: stops[j]! - (stops[j - 1] ?? 0) })).x;
+      if (x !== start) x.dispose();
+      x = next;
+      out.push(await tensorToGrids(x, scaling));
+    }
+  } finally {
+    if (x !== start) x.dispose();
+  }
+  return out;
 }

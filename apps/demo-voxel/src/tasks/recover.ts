@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { langevin, RunReport, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
+import { RunReport, tf, type Energy, type LangevinOptions, type Tensor } from '@ebm/core';
 import { damageShapes, descriptor3dCpu, gridsToTensor, nearestGrid, neighbourhoodShare, occupancy, RETRIEVAL_WEIGHT, recoveryStarts, renderGrids, tensorToGrids, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { RECOVER } from '../settings';
-import { bestThreshold, calibrationShapes, hiddenScores, quarterStops, THRESHOLDS } from '../threshold';
+import { bestThreshold, calibrationShapes, chainAtStops, hiddenScores, quarterStops, THRESHOLDS } from '../threshold';
 import { bestRetrievalK } from '../retrieval';
 import { trainDescriptor } from '../train';
 
@@ -148,16 +148,11 @@ async function recoverTrajectory(energy: Energy, set: { start: Tensor; mask: Ten
   for (let i = 0; i < n; i += CHUNK) {
     const k = Math.min(CHUNK, n - i);
     const [start, mask] = [set.start, set.mask].map((t) => tf.slice(t, i, k));
-    let x = start!;
     try {
-      for (let j = 0; j < stops.length; j++) {
-        const next = (await langevin(energy, x, { ...sampler, numSteps: stops[j]! - (stops[j - 1] ?? 0), mask })).x;
-        if (x !== start) x.dispose();
-        x = next;
-        out[j]!.push(...(await tensorToGrids(x, scaling)).map((g) => Float32Array.from(g.data)));
-      }
+      const grids = await chainAtStops(energy, start!, { ...sampler, mask }, scaling, stops);
+      grids.forEach((g, j) => out[j]!.push(...g.map((v) => Float32Array.from(v.data))));
     } finally {
-      [start!, mask!, x].forEach((t) => t.isDisposed || t.dispose());
+      [start!, mask!].forEach((t) => t.dispose());
     }
   }
   return out;

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { fixedStarts, langevin, RunReport, tf, type Energy, type LangevinOptions } from '@ebm/core';
+import { fixedStarts, RunReport, tf, type Energy, type LangevinOptions } from '@ebm/core';
 import { blockMean, blockMeanGrid, descriptor3dCpu, gridsToTensor, iou, nearestGrid, occupyBlocks, renderGrids, RETRIEVAL_WEIGHT, tensorToGrids, threshold, upsampleNearest, upsampleRetrieval, upsampleTrilinear, voxelScaling, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 import { avg, type TaskContext, type TaskResult } from '../context';
 import { INFO } from '../metric-info';
 import { summary } from '../summary';
 import { loadSplit } from '../data';
 import { SUPERRES } from '../settings';
-import { bestThreshold, calibrationShapes, quarterStops, THRESHOLDS } from '../threshold';
+import { bestThreshold, calibrationShapes, chainAtStops, quarterStops, THRESHOLDS } from '../threshold';
 import { bestRetrievalK } from '../retrieval';
 import { trainDescriptor } from '../train';
 
@@ -142,18 +142,12 @@ async function superresolve(energy: Energy, shapes: VoxelGrid[], factor: number,
     const starts = part.map(startOf);
     const start = gridsToTensor(starts, scaling);
     truth.dispose();
-    let x = start;
     try {
-      for (let j = 0; j < stops.length; j++) {
-        const next = (await langevin(energy, x, { ...sampler, numSteps: stops[j]! - (stops[j - 1] ?? 0) })).x;
-        if (x !== start) x.dispose();
-        x = next;
-        out.sr[j]!.push(...(await tensorToGrids(x, scaling)));
-      }
+      (await chainAtStops(energy, start, sampler, scaling, stops)).forEach((g, j) => out.sr[j]!.push(...g));
       out.nearest.push(...(await tensorToGrids(up, scaling)));
       out.starts.push(...starts);
     } finally {
-      [up, start, x].forEach((t) => t.isDisposed || t.dispose());
+      [up, start].forEach((t) => t.dispose());
     }
   }
   return out;
