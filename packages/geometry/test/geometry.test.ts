@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError, InvalidOptionError } from '@ebm/core';
-import { DEFAULT_VIEW, dot, loadMesh, MESH_EXTENSIONS, parsePly, proceduralShape, saveMesh, SHAPE_CATEGORIES, shapeMesh, viewFrom, type TriangleMesh } from '../src';
+import { DEFAULT_VIEW, dot, loadMesh, MESH_EXTENSIONS, parseMesh, parsePly, proceduralShape, saveMesh, SHAPE_CATEGORIES, shapeMesh, viewFrom, type TriangleMesh } from '../src';
 
 let dir: string;
 beforeAll(async () => {
@@ -41,6 +41,16 @@ describe('point sets with invalid points', () => {
   it('still refuses a NaN vertex of a mesh, whose faces refer to it', () => {
     expect(() => parsePly(ply(['0 0 0', 'nan 0 0', '0 1 0'], '3 0 1 2\n'), 'mesh.ply', { faces: 'optional' })).toThrow('mesh.ply: has a vertex coordinate that is not a finite number');
     expect(() => parsePly(ply(['0 0 0', 'nan 0 0']), 'pts.ply')).toThrow(FormatError);
+  });
+});
+
+describe('collapsed files', () => {
+  it('refuses a mesh or point set whose vertices all sit at one point, naming the file and the point', () => {
+    const obj = new TextEncoder().encode('v 1 2 3\nv 1 2 3\nv 1 2 3\nf 1 2 3\n');
+    expect(() => parseMesh(obj, 'empty-object.obj')).toThrow('empty-object.obj: has all 3 vertices at one point (1, 2, 3): nothing to read a shape from');
+    expect(() => parseMesh(new TextEncoder().encode('v 0 0 0\n'), 'one.obj', { faces: 'optional' })).toThrow(FormatError);
+    // Flat is not collapsed: a square in the plane z = 0 is a shape.
+    expect(parseMesh(new TextEncoder().encode('v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf 1 2 3 4\n'), 'square.obj').triangles.length).toBe(6);
   });
 });
 

@@ -45,6 +45,9 @@ export function finish(name: string, pos: number[], tri: number[], o: ParseMeshO
     // Coordinates are stored as float32: 1e39 would become Infinity and spread NaN downstream.
     if (!Number.isFinite(Math.fround(v))) throw new FormatError(name, `has a vertex coordinate (${v}) too large for float32`);
   }
+  // A file whose vertices all sit at one point (an export of an empty or collapsed object) has no
+  // shape: voxelized it is one voxel, and sampling its surface divides by zero area.
+  if (pos.every((v, i) => v === pos[i % 3])) throw new FormatError(name, `has all ${nv} vertices at one point (${pos.slice(0, 3).join(', ')}): nothing to read a shape from`);
   return { positions: Float32Array.from(pos), triangles: Uint32Array.from(tri) };
 }
 
