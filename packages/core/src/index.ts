@@ -94,6 +94,7 @@ export { decodeMat } from './mat';
 export { decodePickle, decodeNpyObjects, isObjectNpy, type PickleValue } from './pickle';
 export { decodeH5, isH5 } from './h5';
 export { decodeArrays, pickArray, ARRAY_FILE_EXTENSIONS, type StoredArray, type PickArrayOptions } from './arrays';
+export { withoutBom } from './bom';
 export { fitLinearClassifier, fitLinearClassifierByValidation, LinearClassifier, type LinearClassifierOptions } from './classify/linear';
 
 // The built-in layers and runtimes register here, in the entry module, so that netspec/ never

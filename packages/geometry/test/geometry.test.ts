@@ -44,6 +44,27 @@ describe('point sets with invalid points', () => {
   });
 });
 
+describe('text variants that exporters write', () => {
+  const enc = (t: string) => new TextEncoder().encode(t);
+  const bom = (t: string) => Uint8Array.from([0xef, 0xbb, 0xbf, ...enc(t)]);
+  it('reads OBJ, OFF, PLY and ASCII STL after a UTF-8 byte-order mark', () => {
+    expect(parseMesh(bom('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n'), 'bom.obj').positions.length).toBe(9);
+    expect(parseMesh(bom('OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n'), 'bom.off').triangles.length).toBe(3);
+    const ply = 'ply\nformat ascii 1.0\nelement vertex 3\nproperty float x\nproperty float y\nproperty float z\nelement face 1\nproperty list uchar int vertex_indices\nend_header\n0 0 0\n1 0 0\n0 1 0\n3 0 1 2\n';
+    expect(Array.from(parseMesh(bom(ply), 'bom.ply').positions)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0]);
+    expect(parseMesh(bom('solid a\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 1 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid a\n'), 'bom.stl').triangles.length).toBe(3);
+  });
+  it('joins OBJ lines continued with a backslash, and numbers errors by the first line', () => {
+    const m = parseMesh(enc('v 0 0 0\nv 1 0 0\nv 0 1 0\nv 0 0 1\nf 1 2 \\\n 3 4\n'), 'cont.obj');
+    expect(Array.from(m.triangles)).toEqual([0, 1, 2, 0, 2, 3]);
+    expect(() => parseMesh(enc('v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 \\\n x 3\n'), 'bad.obj')).toThrow('bad.obj: line 4: bad face');
+  });
+  it('reads ASCII STL written in upper case', () => {
+    const m = parseMesh(enc('SOLID PART\nFACET NORMAL 0 0 1\nOUTER LOOP\nVERTEX 0 0 0\nVERTEX 1 0 0\nVERTEX 0 1 0\nENDLOOP\nENDFACET\nENDSOLID PART\n'), 'upper.stl');
+    expect(Array.from(m.positions)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0]);
+  });
+});
+
 describe('collapsed files', () => {
   it('refuses a mesh or point set whose vertices all sit at one point, naming the file and the point', () => {
     const obj = new TextEncoder().encode('v 1 2 3\nv 1 2 3\nv 1 2 3\nf 1 2 3\n');

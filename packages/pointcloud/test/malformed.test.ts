@@ -31,6 +31,11 @@ describe('XYZ first lines as exporters write them', () => {
     expect(read('2\n1 2 3 40 255 0 0\n4 5 6 41 0 255 0\n')).toEqual([1, 2, 3, 4, 5, 6]);
     expect(() => read('3\n1 2 3\n4 5 6\n')).toThrow('c.xyz: its first line says 3 points but it holds 2 (truncated or damaged)');
   });
+  it('reads a file that starts with a UTF-8 byte-order mark (spreadsheet exports on Windows)', () => {
+    const bom = (t: string) => Array.from(parseXyz(Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(t)]), 'c.csv').points);
+    expect(bom('1,2,3\n4,5,6\n')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(bom('x,y,z\n1,2,3\n')).toEqual([1, 2, 3]);
+  });
   it('takes names only on the first line', () => {
     expect(() => read('1 2 3\nx y z\n')).toThrow('c.xyz: line 2: expected "x y z", got "x y z"');
   });

@@ -6,7 +6,7 @@
  * as strips; line surfaces (flag types 1 and 2) are not surfaces and are skipped. Every count is
  * checked against the lines left before it is looped over.
  */
-import { FormatError, log } from '@ebm/core';
+import { FormatError, log, withoutBom } from '@ebm/core';
 import { fan, finish, text, type ParseMeshOptions, type TriangleMesh } from './parse';
 
 /** Row-major 3×3 rotation and a translation: world = R·v + t. */
@@ -46,7 +46,7 @@ function strip(tri: number[], v: number[]): void {
 
 /** AC3D: every polygon surface of every object, placed by the objects' `loc`/`rot` chain. */
 export function parseAc3d(bytes: Uint8Array, name = 'ac3d data', options: ParseMeshOptions = {}): TriangleMesh {
-  const lines = text(bytes).split(/\r?\n/);
+  const lines = text(withoutBom(bytes)).split(/\r?\n/);
   if (!/^AC3D/.test(lines[0] ?? '')) throw new FormatError(name, `not an AC3D file (starts with "${(lines[0] ?? '').slice(0, 12)}")`);
   const pos: number[] = [];
   const tri: number[] = [];

@@ -7,7 +7,7 @@
  * file can hold before anything is allocated or looped over, so time and memory stay linear in the
  * file's size (a few tens of bytes per byte read), and a mesh holds at most 2^28 numbers (1 GiB).
  */
-import { FormatError, log } from '@ebm/core';
+import { FormatError, log, withoutBom } from '@ebm/core';
 
 export interface TriangleMesh {
   /** x, y, z per vertex. */
@@ -68,7 +68,7 @@ export function parseObj(bytes: Uint8Array, name = 'obj data', options: ParseMes
   const pos: number[] = [];
   const tri: number[] = [];
   const skipped = { lines: 0, faces: 0 };
-  text(bytes).split(/\r?\n/).forEach((line, i) => {
+  objLines(text(withoutBom(bytes))).forEach(([line, i]) => {
     const t = line.trim().split(/\s+/);
     if (t[0] === 'l') {
       if (options.strict) throw new FormatError(name, `line ${i + 1}: a line element "l" (strict: only surfaces)`);
@@ -96,6 +96,24 @@ export function parseObj(bytes: Uint8Array, name = 'obj data', options: ParseMes
   return finish(name, pos, tri, options);
 }
 
+/** OBJ's logical lines with their 0-based first line numbers: a line ending in a backslash continues on the next (the OBJ spec). */
+function objLines(s: string): [string, number][] {
+  const out: [string, number][] = [];
+  let acc: string | undefined;
+  let at = 0;
+  s.split(/\r?\n/).forEach((line, i) => {
+    if (acc === undefined) at = i;
+    const cont = /\\\s*$/.test(line);
+    acc = (acc === undefined ? '' : acc + ' ') + (cont ? line.replace(/\\\s*$/, '') : line);
+    if (!cont) {
+      out.push([acc, at]);
+      acc = undefined;
+    }
+  });
+  if (acc !== undefined) out.push([acc, at]);
+  return out;
+}
+
 /** STL, binary (80-byte header, count, 50 bytes per triangle) or ASCII (`facet ... vertex x y z`). */
 export function parseStl(bytes: Uint8Array, name = 'stl data', options: ParseMeshOptions = {}): TriangleMesh {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -110,12 +128,13 @@ export function parseStl(bytes: Uint8Array, name = 'stl data', options: ParseMes
     }
     return finish(name, pos, tri, options);
   }
-  const s = text(bytes);
-  if (!/^\s*solid/.test(s)) {
+  // ASCII STL keywords are matched in any case: some CAD exporters write them upper case.
+  const s = text(withoutBom(bytes));
+  if (!/^\s*solid/i.test(s)) {
     throw new FormatError(name, binaryCount >= 0 ? `binary STL says ${binaryCount} triangles (${84 + 50 * binaryCount} bytes) but has ${bytes.length} bytes (truncated or damaged)` : 'not an STL file');
   }
   const pos: number[] = [];
-  const re = /vertex\s+(\S+)\s+(\S+)\s+(\S+)/g;
+  const re = /vertex\s+(\S+)\s+(\S+)\s+(\S+)/gi;
   for (let m = re.exec(s); m; m = re.exec(s)) pos.push(Number(m[1]), Number(m[2]), Number(m[3]));
   if (pos.length % 9 !== 0) throw new FormatError(name, `has ${pos.length / 3} vertices, not a multiple of 3 (damaged)`);
   return finish(name, pos, Array.from({ length: pos.length / 3 }, (_, i) => i), options);
@@ -128,7 +147,7 @@ export function parseStl(bytes: Uint8Array, name = 'stl data', options: ParseMes
  * their count (CGAL's sample meshes are COFF with RGBA on every vertex).
  */
 export function parseOff(bytes: Uint8Array, name = 'off data', options: ParseMeshOptions = {}): TriangleMesh {
-  const lines = text(bytes).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').map((l) => l.split(/\s+/));
+  const lines = text(withoutBom(bytes)).split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').map((l) => l.split(/\s+/));
   let k = 0;
   // Some of ModelNet's files glue the first count to the keyword ("OFF490 518 0"): split it off.
   const glued = /^((?:ST)?C?N?OFF)(\d+)$/.exec(lines[0]?.[0] ?? '');
@@ -184,6 +203,7 @@ interface PlyElement {
 
 /** PLY: ASCII or binary (little/big endian) `vertex` x y z and `face` vertex_indices lists. */
 export function parsePly(bytes: Uint8Array, name = 'ply data', options: ParseMeshOptions = {}): TriangleMesh {
+  bytes = withoutBom(bytes);
   const headEnd = text(bytes.subarray(0, Math.min(bytes.length, 65536))).indexOf('end_header');
   if (!text(bytes.subarray(0, 3)).startsWith('ply') || headEnd < 0) throw new FormatError(name, 'not a PLY file');
   let bodyStart = headEnd + 'end_header'.length;

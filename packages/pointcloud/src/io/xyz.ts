@@ -1,4 +1,4 @@
-import { FormatError, log } from '@ebm/core';
+import { FormatError, log, withoutBom } from '@ebm/core';
 import type { PointCloud } from '../cloud';
 
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
@@ -16,7 +16,7 @@ export function parseXyz(bytes: Uint8Array, name = 'xyz data'): PointCloud {
   let first = true;
   let dropped = 0;
   let count: number | undefined;
-  new TextDecoder('latin1').decode(bytes).split(/\r?\n/).forEach((line, i) => {
+  new TextDecoder('latin1').decode(withoutBom(bytes)).split(/\r?\n/).forEach((line, i) => {
     const s = line.replace(/#.*/, '').trim();
     if (!s) return;
     const t = s.split(/[\s,;]+/);
