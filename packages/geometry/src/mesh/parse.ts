@@ -103,9 +103,9 @@ function objLines(s: string): [string, number][] {
   let at = 0;
   s.split(/\r?\n/).forEach((line, i) => {
     if (acc === undefined) at = i;
-    const cont = /\\\s*$/.test(line);
-    acc = (acc === undefined ? '' : acc + ' ') + (cont ? line.replace(/\\\s*$/, '') : line);
-    if (!cont) {
+    const body = line.replace(/\\\s*$/, '');
+    acc = (acc === undefined ? '' : acc + ' ') + body;
+    if (body === line) {
       out.push([acc, at]);
       acc = undefined;
     }
