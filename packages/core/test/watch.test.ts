@@ -189,12 +189,33 @@ describe('the watch rule', () => {
     expect(Array.from({ length: 10 }, () => w.observe({ gap: 0, nearestDataRatio: 1, diversityRatio: 0.05 })).filter(Boolean)).toHaveLength(1);
   });
 
+  it('after a noise phase, says the samples have collapsed when the chains never spread out on their own (a real 32³ run)', async () => {
+    // Updates 701–1200 of `demo-voxel synthesize --data <Sweet Home 3D chairs>` at 32³, noise off
+    // at 800 (docs/voxel.md): the diversity fell from 1.5 to 0.008 and stayed near 0.1.
+    const rows = (await readFile(join(__dirname, 'fixtures/watch/voxel-chairs-32-collapsed.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',').map(Number) as [number, number, number]);
+    const run = (o: object) => {
+      const w = new Watch(resolveWatch({ ...o }, 'trainMle', 800)!);
+      // As the loop does: observed from the first update after `from`.
+      return rows.filter(([i]) => i > 800).map(([i, near, spread]) => [i, w.observe({ gap: 1000, nearestDataRatio: near, diversityRatio: spread })] as const).filter(([, f]) => f);
+    };
+    const said = run({});
+    // Never a sound window; 4 windows after the noise the rule stops waiting, and speaks every window.
+    expect(said.map(([i]) => i)).toEqual([1000, 1050, 1100, 1150, 1200]);
+    expect(said[0]![1]!.message).toMatch(/^samples have collapsed: the chains' distance to each other was under 0\.3× the data's own on 50 of the last 50 updates \(median 0\.0\d+×\); they repeat a few examples; they have not spread out in the 200 updates since update 800, the end of the noise phase$/);
+    expect(run({ spreadWithin: 100 }).map(([i]) => i)[0]).toBe(900);
+    // Without a noise phase the rule still waits for the chains to spread out first.
+    const noNoise = new Watch(resolveWatch({}, 'trainMle', 0)!);
+    expect(rows.filter(([i]) => i > 800).map(([, near, spread]) => noNoise.observe({ gap: 1000, nearestDataRatio: near, diversityRatio: spread })).filter((f) => f?.kind === 'collapse')).toEqual([]);
+  });
+
   it('refuses bad options, naming them', () => {
     expect(() => resolveWatch({ window: 0 }, 'trainMle')).toThrow(InvalidOptionError);
     expect(() => resolveWatch({ action: 'panic' as 'warn' }, 'trainMle')).toThrow(/watch\.action/);
     expect(() => resolveWatch({ windows: 3 } as object, 'trainMle')).toThrow(/windows/);
     expect(resolveWatch(false, 'trainMle')).toBeUndefined();
-    expect(resolveWatch(undefined, 'trainMle')).toEqual({ window: 50, maxRatio: 3, minDiversity: 0.3, order: 'fixed', from: 0, action: 'warn' });
+    expect(resolveWatch(undefined, 'trainMle')).toEqual({ window: 50, maxRatio: 3, minDiversity: 0.3, order: 'fixed', from: 0, spreadWithin: 200, action: 'warn' });
+    expect(resolveWatch({ window: 10 }, 'trainMle')!.spreadWithin).toBe(40);
+    expect(() => resolveWatch({ spreadWithin: 0 }, 'trainMle')).toThrow(/watch\.spreadWithin/);
     expect(resolveWatch({}, 'trainMle', 280)!.from).toBe(280);
     expect(() => resolveWatch({ from: -1 }, 'trainMle')).toThrow(/watch\.from/);
     expect(() => resolveWatch({ minDiversity: 0 }, 'trainMle')).toThrow(/watch\.minDiversity/);
@@ -283,6 +304,21 @@ describe("the watch's 'adapt' action on a collapse", () => {
   it('says nothing of chains that never spread out: the rule watches for a fall', async () => {
     const energy = energyOf();
     expect((await steps(loop(energy, () => 0.01, 12))).filter((e) => e.warning)).toEqual([]);
+    energy.dispose();
+  });
+});
+
+describe("the watch's 'adapt' action when the chains never spread out after the noise phase", () => {
+  it('says it has no sound state to return to, and the run goes on', async () => {
+    const energy = functionEnergy((x, p) => tf.sum(tf.square(tf.sub(x, p.m!)), 1) as tf.Tensor1D, { m: [0] });
+    const step = async () => ({ ok: true as const, stats: { loss: 0, energyObs: 0, energySyn: 0, gap: 0, gradNorm: 0, chainGradNorm: 0, sampleVar: 0, nearestDataRatio: 1, diversityRatio: 0.01 } });
+    const watch = resolveWatch({ window: 2, spreadWithin: 4, from: 3, action: 'adapt' }, 'test');
+    const ev = await steps(adaptingLoop(energy, new Adam({ learningRate: 0.1 }), step, 10, 2, { watch }));
+    // Observed from update 4; 4 updates later (7) the rule stops waiting; then every window.
+    expect(ev.filter((e) => e.warning).map((e) => e.iteration)).toEqual([7, 9]);
+    expect(ev[6]!.warning).toMatch(/not spread out in the 4 updates since update 3, the end of the noise phase; the watch cannot adapt: no sound state was kept to return to$/);
+    expect(ev.map((e) => e.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(ev.at(-1)!.learningRate).toBe(0.1);
     energy.dispose();
   });
 });

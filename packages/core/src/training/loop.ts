@@ -129,10 +129,13 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     let warning = finding?.message;
     if (finding && watch!.options.action === 'adapt') {
       if (finding.kind === 'collapse') {
-        if (learningRateScale > MIN_COLLAPSE_RATE_SCALE) {
+        // A sound window is always kept (below); chains that never spread out after the noise
+        // phase have none, and there is no state of this run known to be sound to return to.
+        const target = sound!.target;
+        if (!target) warning += '; the watch cannot adapt: no sound state was kept to return to';
+        else if (learningRateScale > MIN_COLLAPSE_RATE_SCALE) {
           learningRateScale *= 0.5;
-          // The rule fires only after a sound window, and a sound window is always kept (below).
-          collapseRollback = sound!.target!;
+          collapseRollback = target;
           warning += `; adapting: rolled back to update ${collapseRollback.snapshotIteration}, learning rate halved`;
         } else warning += `; the watch has adapted as far as it goes (learning rate ×${learningRateScale})`;
       } else if (stepsScale < MAX_STEPS_SCALE) {

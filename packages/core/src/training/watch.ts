@@ -13,7 +13,11 @@
  *   since the rule watches for a fall: persistent chains that start alike spread out over the
  *   first hundreds of updates (object digits 0.02 → 0.35 by update 125; voxel chairs 0.11 → 0.5
  *   in the 120 updates after the noise phase). Collapsed chains can sit as near some datum as the
- *   data sit to each other, so the first rule does not see this.
+ *   data sit to each other, so the first rule does not see this. After a noise phase (`from` > 0)
+ *   the chains have been spread, by the noise; if they have not spread out on their own within
+ *   `spreadWithin` updates of its end, the rule stops waiting for a sound window. A 32³ run on
+ *   real chairs fell from 1.5 to 0.008 when the noise went off and stayed near 0.1 for 1200
+ *   updates (docs/voxel.md), and was never warned while the rule waited.
  *
  * The energy gap alone is not the signal. A growing gap was the first candidate (a healthy
  * short-run MLE keeps it oscillating about 0, Nijkamp et al. 2020), but 3D DescriptorNet runs
@@ -52,6 +56,15 @@ export interface WatchOptions {
    */
   from?: number;
   /**
+   * After a noise phase (`from` > 0): updates after `from` within which the chains must have
+   * spread out on their own (a full window with no update under `minDiversity`); after that the
+   * collapse rule no longer waits for one. Default 4 windows: 16³ procedural chairs go from 0.11
+   * at the end of their noise phase to 0.5 120 updates later. Without a noise phase the rule
+   * always waits, since persistent chains that start alike take long to spread (object digits:
+   * 0.02 → 0.35 by update 125).
+   */
+  spreadWithin?: number;
+  /**
    * 'warn' (default): a `warning` on the step event. 'adapt': also act as the guard does. Chains
    * not reaching the data: halve the learning rates and double the chains' Langevin steps (at
    * most 4× the configured number), so the chains can catch up with the energy. Collapsed chains:
@@ -68,14 +81,16 @@ export type ResolvedWatch = Required<WatchOptions>;
 
 export function resolveWatch(w: WatchOptions | false | undefined, fn: string, defaultFrom = 0): ResolvedWatch | undefined {
   if (w === false) return undefined;
-  checkKeys(fn, 'watch', w, ['window', 'maxRatio', 'minDiversity', 'order', 'from', 'action']);
+  checkKeys(fn, 'watch', w, ['window', 'maxRatio', 'minDiversity', 'order', 'from', 'spreadWithin', 'action']);
   const o = w ?? {};
+  const window = positiveInt(fn, 'watch.window', o.window ?? 50);
   return {
-    window: positiveInt(fn, 'watch.window', o.window ?? 50),
+    window,
     maxRatio: positive(fn, 'watch.maxRatio', o.maxRatio ?? 3),
     minDiversity: positive(fn, 'watch.minDiversity', o.minDiversity ?? 0.3),
     order: oneOf(fn, 'watch.order', o.order ?? 'fixed', ['fixed', 'unordered']),
     from: nonNegativeInt(fn, 'watch.from', o.from ?? defaultFrom),
+    spreadWithin: positiveInt(fn, 'watch.spreadWithin', o.spreadWithin ?? 4 * window),
     action: oneOf(fn, 'watch.action', o.action ?? 'warn', ['warn', 'adapt']),
   };
 }
@@ -127,6 +142,8 @@ export class Watch {
   private diversities: number[] = [];
   /** Whether a sound window has been seen: the collapse rule watches for a fall from one. */
   private armed = false;
+  /** Updates observed: the loop observes those after `from`. */
+  private observed = 0;
 
   constructor(readonly options: ResolvedWatch) {}
 
@@ -147,9 +164,10 @@ export class Watch {
 
   /** Records one update; returns what is wrong when a rule has held over a full window. */
   observe(s: Pick<StepStats, 'gap' | 'nearestDataRatio' | 'diversityRatio'>): WatchFinding | undefined {
-    const { window: w, maxRatio, minDiversity } = this.options;
+    const { window: w, maxRatio, minDiversity, from } = this.options;
     push(this.ratios, s.nearestDataRatio ?? NaN, w);
     push(this.diversities, s.diversityRatio ?? NaN, w);
+    this.observed++;
     // NaN (no scale to compare with) never counts as far, nor as collapsed.
     if (this.ratios.length === w && this.ratios.every((r) => r > maxRatio)) {
       const [lo, hi] = range(this.ratios);
@@ -157,12 +175,14 @@ export class Watch {
       return { kind: 'reach', message: `chains are not reaching the data: their nearest-data distance stayed ${fmt(lo)}–${fmt(hi)}× the data's own for ${w} updates (limit ${maxRatio}×; energy gap U(syn) − U(obs) now ${fmt(s.gap)})` };
     }
     if (this.sound()) this.armed = true;
+    const neverSpread = !this.armed && from > 0 && this.observed >= this.options.spreadWithin;
     const low = this.diversities.filter((d) => d < minDiversity).length;
-    if (this.armed && this.diversities.length === w && 2 * low >= w) {
+    if ((this.armed || neverSpread) && this.diversities.length === w && 2 * low >= w) {
       const finite = this.diversities.filter(Number.isFinite);
       const median = [...finite].sort((a, b) => a - b)[Math.floor(finite.length / 2)]!;
       this.diversities = [];
-      return { kind: 'collapse', message: `samples have collapsed: the chains' distance to each other was under ${minDiversity}× the data's own on ${low} of the last ${w} updates (median ${fmt(median)}×); they repeat a few examples` };
+      const since = neverSpread ? `; they have not spread out in the ${this.observed} updates since update ${from}, the end of the noise phase` : '';
+      return { kind: 'collapse', message: `samples have collapsed: the chains' distance to each other was under ${minDiversity}× the data's own on ${low} of the last ${w} updates (median ${fmt(median)}×); they repeat a few examples${since}` };
     }
     return undefined;
   }
