@@ -143,6 +143,8 @@ describe('reachRatios', () => {
 
 describe('the watch rule', () => {
   const watch = (o = {}) => new Watch(resolveWatch({ window: 10, ...o }, 'test')!);
+  /** A real run's (iteration, nearestDataRatio, diversityRatio) rows, from its training.csv. */
+  const curve = async (name: string) => (await readFile(join(__dirname, 'fixtures/watch', name), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',').map(Number) as [number, number, number]);
 
   it('speaks when the chains stay far from the data for a full window, then waits a new window', () => {
     const w = watch({ maxRatio: 3 });
@@ -192,17 +194,20 @@ describe('the watch rule', () => {
   it('after a noise phase, says the samples have collapsed when the chains never spread out on their own (a real 32³ run)', async () => {
     // Updates 701–1200 of `demo-voxel synthesize --data <Sweet Home 3D chairs>` at 32³, noise off
     // at 800 (docs/voxel.md): the diversity fell from 1.5 to 0.008 and stayed near 0.1.
-    const rows = (await readFile(join(__dirname, 'fixtures/watch/voxel-chairs-32-collapsed.csv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split(',').map(Number) as [number, number, number]);
-    const run = (o: object) => {
-      const w = new Watch(resolveWatch({ ...o }, 'trainMle', 800)!);
+    const rows = await curve('voxel-chairs-32-collapsed.csv');
+    const run = (o: object, from = 800, r = rows) => {
+      const w = new Watch(resolveWatch({ ...o }, 'trainMle', from)!);
       // As the loop does: observed from the first update after `from`.
-      return rows.filter(([i]) => i > 800).map(([i, near, spread]) => [i, w.observe({ gap: 1000, nearestDataRatio: near, diversityRatio: spread })] as const).filter(([, f]) => f);
+      return r.filter(([i]) => i > from).map(([i, near, spread]) => [i, w.observe({ gap: 1000, nearestDataRatio: near, diversityRatio: spread })] as const).filter(([, f]) => f);
     };
     const said = run({});
     // Never a sound window; 4 windows after the noise the rule stops waiting, and speaks every window.
     expect(said.map(([i]) => i)).toEqual([1000, 1050, 1100, 1150, 1200]);
     expect(said[0]![1]!.message).toMatch(/^samples have collapsed: the chains' distance to each other was under 0\.3× the data's own on 50 of the last 50 updates \(median 0\.0\d+×\); they repeat a few examples; they have not spread out in the 200 updates since update 800, the end of the noise phase$/);
     expect(run({ spreadWithin: 100 }).map(([i]) => i)[0]).toBe(900);
+    // `demo-voxel synthesize --quick` on procedural chairs (16³, noise off at 280): the diversity
+    // fell to 0.10 within 10 updates and spread out again, past 0.3 by update 342. Not warned.
+    expect(run({}, 280, await curve('voxel-chairs-16-learnt.csv'))).toEqual([]);
     // Without a noise phase the rule still waits for the chains to spread out first.
     const noNoise = new Watch(resolveWatch({}, 'trainMle', 0)!);
     expect(rows.filter(([i]) => i > 800).map(([, near, spread]) => noNoise.observe({ gap: 1000, nearestDataRatio: near, diversityRatio: spread })).filter((f) => f?.kind === 'collapse')).toEqual([]);
