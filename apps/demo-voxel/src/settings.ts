@@ -1,10 +1,11 @@
-import { presets } from '@ebm/voxel';
+import { energyL2ForGrid, presets } from '@ebm/voxel';
 
 /**
  * Run sizes. The paper (3D DescriptorNet, Xie et al. CVPR 2018; official code jianwen-xie/3DDescriptorNet) trains 32³ grids for 3000 epochs;
  * `--quick` scales that down so each task fits in 3 to 9 minutes on 2 cores (an update at 32³
  * costs ~1.5 s with the CPU net; at 16³ ~0.35–0.55 s), and adds the energy-magnitude penalty that kept the
- * energies from running away in these short runs (α = 1e-3).
+ * energies from running away in these short runs: α = 1e-3 at 16³, scaled by the number of voxels
+ * (`energyL2ForGrid`: 1.25e-4 at 32³), since the gap it allows must grow with the reference energy.
  */
 export interface VoxelSettings {
   size: number;
@@ -25,12 +26,11 @@ export const CPU = presets.descriptor3dCpu;
 /** The synthesis net's conv channels, as the preset has them; `descriptor3dCpu(size, these)` at each run's size. */
 export const SYNTHESIS_FILTERS = CPU.net.layers.flatMap((l) => (l.type === 'conv3d' ? [l.filters] : [])) as [number, number, number];
 const LR = CPU.train.optimizer.learningRate;
-const L2 = CPU.train.energyL2;
 
 export const SETTINGS: Record<Mode, VoxelSettings> = {
-  smoke: { size: 16, shapes: 8, chains: 8, iterations: 5, noiseUntil: 2, learningRate: LR, energyL2: L2 },
-  quick: { size: 16, shapes: 16, chains: 16, iterations: 700, noiseUntil: 280, learningRate: LR, energyL2: L2 },
-  full: { size: 32, shapes: 16, chains: 16, iterations: 2000, noiseUntil: 800, learningRate: LR, energyL2: L2 },
+  smoke: { size: 16, shapes: 8, chains: 8, iterations: 5, noiseUntil: 2, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  quick: { size: 16, shapes: 16, chains: 16, iterations: 700, noiseUntil: 280, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  full: { size: 32, shapes: 16, chains: 16, iterations: 2000, noiseUntil: 800, learningRate: LR, energyL2: energyL2ForGrid(32) },
 };
 
 /** The paper's Langevin settings: 20 steps, δ = 0.1, σ = 0.5. */
@@ -56,9 +56,9 @@ export interface SuperresSettings {
 }
 
 export const SUPERRES: Record<Mode, SuperresSettings> = {
-  smoke: { size: 16, factor: 2, shapes: 4, tests: 4, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: L2 },
-  quick: { size: 32, factor: 2, shapes: 16, tests: 8, iterations: 95, steps: 10, stepSize: 0.1, learningRate: LR, energyL2: L2 },
-  full: { size: 32, factor: 2, shapes: 32, tests: 16, iterations: 500, steps: 10, stepSize: 0.1, learningRate: LR, energyL2: L2 },
+  smoke: { size: 16, factor: 2, shapes: 4, tests: 4, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  quick: { size: 32, factor: 2, shapes: 16, tests: 8, iterations: 95, steps: 10, stepSize: 0.1, learningRate: LR, energyL2: energyL2ForGrid(32) },
+  full: { size: 32, factor: 2, shapes: 32, tests: 16, iterations: 500, steps: 10, stepSize: 0.1, learningRate: LR, energyL2: energyL2ForGrid(32) },
 };
 
 /**
@@ -77,9 +77,9 @@ export interface ClassifySettings {
 }
 
 export const CLASSIFY: Record<Mode, ClassifySettings> = {
-  smoke: { size: 16, perClass: { train: 4, val: 2, test: 2 }, chains: 8, iterations: 3, noiseUntil: 2, learningRate: LR, energyL2: L2 },
-  quick: { size: 16, perClass: { train: 16, val: 40, test: 40 }, chains: 16, iterations: 600, noiseUntil: 240, learningRate: LR, energyL2: L2 },
-  full: { size: 32, perClass: { train: 40, val: 40, test: 100 }, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: LR, energyL2: L2 },
+  smoke: { size: 16, perClass: { train: 4, val: 2, test: 2 }, chains: 8, iterations: 3, noiseUntil: 2, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  quick: { size: 16, perClass: { train: 16, val: 40, test: 40 }, chains: 16, iterations: 600, noiseUntil: 240, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  full: { size: 32, perClass: { train: 40, val: 40, test: 100 }, chains: 32, iterations: 1000, noiseUntil: 400, learningRate: LR, energyL2: energyL2ForGrid(32) },
 };
 
 /**
@@ -107,7 +107,7 @@ export interface RecoverSettings {
 }
 
 export const RECOVER: Record<Mode, RecoverSettings> = {
-  smoke: { size: 16, shapes: 4, tests: 4, observed: 0.3, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: L2 },
-  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 60, stepSize: 0.1, learningRate: LR, energyL2: L2 },
-  full: { size: 32, shapes: 32, tests: 16, observed: 0.3, iterations: 1000, steps: 90, stepSize: 0.07, learningRate: LR, energyL2: L2 },
+  smoke: { size: 16, shapes: 4, tests: 4, observed: 0.3, iterations: 3, steps: 3, stepSize: 0.1, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  quick: { size: 16, shapes: 16, tests: 8, observed: 0.3, iterations: 380, steps: 60, stepSize: 0.1, learningRate: LR, energyL2: energyL2ForGrid(16) },
+  full: { size: 32, shapes: 32, tests: 16, observed: 0.3, iterations: 1000, steps: 90, stepSize: 0.07, learningRate: LR, energyL2: energyL2ForGrid(32) },
 };

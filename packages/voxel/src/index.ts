@@ -10,7 +10,7 @@ export { resampleGrid } from './resample';
 export { loadMesh, saveMesh, parseMesh, parseObj, parseStl, parseOff, parsePly, parseAc3d, parse3ds, encodeObj, encodeStl, encodeOff, encodePlyMesh, proceduralShape, shapeMesh, SHAPE_CATEGORIES, MESH_EXTENSIONS, viewFrom, DEFAULT_VIEW, type ProceduralShape, type ShapeCategory, type TriangleMesh, type View } from '@ebm/geometry';
 export { voxelizeMesh, type VoxelizeOptions } from './voxelize';
 export { makeGrids } from './shapes';
-export { descriptor3dPaper, descriptor3dCpu, presets } from './nets';
+export { descriptor3dPaper, descriptor3dCpu, energyL2ForGrid, presets } from './nets';
 export { voxelsToMesh } from './mesh';
 export { renderGrid, renderGrids, type RenderOptions } from './render';
 export { blockMean, upsampleNearest, blockMeanFree } from './superres';

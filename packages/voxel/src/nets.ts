@@ -43,6 +43,25 @@ export function descriptor3dCpu(size = 32, filters: readonly [number, number, nu
 }
 
 /**
+ * The energy-magnitude penalty α for grids of `size`³: `at16` (`presets.descriptor3dCpu`'s 1e-3,
+ * chosen at 16³) × (16 / size)³. The penalty α·(mean U(obs)² + mean U(syn)²) caps the energy gap
+ * U(syn) − U(obs) at 1/α, whatever the grid. The Gaussian reference's energy ‖Y‖²/2σ², and the
+ * pull −Y/σ² it puts on every chain, grow with the number of voxels, so a fixed α leaves the
+ * learnt energy 8× weaker against that pull at 32³ than at 16³. Measured on the Sweet Home 3D
+ * chairs at 32³ with α = 1e-3 (docs/voxel.md): the gap sat at 1000 from update 50, the chains
+ * stayed the reference's noise (variance σ² = 0.25) for the whole noise phase, and fell onto one
+ * near-empty grid when the noise went off. Scaled by this rule (α = 1.25e-4; 500 updates, noise
+ * until 200) the chains moved off the reference during the noise phase (variance 0.20), spread
+ * out again after it (diversity 0.09 → 0.45–0.55) and drew chairs: iouNearestTrain 0.25 against
+ * 0.065 for noise.
+ */
+export function energyL2ForGrid(size: number, at16: number = presets.descriptor3dCpu.train.energyL2): number {
+  if (!Number.isInteger(size) || size < 1) throw new InvalidOptionError('energyL2ForGrid', 'size', size, 'a positive integer (the grid side)');
+  if (!(at16 >= 0)) throw new InvalidOptionError('energyL2ForGrid', 'at16', at16, 'a number >= 0');
+  return at16 * (16 / size) ** 3;
+}
+
+/**
  * The 3D DescriptorNet settings as data (`Preset`: net, sampler, chain start and trainMle options
  * under the trainer's names). `descriptor3d` is the paper's synthesis setting; `descriptor3dCpu` the
  * CPU-sized variant the demo trains, with the scale-down written in `source`.

@@ -1,5 +1,5 @@
 import { createNet, initBackend, InvalidOptionError, paramCount, setLogger, tf } from '@ebm/core';
-import { SHAPE_CATEGORIES, descriptor3dCpu, descriptor3dPaper, gridsToTensor, iou, makeGrids, occupancy, presets, tensorToGrids, threshold, voxelScaling } from '../src';
+import { SHAPE_CATEGORIES, descriptor3dCpu, descriptor3dPaper, energyL2ForGrid, gridsToTensor, iou, makeGrids, occupancy, presets, tensorToGrids, threshold, voxelScaling } from '../src';
 import { presetContract } from '../../core/test/preset-contract';
 
 beforeAll(async () => {
@@ -99,6 +99,18 @@ describe('descriptor3dCpu channels', () => {
     expect(paramCount(presets.descriptor3dCpu.net)).toBe(4 ** 3 * 32 + 32 + 27 * 32 * 64 + 64 + 27 * 64 * 128 + 128 + 2 ** 3 * 128 + 1);
     expect(() => descriptor3dCpu(16, [8, 12] as unknown as [number, number, number])).toThrow(/filters must be three channel counts/);
     expect(() => descriptor3dCpu(16, [8, 0, 20])).toThrow(/filters/);
+  });
+});
+
+describe('energyL2ForGrid', () => {
+  it("scales the preset's 16³ penalty by the number of voxels, so the gap it allows (1/α) grows with the reference energy", () => {
+    expect(energyL2ForGrid(16)).toBe(presets.descriptor3dCpu.train.energyL2);
+    expect(energyL2ForGrid(32)).toBe(1.25e-4);
+    expect(1 / energyL2ForGrid(64) / (1 / energyL2ForGrid(16))).toBe(64);
+    expect(energyL2ForGrid(32, 8e-3)).toBe(1e-3);
+    expect(() => energyL2ForGrid(0)).toThrow(/size/);
+    expect(() => energyL2ForGrid(16.5)).toThrow(/size/);
+    expect(() => energyL2ForGrid(32, -1)).toThrow(/at16/);
   });
 });
 
