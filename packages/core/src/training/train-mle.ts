@@ -46,7 +46,11 @@ export interface TrainMleOptions {
    * default constant. GPointNet: `{ kind: 'step', factor: 0.998, every: 10 }`.
    */
   learningRateSchedule?: Schedule;
-  /** Energy-magnitude penalty α·(mean U(obs)² + mean U(syn)²) (see `mleGradients`); default 0. */
+  /**
+   * Energy-magnitude penalty α·(mean U(obs)² + mean U(syn)²) (see `mleGradients`); default 0. It
+   * caps the gap U(syn) − U(obs) at 1/α, so scale α inversely with the example's size when the
+   * reference term is on: its pull on the chains grows with it (`energyL2ForGrid` in @ebm/voxel).
+   */
   energyL2?: number;
   /** Std of Gaussian noise added to observed examples each iteration (GPointNet's 0.01); default 0. */
   dataNoise?: number;
