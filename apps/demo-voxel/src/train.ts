@@ -1,5 +1,5 @@
-import type { ChainInitializer, Energy, LangevinOptions, Net, NetSpec, RunReport, Tensor } from '@ebm/core';
-import { trainWithReport } from '@ebm/demo-kit';
+import type { ChainInitializer, Energy, LangevinOptions, Net, NetSpec, RunReport, Schedule, Tensor } from '@ebm/core';
+import { trainWithReport, type OnStep } from '@ebm/demo-kit';
 
 export interface TrainJob {
   label: string;
@@ -14,11 +14,14 @@ export interface TrainJob {
   /** Langevin noise on until this iteration, then off (the paper's annealing); default always on. */
   noiseUntil?: number;
   learningRate: number;
+  /** Default constant. */
+  schedule?: Schedule;
   energyL2: number;
   checkpointDir: string;
   preprocessing: Record<string, unknown>;
   meta: Record<string, unknown>;
   seed: number;
+  onStep?: OnStep;
 }
 
 /**
@@ -46,11 +49,13 @@ export async function trainDescriptor(job: TrainJob, report: RunReport): Promise
         numSynthesized: job.numSynthesized,
         iterations: job.iterations,
         optimizer: { learningRate: job.learningRate, beta1: 0.5 },
+        ...(job.schedule ? { learningRateSchedule: job.schedule } : {}),
         energyL2: job.energyL2,
         noiseAnneal: job.noiseUntil === undefined ? undefined : { kind: 'step', until: job.noiseUntil },
         checkpoint: { dir: job.checkpointDir, every: Math.max(1, Math.floor(job.iterations / 4)), name: 'descriptor', netSpec: job.spec, preprocessing: job.preprocessing, meta: job.meta },
         seed: job.seed,
       },
+      onStep: job.onStep,
     },
     report,
   );

@@ -21,8 +21,11 @@ it('synthesize --smoke writes the whole run folder', async () => {
   expect(r.code).toBe(0);
   const m = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8'));
   expect(m).toMatchObject({ task: 'synthesize', quick: false, seed: 0 });
-  for (const k of ['iouNearestTrain', 'iouNearestSample', 'iouNoise', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
-  for (const f of ['samples.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+  for (const k of ['iouNearestTrain', 'iouNearestHeldOut', 'iouNearestTrainLast', 'iouNearestSample', 'iouNoise', 'iouNoiseHeldOut', 'occupancySamples', 'occupancyTrain']) expect(typeof m[k]).toBe('number');
+  // Smoke: 5 updates, noise for 2, a held-out check at each of the last 3.
+  expect([3, 4, 5]).toContain(m.selectedUpdate);
+  expect((await readFile(join(out, 'heldout.csv'), 'utf8')).trim().split('\n').map((l) => l.split(',')[0])).toEqual(['update', '3', '4', '5']);
+  for (const f of ['samples.png', 'heldout.png', 'training.png', 'curves.png', 'report.html', 'sample-0.obj', 'checkpoint/checkpoint.json']) expect((await stat(join(out, f))).size).toBeGreaterThan(0);
 });
 
 it('recover --smoke reports the error rate on hidden voxels against the fill-by-rate baseline', async () => {

@@ -11,5 +11,5 @@ export { startDemo, demoMain, parseDemoArgs, helpText, shapeLimit, SHAPE_LIMIT, 
 export { readDataFolder, readDataPath, describeFolder, DEFAULT_READ, type DataFolder, type ReadDataFolderOptions, type ReadOptions } from './data-folder';
 export { majorityAccuracy, readClassFolders, splitClasses, type ClassSplit } from './class-folders';
 export { avg, holdOut, SEED_OFFSET } from './split';
-export { followTraining, trainWithReport, type TrainJob } from './train';
+export { followTraining, trainWithReport, type OnStep, type TrainJob } from './train';
 export { fewLabelAccuracy, fewLabelInfos, fewLabelMetrics, FEW_LABEL_DRAWS, FEW_LABELS, selectClassifier, type FeatureCandidate, type FeatureRows, type SelectedClassifier } from './classifier';
