@@ -7,6 +7,7 @@ export const INFO: Record<'synthesize' | 'recover' | 'superres' | 'classify', Me
     iouNearestTrain: { means: 'Mean IoU of each synthesized shape with its nearest training shape: how much the samples look like the category.', better: 'higher', baseline: 'iouNoise' },
     iouNearestHeldOut: { means: 'Mean IoU of each synthesized shape with its nearest held-out shape (never trained on): the score that chose the reported update.', better: 'higher', baseline: 'iouNoiseHeldOut' },
     selectedUpdate: { means: 'The update whose chains are the reported samples: the held-out check that scored best after the noise phase.' },
+    updates: { means: 'Parameter updates run: the settings\' number, or fewer where the held-out score stopped improving (early stopping).' },
     iouNearestTrainLast: { means: 'iouNearestTrain of the chains at the last update, where selectedUpdate is earlier.', better: 'higher', baseline: 'iouNoise' },
     iouNoiseHeldOut: { means: 'Baseline: iouNearestHeldOut for Gaussian noise thresholded like the samples.' },
     iouNearestSample: { means: 'Mean IoU of each synthesized shape with its nearest other sample: near 1 means the samples are copies of each other (no diversity).', baseline: 'iouNearestTrain' },

@@ -20,18 +20,25 @@ export interface HeldOutPoint {
  * reference's noise) the chains are thresholded and scored by their mean IoU to the nearest
  * held-out shape, and the state that scored best is kept. Long runs need it: the full 32³ run on
  * real chairs learnt chairs by its 500th update and had lost most of them by its 2000th, as the
- * energy gap ran back up to the cap the penalty sets (docs/voxel.md).
+ * energy gap ran back up to the cap the penalty sets (docs/voxel.md). When no check has beaten the
+ * best for `patience` updates, `signal` aborts the training (early stopping; the trainer saves a
+ * checkpoint where it stopped).
  */
 export class HeldOutSelection {
   readonly curve: HeldOutPoint[] = [];
   private bestState: Float32Array | undefined;
   private bestPoint: HeldOutPoint | undefined;
+  private readonly controller = new AbortController();
+  /** For the trainer's `signal`: aborted when the checks stop improving. */
+  readonly signal: AbortSignal = this.controller.signal;
+  /** The update after which the checks stopped the run, if they did. */
+  stoppedAt: number | undefined;
 
   constructor(
     private readonly held: readonly VoxelGrid[],
     private readonly state: () => Float32Array | undefined,
     private readonly scaling: VoxelScaling,
-    private readonly options: { every: number; from: number; last: number },
+    private readonly options: { every: number; from: number; last: number; patience: number },
   ) {
     if (held.length === 0) throw new RangeError('HeldOutSelection: needs at least one held-out shape');
   }
@@ -48,6 +55,9 @@ export class HeldOutSelection {
     if (!this.bestPoint || iou > this.bestPoint.iou) {
       this.bestPoint = point;
       this.bestState = state.slice();
+    } else if (e.iteration - this.bestPoint.update >= this.options.patience && this.stoppedAt === undefined) {
+      this.stoppedAt = e.iteration;
+      this.controller.abort(new Error(`early stop: the held-out score has not improved since update ${this.bestPoint.update}`));
     }
   };
 

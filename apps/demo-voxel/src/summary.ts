@@ -22,7 +22,7 @@ export function summary(ctx: TaskContext, source: string, task: string): string 
     default: {
       const s = SETTINGS[ctx.mode];
       const decay = s.schedule?.kind === 'cosine' ? `, the learning rate decaying along a cosine to ${s.schedule.min ?? 0} of itself by update ${s.schedule.iterations}` : '';
-      return `Data: ${source}, at ${s.size}³. A 3D descriptor net learns them by maximum likelihood with ${s.chains} persistent chains of ${chains(l.numSteps, l.stepSize)} per update (noise for the first ${s.noiseUntil} of ${s.iterations} updates, as the paper anneals it), ${train(s.energyL2)}${decay}. The chains are the synthesized shapes: every ${s.checkEvery} updates after the noise they are scored against the held-out shapes, and the best-scoring state is the one shown.`;
+      return `Data: ${source}, at ${s.size}³. A 3D descriptor net learns them by maximum likelihood with ${s.chains} persistent chains of ${chains(l.numSteps, l.stepSize)} per update (noise for the first ${s.noiseUntil} of ${s.iterations} updates, as the paper anneals it), ${train(s.energyL2)}${decay}. The chains are the synthesized shapes: every ${s.checkEvery} updates after the noise they are scored against the held-out shapes, and the best-scoring state is the one shown; training stops when that score has not improved in ${s.patience} updates.`;
     }
   }
 }

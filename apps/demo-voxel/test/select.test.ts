@@ -20,7 +20,7 @@ describe('held-out selection of the chains', () => {
   it('keeps the state that comes nearest to the held-out shapes after the noise phase, checked every `every` updates and at the last', () => {
     const held = [grid(1, 1, 0, 0)];
     let state = encode(1, 1, 0, 0);
-    const sel = new HeldOutSelection(held, () => state, scaling, { every: 10, from: 10, last: 35 });
+    const sel = new HeldOutSelection(held, () => state, scaling, { every: 10, from: 10, last: 35, patience: 100 });
     // Update 10 still had noise; 15 is not a check: neither is scored, however good.
     sel.onStep(step(10));
     sel.onStep(step(15));
@@ -44,7 +44,23 @@ describe('held-out selection of the chains', () => {
     expect(Array.from(stateToGrids(sel.best!.state, dims, scaling)[0]!.data)).toEqual([1, 1, 1, 0]);
   });
 
+  it('aborts its signal once the best check is `patience` updates old, and only then', () => {
+    const held = [grid(1, 1, 0, 0)];
+    let state = encode(1, 1, 0, 0);
+    const sel = new HeldOutSelection(held, () => state, scaling, { every: 10, from: 0, last: 1000, patience: 30 });
+    sel.onStep(step(10)); // IoU 1: the best
+    state = encode(1, 0, 0, 0);
+    sel.onStep(step(20));
+    sel.onStep(step(30));
+    expect(sel.signal.aborted).toBe(false);
+    sel.onStep(step(40)); // 30 updates since the best
+    expect(sel.signal.aborted).toBe(true);
+    expect(sel.stoppedAt).toBe(40);
+    expect(String(sel.signal.reason)).toMatch(/not improved since update 10/);
+    expect(sel.best?.update).toBe(10);
+  });
+
   it('needs held-out shapes', () => {
-    expect(() => new HeldOutSelection([], () => undefined, scaling, { every: 1, from: 0, last: 1 })).toThrow(/held-out/);
+    expect(() => new HeldOutSelection([], () => undefined, scaling, { every: 1, from: 0, last: 1, patience: 1 })).toThrow(/held-out/);
   });
 });

@@ -1,4 +1,7 @@
-import { functionEnergy, GradAccumulator, mleGradients, mleStep, Adam, persistentChains, tf, trainLoop, trainMle, type IterationResult, type Tensor, type TrainEvent } from '../src';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { functionEnergy, GradAccumulator, loadCheckpoint, mleGradients, mleStep, Adam, persistentChains, tf, trainLoop, trainMle, type IterationResult, type Tensor, type TrainEvent } from '../src';
 import { numTensors, setup } from './helpers';
 
 beforeAll(setup);
@@ -98,6 +101,35 @@ describe('MLE on a Gaussian family', () => {
     expect(events[events.length - 1]).toMatchObject({ type: 'done', aborted: true, iteration: 3 });
     x.dispose();
     energy.dispose();
+  });
+
+  it('saves a checkpoint of the update it stopped at, with the chains, when aborted between checkpoints', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ebm-abort-'));
+    const energy = gaussianFamily();
+    const x = data(64, 4);
+    const chains = persistentChains([2], 8, { dist: 'gaussian', std: 1 });
+    const ctl = new AbortController();
+    const events: TrainEvent[] = [];
+    let paramsAt3: number[] = [];
+    let chainsAt3: number[] = [];
+    for await (const e of trainMle(energy, x, { sampler: { numSteps: 2, stepSize: 0.1 }, init: chains, batchSize: 16, numSynthesized: 8, iterations: 50, checkpoint: { dir, every: 2 }, signal: ctl.signal })) {
+      events.push(e);
+      if (e.type === 'step' && e.iteration === 3) {
+        paramsAt3 = Array.from(await energy.params.mean!.data());
+        chainsAt3 = Array.from(chains.state()!);
+        ctl.abort();
+      }
+    }
+    // Checkpoints every 2 updates: at 2, then at 3, where the signal stopped the run.
+    expect(events.filter((e) => e.type === 'checkpoint').map((e) => e.iteration)).toEqual([2, 3]);
+    expect(events[events.length - 1]).toMatchObject({ type: 'done', aborted: true, iteration: 3 });
+    const ck = await loadCheckpoint(dir);
+    expect(ck.train?.iteration).toBe(3);
+    expect(Array.from(ck.models.energy!.params.mean!.values)).toEqual(paramsAt3);
+    expect(Array.from(ck.train!.chains!)).toEqual(chainsAt3);
+    x.dispose();
+    energy.dispose();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('ends with an aborted done event when a timeout signal fires inside a step', async () => {

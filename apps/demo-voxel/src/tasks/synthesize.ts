@@ -27,10 +27,10 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const spec = descriptor3dCpu(s.size, SYNTHESIS_FILTERS);
   const shape = [s.size, s.size, s.size, 1];
   const chains = persistentChains(shape, s.chains, CPU.init.noise);
-  const selection = new HeldOutSelection(held, () => chains.state(), scaling, { every: s.checkEvery, from: s.noiseUntil, last: s.iterations });
+  const selection = new HeldOutSelection(held, () => chains.state(), scaling, { every: s.checkEvery, from: s.noiseUntil, last: s.iterations, patience: s.patience });
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: synthesize', task: 'synthesize', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'synthesize'), config: { mode: ctx.mode, data: source, net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
   const { net } = await trainDescriptor(
-    { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, schedule: s.schedule, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed, onStep: selection.onStep },
+    { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, schedule: s.schedule, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed, onStep: selection.onStep, signal: selection.signal },
     report,
   );
   data.dispose();
@@ -41,6 +41,8 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const n = s.chains;
   const dims: [number, number, number] = [s.size, s.size, s.size];
   const best = selection.best;
+  const updates = report.steps.at(-1)?.iteration ?? 0;
+  if (selection.stoppedAt !== undefined) console.error(`demo-voxel synthesize: stopped after update ${updates}: the held-out score has not improved in ${s.patience} updates, since update ${best!.update}`);
   const last = stateToGrids(chains.state()!, dims, scaling);
   const samples = best ? stateToGrids(best.state, dims, scaling) : last;
   const noise = tf.randomNormal([n, ...shape], 0, SAMPLER.refSigma, 'float32', ctx.seed + 1);
@@ -49,7 +51,8 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const metrics = {
     iouNearestTrain: meanNearestIou(samples, train),
     iouNearestHeldOut: meanNearestIou(samples, held),
-    selectedUpdate: best?.update ?? s.iterations,
+    selectedUpdate: best?.update ?? updates,
+    updates,
     iouNearestTrainLast: meanNearestIou(last, train),
     iouNearestSample: meanNearestIou(samples, samples, { excludeSelf: true }),
     iouNoise: meanNearestIou(noiseGrids, train),
@@ -59,7 +62,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   };
   const cols = Math.min(8, n);
   await report.writePng('samples.png', renderGrids(samples, { size: 96, cols, captions: samples.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
-  if (best && best.update !== s.iterations) await report.writePng('samples-last.png', renderGrids(last, { size: 96, cols, captions: last.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
+  if (best && best.update !== updates) await report.writePng('samples-last.png', renderGrids(last, { size: 96, cols, captions: last.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
   await selection.write(report);
   await report.writePng('training.png', renderGrids(train.slice(0, 2 * cols), { size: 96, cols }));
   await writeFile(join(ctx.out, 'sample-0.obj'), encodeObj(voxelsToMesh(samples[0]!), 'ebm demo-voxel sample 0'));
@@ -68,7 +71,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const html = await report.writeHtml(
     [
       { file: 'samples.png', caption: `${n} synthesized shapes (persistent Langevin chains at update ${metrics.selectedUpdate}, the held-out check that scored best; thresholded at 0.5), each with its IoU to the nearest training shape.` },
-      ...(metrics.selectedUpdate !== s.iterations ? [{ file: 'samples-last.png', caption: `The same chains at the last update, ${s.iterations}.` }] : []),
+      ...(metrics.selectedUpdate !== updates ? [{ file: 'samples-last.png', caption: `The same chains at the last update, ${updates}${selection.stoppedAt !== undefined ? ` (of ${s.iterations}: training stopped when the held-out score had not improved in ${s.patience} updates)` : ''}.` }] : []),
       { file: 'heldout.png', caption: `The chains' mean IoU to the nearest of ${held.length} held-out shapes, checked every ${s.checkEvery} updates after the noise phase (heldout.csv).` },
       { file: 'training.png', caption: 'Training shapes.' },
       { file: 'curves.png', caption: 'Training curves. sample-0.obj holds the first synthesized shape as a mesh.' },

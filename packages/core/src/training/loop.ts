@@ -92,6 +92,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
   const watch = o.watch && new Watch(o.watch);
   const sound = watch?.options.action === 'adapt' ? new SoundStates(o.guard ?? resolveGuard(undefined, undefined, o.fn)!, o.models, o.chains) : undefined;
   let aborted = false;
+  let savedAt = -1;
   while (iteration < o.iterations) {
     if (o.signal?.aborted) {
       aborted = true;
@@ -163,8 +164,17 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     const c = o.checkpoint;
     if (c && (iteration % c.every === 0 || iteration === o.iterations)) {
       await save(o, c, { iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize, ...(stepsScale !== 1 ? { chainStepsScale: stepsScale } : {}) });
+      savedAt = iteration;
       yield { type: 'checkpoint', iteration, dir: c.dir };
     }
+  }
+  // A run stopped by its signal (a user's Ctrl-C, a timeout, early stopping) keeps where it got
+  // to: the models, optimizer and chains of its last completed update (a step cut short by the
+  // signal changed none of them), resumable like any checkpoint.
+  const c = o.checkpoint;
+  if (aborted && c && iteration > 0 && savedAt !== iteration) {
+    await save(o, c, { iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize, ...(stepsScale !== 1 ? { chainStepsScale: stepsScale } : {}) });
+    yield { type: 'checkpoint', iteration, dir: c.dir };
   }
   yield { type: 'done', iteration, seconds: (performance.now() - t0) / 1000, aborted };
 }
