@@ -60,6 +60,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
     occupancySamples: avg(samples.map(occupancy)),
     occupancyTrain: avg(train.map(occupancy)),
   };
+  const lastHeld = meanNearestIou(last, held);
   const cols = Math.min(8, n);
   await report.writePng('samples.png', renderGrids(samples, { size: 96, cols, captions: samples.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
   if (best && best.update !== updates) await report.writePng('samples-last.png', renderGrids(last, { size: 96, cols, captions: last.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
@@ -71,7 +72,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const html = await report.writeHtml(
     [
       { file: 'samples.png', caption: `${n} synthesized shapes (persistent Langevin chains at update ${metrics.selectedUpdate}, the held-out check that scored best; thresholded at 0.5), each with its IoU to the nearest training shape.` },
-      ...(metrics.selectedUpdate !== updates ? [{ file: 'samples-last.png', caption: `The same chains at the last update, ${updates}${selection.stoppedAt !== undefined ? ` (of ${s.iterations}: training stopped when the held-out score had not improved in ${s.patience} updates)` : ''}.` }] : []),
+      ...(metrics.selectedUpdate !== updates ? [{ file: 'samples-last.png', caption: `The same chains at the last update, ${updates}${selection.stoppedAt !== undefined ? ` (of ${s.iterations}: training stopped when the held-out score had not improved in ${s.patience} updates)` : ''}: IoU to the nearest held-out shape ${lastHeld.toFixed(3)}, against ${best!.iou.toFixed(3)} at update ${best!.update}.` }] : []),
       { file: 'heldout.png', caption: `The chains' mean IoU to the nearest of ${held.length} held-out shapes, checked every ${s.checkEvery} updates after the noise phase (heldout.csv).` },
       { file: 'training.png', caption: 'Training shapes.' },
       { file: 'curves.png', caption: 'Training curves. sample-0.obj holds the first synthesized shape as a mesh.' },

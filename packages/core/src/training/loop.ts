@@ -93,6 +93,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
   const sound = watch?.options.action === 'adapt' ? new SoundStates(o.guard ?? resolveGuard(undefined, undefined, o.fn)!, o.models, o.chains) : undefined;
   let aborted = false;
   let savedAt = -1;
+  const trainState = () => ({ iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize, ...(stepsScale !== 1 ? { chainStepsScale: stepsScale } : {}) });
   while (iteration < o.iterations) {
     if (o.signal?.aborted) {
       aborted = true;
@@ -163,7 +164,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     if (guard && iteration % guard.options.snapshotEvery === 0) await guard.snapshot(iteration);
     const c = o.checkpoint;
     if (c && (iteration % c.every === 0 || iteration === o.iterations)) {
-      await save(o, c, { iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize, ...(stepsScale !== 1 ? { chainStepsScale: stepsScale } : {}) });
+      await save(o, c, trainState());
       savedAt = iteration;
       yield { type: 'checkpoint', iteration, dir: c.dir };
     }
@@ -173,7 +174,7 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
   // signal changed none of them), resumable like any checkpoint.
   const c = o.checkpoint;
   if (aborted && c && iteration > 0 && savedAt !== iteration) {
-    await save(o, c, { iteration, epoch: o.epochOf(iteration), learningRateScale, stepSize, ...(stepsScale !== 1 ? { chainStepsScale: stepsScale } : {}) });
+    await save(o, c, trainState());
     yield { type: 'checkpoint', iteration, dir: c.dir };
   }
   yield { type: 'done', iteration, seconds: (performance.now() - t0) / 1000, aborted };

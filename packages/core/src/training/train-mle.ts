@@ -85,6 +85,11 @@ export interface TrainMleOptions {
   resume?: string | CheckpointData;
   /** Base seed of every random choice (chains, noise, batch order); default 0. */
   seed?: number;
+  /**
+   * Stops training after the update in progress (a step cut short changes nothing); the run ends
+   * with a `done` event whose `aborted` is true, after saving a checkpoint of its last update when
+   * `checkpoint` is set (early stopping, Ctrl-C).
+   */
   signal?: AbortSignal;
 }
 
