@@ -62,8 +62,10 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   };
   const lastHeld = meanNearestIou(last, held);
   const cols = Math.min(8, n);
-  await report.writePng('samples.png', renderGrids(samples, { size: 96, cols, captions: samples.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
-  if (best && best.update !== updates) await report.writePng('samples-last.png', renderGrids(last, { size: 96, cols, captions: last.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) }));
+  // Each sample captioned with its IoU to the nearest training shape.
+  const render = (grids: typeof samples) => renderGrids(grids, { size: 96, cols, captions: grids.map((g, i) => `#${i} iou ${Math.max(...train.map((t) => iou(g, t))).toFixed(2)}`) });
+  await report.writePng('samples.png', render(samples));
+  if (best && best.update !== updates) await report.writePng('samples-last.png', render(last));
   await selection.write(report);
   await report.writePng('training.png', renderGrids(train.slice(0, 2 * cols), { size: 96, cols }));
   await writeFile(join(ctx.out, 'sample-0.obj'), encodeObj(voxelsToMesh(samples[0]!), 'ebm demo-voxel sample 0'));
