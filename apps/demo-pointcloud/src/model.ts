@@ -33,6 +33,7 @@ export async function trainPointNet(ctx: TaskContext, train: PointCloud[], repor
           watch: WATCH,
           checkpoint: { dir: join(ctx.out, 'checkpoint'), every: Math.max(1, Math.floor(s.iterations / 4)), name: 'descriptor', netSpec: spec, preprocessing: { points: s.points, normalize: 'unit-sphere', init: momentNoise(train) }, meta: { task, source } },
           seed: ctx.seed,
+          signal: ctx.signal,
         },
       },
       report,

@@ -45,6 +45,7 @@ export async function ring(ctx: RunContext): Promise<TaskResult> {
     guard: { varianceBound: 2 * BOX * BOX },
     checkpoint: { dir: join(out, 'checkpoint'), every: Math.max(1, Math.floor(s.iterations / 4)), netSpec: spec, meta: { task } },
     seed,
+    signal: ctx.signal,
   });
   await followTraining(events, report, new Progress({ total: s.iterations, label: task }));
 

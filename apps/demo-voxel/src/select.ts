@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { linePanel, Raster, type RunReport, type StepEvent } from '@ebm/core';
+import { EarlyStopping, linePanel, Raster, type RunReport, type StepEvent } from '@ebm/core';
 import { meanNearestIou, type VoxelGrid, type VoxelScaling } from '@ebm/voxel';
 
 /** The persistent chains' state thresholded into grids, in the data's units (the inverse of gridsToTensor). */
@@ -15,55 +15,61 @@ export interface HeldOutPoint {
 }
 
 /**
- * Early stopping for persistent chains, judged on shapes the model never trained on. Every
- * `every` updates after update `from` (the end of the noise phase: until then the chains are the
- * reference's noise) the chains are thresholded and scored by their mean IoU to the nearest
- * held-out shape, and the state that scored best is kept. Long runs need it: the full 32³ run on
- * real chairs learnt chairs by its 500th update and had lost most of them by its 2000th, as the
- * energy gap ran back up to the cap the penalty sets (docs/voxel.md). When no check has beaten the
- * best for `patience` updates, `signal` aborts the training (early stopping; the trainer saves a
- * checkpoint where it stopped).
+ * Early stopping for persistent chains, judged on shapes the model never trained on (core's
+ * `EarlyStopping` with a voxel score). Every `every` updates after update `from` (the end of the
+ * noise phase: until then the chains are the reference's noise) the chains are thresholded and
+ * scored by their mean IoU to the nearest held-out shape, and a copy of the state that scored
+ * best is kept. Long runs need it: the full 32³ run on real chairs learnt chairs by its 500th
+ * update and had lost most of them by its 2000th, as the energy gap ran back up to the cap the
+ * penalty sets (docs/voxel.md). When no check has beaten the best for `patience` updates,
+ * `signal` aborts the training (the trainer saves a checkpoint where it stopped).
  */
 export class HeldOutSelection {
-  readonly curve: HeldOutPoint[] = [];
-  private bestState: Float32Array | undefined;
-  private bestPoint: HeldOutPoint | undefined;
-  private readonly controller = new AbortController();
+  private readonly stop: EarlyStopping<Float32Array>;
   /** For the trainer's `signal`: aborted when the checks stop improving. */
-  readonly signal: AbortSignal = this.controller.signal;
-  /** The update after which the checks stopped the run, if they did. */
-  stoppedAt: number | undefined;
+  readonly signal: AbortSignal;
 
   constructor(
-    private readonly held: readonly VoxelGrid[],
+    held: readonly VoxelGrid[],
     private readonly state: () => Float32Array | undefined,
-    private readonly scaling: VoxelScaling,
-    private readonly options: { every: number; from: number; last: number; patience: number },
+    scaling: VoxelScaling,
+    options: { every: number; from: number; last: number; patience: number },
   ) {
     if (held.length === 0) throw new RangeError('HeldOutSelection: needs at least one held-out shape');
+    this.stop = new EarlyStopping({ ...options, score: () => meanNearestIou(stateToGrids(this.current(), held[0]!.dims, scaling), held), keep: () => this.current().slice() });
+    this.signal = this.stop.signal;
   }
 
-  /** For trainWithReport's `onStep`. */
-  readonly onStep = (e: StepEvent): void => {
-    const { every, from, last } = this.options;
-    if (e.iteration <= from || (e.iteration % every !== 0 && e.iteration !== last)) return;
-    const state = this.state();
-    if (!state) return;
-    const iou = meanNearestIou(stateToGrids(state, this.held[0]!.dims, this.scaling), this.held);
-    const point = { update: e.iteration, iou };
-    this.curve.push(point);
-    if (!this.bestPoint || iou > this.bestPoint.iou) {
-      this.bestPoint = point;
-      this.bestState = state.slice();
-    } else if (e.iteration - this.bestPoint.update >= this.options.patience && this.stoppedAt === undefined) {
-      this.stoppedAt = e.iteration;
-      this.controller.abort(new Error(`early stop: the held-out score has not improved since update ${this.bestPoint.update}`));
-    }
+  private current(): Float32Array {
+    const s = this.state();
+    if (!s) throw new Error('HeldOutSelection: the chains have no state yet (check after the first update)');
+    return s;
+  }
+
+  /** For trainWithReport's `onStep`: runs the checks, and logs each one's score. */
+  readonly onStep = async (e: StepEvent, log?: (line: string) => void): Promise<void> => {
+    const checks = this.stop.curve.length;
+    await this.stop.observe(e);
+    if (!log || this.stop.curve.length === checks) return;
+    const { iteration, score } = this.stop.curve.at(-1)!;
+    const best = this.stop.best!;
+    log(`held-out check at update ${iteration}: IoU to the nearest held-out shape ${score.toFixed(3)}${best.iteration === iteration ? ' (best so far)' : `, best ${best.score.toFixed(3)} at update ${best.iteration}`}`);
   };
+
+  /** Every check, in order. */
+  get curve(): HeldOutPoint[] {
+    return this.stop.curve.map((p) => ({ update: p.iteration, iou: p.score }));
+  }
+
+  /** The update after which the checks stopped the run, if they did. */
+  get stoppedAt(): number | undefined {
+    return this.stop.stoppedAt;
+  }
 
   /** The best-scoring state and its update; undefined before the first check. */
   get best(): (HeldOutPoint & { state: Float32Array }) | undefined {
-    return this.bestPoint && { ...this.bestPoint, state: this.bestState! };
+    const b = this.stop.best;
+    return b && { update: b.iteration, iou: b.score, state: b.kept };
   }
 
   /** `heldout.csv` and `heldout.png`: the held-out score at every check. */

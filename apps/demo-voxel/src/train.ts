@@ -22,8 +22,8 @@ export interface TrainJob {
   meta: Record<string, unknown>;
   seed: number;
   onStep?: OnStep;
-  /** Stops training after the update it fires in (early stopping); a checkpoint is saved there. */
-  signal?: AbortSignal;
+  /** Stops training after the update it fires in (Ctrl-C, early stopping); a checkpoint is saved there. */
+  signal: AbortSignal;
 }
 
 /**
@@ -56,7 +56,7 @@ export async function trainDescriptor(job: TrainJob, report: RunReport): Promise
         noiseAnneal: job.noiseUntil === undefined ? undefined : { kind: 'step', until: job.noiseUntil },
         checkpoint: { dir: job.checkpointDir, every: Math.max(1, Math.floor(job.iterations / 4)), name: 'descriptor', netSpec: job.spec, preprocessing: job.preprocessing, meta: job.meta },
         seed: job.seed,
-        ...(job.signal ? { signal: job.signal } : {}),
+        signal: job.signal,
       },
       onStep: job.onStep,
     },

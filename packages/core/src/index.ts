@@ -64,6 +64,7 @@ export { trainLoop, type TrainedModel, type IterationContext, type IterationResu
 export { mleIteration, type MleIterationOptions } from './training/mle-iteration';
 export { observedBatches, type Batches, type ObservedBatches } from './training/batching';
 export { Guard, resolveGuard, type GuardOptions, type ResolvedGuard } from './training/guard';
+export { EarlyStopping, type EarlyStoppingOptions, type ScorePoint } from './training/early-stopping';
 export { Watch, resolveWatch, MAX_STEPS_SCALE, MIN_COLLAPSE_RATE_SCALE, type WatchOptions, type ResolvedWatch, type WatchFinding } from './training/watch';
 export { diversityRatio, nearestDataRatio, reachRatios, type ExampleOrder } from './training/reach';
 export type { TrainEvent, ProbeStats, StepEvent, SamplesEvent, CheckpointEvent, DivergedEvent, DoneEvent } from './training/events';

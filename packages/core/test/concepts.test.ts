@@ -22,3 +22,22 @@ it('the writing-a-net example runs and both runtimes agree', async () => {
     await rm(file, { force: true });
   }
 });
+
+// docs/concepts.md's early-stopping program: the chains' mean reaches the held-out mean, stops improving, and the run stops `patience` updates later.
+it('the early-stopping example stops a run once its held-out score stops improving', async () => {
+  const doc = await readFile(join(__dirname, '..', '..', '..', 'docs', 'concepts.md'), 'utf8');
+  const code = /\*\*Early stopping on unseen data\.\*\*[\s\S]*?```js\n([\s\S]*?)```/.exec(doc)?.[1];
+  expect(code).toBeDefined();
+  const file = join(__dirname, '..', `.concepts-early-${process.pid}.mjs`);
+  await writeFile(file, code!);
+  try {
+    const { stdout } = await run(process.execPath, [file], { env: { ...process.env, EBM_BACKEND: 'cpu' } });
+    const [, stopped, last, best, score] = /^(stopped|ran) to update (\d+); best check (\d+), score (\S+)$/m.exec(stdout)!;
+    expect(stopped).toBe('stopped');
+    expect(Number(last) - Number(best)).toBeGreaterThanOrEqual(50);
+    expect(Number(last)).toBeLessThan(1000);
+    expect(Number(score)).toBeGreaterThan(-0.2);
+  } finally {
+    await rm(file, { force: true });
+  }
+});

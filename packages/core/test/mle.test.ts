@@ -145,7 +145,7 @@ describe('MLE on a Gaussian family', () => {
     const optimizer = new Adam();
     for await (const e of trainLoop({ fn: 'test', models: [{ name: 'energy', energy, optimizer }], step, iterations: 1000, epochOf: (t) => t, stepSize: 0.1, learningRateSchedule: { kind: 'constant' }, samplesEvery: 0, seed: 0, signal })) events.push(e);
     const done = events[events.length - 1]!;
-    expect(done).toMatchObject({ type: 'done', aborted: true });
+    expect(done).toMatchObject({ type: 'done', aborted: true, reason: signal.reason.message });
     expect((done as { iteration: number }).iteration).toBeLessThan(10);
     energy.dispose();
     optimizer.dispose();

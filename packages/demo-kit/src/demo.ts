@@ -9,6 +9,7 @@ import { rmdir } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { initBackend, type Metrics } from '@ebm/core';
 import { InputError } from './errors';
+import { listenForInterrupt } from './interrupt';
 import { runCli } from './run-cli';
 import { prepareRunFolder, resolveOut } from './run-folder';
 
@@ -35,6 +36,8 @@ export interface RunContext {
   limit?: number;
   /** The tfjs backend in use. */
   backend: string;
+  /** Aborted by the first Ctrl-C (`listenForInterrupt`): pass it to trainers, so a long run stops after its current update and still writes its report. */
+  signal: AbortSignal;
 }
 
 export interface TaskResult {
@@ -110,7 +113,7 @@ export function helpText(d: DemoDefinition): string {
 }
 
 /** Parses the command line into a run context (creating the run folder), or returns undefined for --help. */
-export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<RunContext | undefined> {
+export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<Omit<RunContext, 'signal'> | undefined> {
   const options: ParseArgsConfig['options'] = { data: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, smoke: { type: 'boolean' }, seed: { type: 'string' }, help: { type: 'boolean' } };
   if (d.category) options.category = { type: 'string' };
   if (d.strict !== false) options.strict = { type: 'boolean' };
@@ -160,14 +163,18 @@ export async function parseDemoArgs(d: DemoDefinition, argv: string[]): Promise<
 /** A demo's main: runs the task, prints the metrics as JSON and, last, where the report is. */
 export function demoMain(d: DemoDefinition): (argv: string[]) => Promise<number> {
   return async (argv) => {
-    const ctx = await parseDemoArgs(d, argv);
-    if (!ctx) return 0;
-    const { html, metrics } = await d.tasks[ctx.task]!.run(ctx).catch(async (e: unknown) => {
-      // A run that failed before writing anything (a bad --data folder, say) leaves no empty run
-      // folder behind; rmdir removes only an empty one.
-      await rmdir(ctx.out).catch(() => {});
-      throw e;
-    });
+    const args = await parseDemoArgs(d, argv);
+    if (!args) return 0;
+    const interrupt = listenForInterrupt();
+    const ctx: RunContext = { ...args, signal: interrupt.signal };
+    const { html, metrics } = await d.tasks[ctx.task]!.run(ctx)
+      .catch(async (e: unknown) => {
+        // A run that failed before writing anything (a bad --data folder, say) leaves no empty run
+        // folder behind; rmdir removes only an empty one.
+        await rmdir(ctx.out).catch(() => {});
+        throw e;
+      })
+      .finally(() => interrupt.dispose());
     console.log(JSON.stringify(metrics));
     // The last line: where the report is, as an absolute path to open.
     console.error(`report: ${html}`);

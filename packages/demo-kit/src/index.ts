@@ -6,6 +6,7 @@
  */
 export { InputError } from './errors';
 export { runCli } from './run-cli';
+export { listenForInterrupt, type Interrupt } from './interrupt';
 export { prepareRunFolder, resolveOut } from './run-folder';
 export { startDemo, demoMain, parseDemoArgs, helpText, shapeLimit, SHAPE_LIMIT, type DemoDefinition, type RunContext, type TaskResult, type Mode } from './demo';
 export { readDataFolder, readDataPath, describeFolder, DEFAULT_READ, type DataFolder, type ReadDataFolderOptions, type ReadOptions } from './data-folder';

@@ -1,7 +1,10 @@
 import { createNet, netEnergy, Progress, trainMle, type Energy, type Net, type NetSpec, type RunReport, type StepEvent, type Tensor, type TrainEvent, type TrainMleOptions } from '@ebm/core';
 
-/** Called after each update's event is recorded, before the next update starts (the chains hold that update's samples). */
-export type OnStep = (e: StepEvent) => void | Promise<void>;
+/**
+ * Called after each update's event is recorded, before the next update starts (the chains hold
+ * that update's samples). `log` prints a line above the progress bar.
+ */
+export type OnStep = (e: StepEvent, log: (line: string) => void) => void | Promise<void>;
 
 /**
  * Drains a trainer's events into a run report (curves, metrics) and a progress bar (loss, energy
@@ -15,8 +18,9 @@ export async function followTraining(events: AsyncIterable<TrainEvent>, report: 
       report.record(e);
       if (e.type === 'step') progress.update(e.iteration, { loss: e.loss, gap: e.gap, var: e.sampleVar, ...(Number.isFinite(e.nearestDataRatio) ? { near: e.nearestDataRatio! } : {}), ...(Number.isFinite(e.diversityRatio) ? { spread: e.diversityRatio! } : {}) });
       if (e.type === 'step' && e.warning) progress.log(`warning at ${e.iteration}: ${e.warning}`);
-      if (e.type === 'step' && onStep) await onStep(e);
+      if (e.type === 'step' && onStep) await onStep(e, (line) => progress.log(line));
       if (e.type === 'diverged') progress.log(`diverged at ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo}`);
+      if (e.type === 'done' && e.aborted) progress.log(`training stopped after update ${e.iteration}${e.reason ? `: ${e.reason}` : ''}`);
     }
   } finally {
     progress.stop();

@@ -20,7 +20,7 @@ export async function coopCond(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-image coop-cond: ${set.source}, ${k} classes, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const summary = `Data: ${set.source}, in [−1, 1], ${k} classes (${set.classes.join(', ')}). Conditional CoopNets: the generator maps [z ∈ R^32; one-hot label] to an image, the descriptor sees the label tiled and concatenated after its second conv; every update the generator proposes an image for each training image's label, the descriptor revises it with ${base.sampler.numSteps} steps of x += ∂f/∂x + 0.01·N (clamped), learns from real vs revised pairs of the same labels, and the generator regresses onto the revisions; Adam ${base.train.descriptorOptimizer.learningRate} for both nets, batch ${base.train.batchSize}, ${s.iterations} updates on the onnx runtime.`;
   const report = newReport(ctx, 'coop-cond', summary, { data: set.source, classes: set.classes, descriptor: preset.descriptor, generator: preset.generator, sampler: preset.sampler, ...s });
-  const model = coopTraining(set.images, { preset, labels: set.labels, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, set.images.length) } });
+  const model = coopTraining(set.images, { preset, labels: set.labels, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, set.images.length), signal: ctx.signal } });
   try {
     const seconds = await train(model.events, report, 'coop-cond', s.iterations);
     const asked = Array.from({ length: k * s.perClass }, (_, i) => Math.floor(i / s.perClass));

@@ -25,7 +25,7 @@ export async function coopRecoverTask(ctx: TaskContext): Promise<TaskResult> {
   const summary = `Data: ${source}, in [−1, 1]. Hidden: a centred square of ${Math.round(100 * HIDDEN)}% of each image. Conditional CoopNets for recovery: an initializer (a 2-block ResNet taking the damaged image and its mask) proposes a completion, the descriptor (16/32/64 filters of 4×4, stride 2, fc 100) revises the hidden pixels with ${base.sampler.numSteps} steps of x += ∂f/∂x + 0.01·N (clamped to [−1, 1]) while the observed ones stay fixed, the descriptor learns from complete vs revised images and the initializer regresses onto the revisions, with an L1 pull toward the complete image (weight ${base.train.targetL1} per example: the weighting of CCoopNets' generator loss); Adam ${base.train.descriptorOptimizer.learningRate} for both nets, batch ${base.train.batchSize}, ${s.iterations} updates on the onnx runtime.`;
   const report = newReport(ctx, 'coop-recover', summary, { data: source, descriptor: preset.descriptor, generator: preset.generator, sampler: preset.sampler, hidden: HIDDEN, ...s });
   const trainMask = centerSquareMask(1, width, width, HIDDEN);
-  const model = coopRecoveryTraining(train0, { preset, mask: trainMask, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, train0.length) } });
+  const model = coopRecoveryTraining(train0, { preset, mask: trainMask, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, train0.length), signal: ctx.signal } });
   try {
     const seconds = await train(model.events, report, 'coop-recover', s.iterations);
     const truth = imagesToTensor(test, SIGNED_RANGE);

@@ -32,7 +32,7 @@ export async function coop(ctx: TaskContext): Promise<TaskResult> {
   const k = base.sampler.numSteps;
   const summary = `Data: ${set.source}, in [−1, 1]. CoopNets (MCMC teaching): every update the generator (z ∈ R^32 → dense → 7×7 → two 5×5 transposed convs with batch norm → tanh) proposes ${base.train.batchSize} images, the descriptor (16/32/64 filters of 4×4, stride 2, fc 100) revises them with K = ${k} steps of x += ∂f/∂x + 0.01·N (clamped to [−1, 1]), the descriptor takes the maximum-likelihood step on real vs revised images and the generator regresses its proposals onto the revisions (σ = ${base.train.generatorSigma}); Adam ${base.train.descriptorOptimizer.learningRate} for both nets, ${s.iterations} updates on the onnx runtime. Baseline: the short-run model (noise → ${presets.shortRunDigits.sampler.numSteps} Langevin steps) trained for the same wall time. (coopPresets.digits' source says what is scaled down from the paper.)`;
   const report = newReport(ctx, 'coop', summary, { data: set.source, descriptor: preset.descriptor, generator: preset.generator, sampler: preset.sampler, ...s });
-  const model = coopTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, set.images.length) } });
+  const model = coopTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: Math.min(base.train.batchSize, set.images.length), signal: ctx.signal } });
   let baseline: ReturnType<typeof shortRunTraining> | undefined;
   try {
     const seconds = await train(model.events, report, 'coop', s.iterations);

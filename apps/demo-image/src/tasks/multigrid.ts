@@ -25,7 +25,7 @@ export async function multigrid(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-image multigrid: ${set.source}, grids ${sizes.join(' → ')}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const summary = `Data: ${set.source}, in [−1, 1]. One descriptor per grid (${sizes.map((g) => `${g}×${g}`).join(', ')}: a dense score at 1×1, the short-run net with n_f 8 above) learns the images shrunk to its grid by area averaging; every update, the 1×1 grid's chains start from the 1×1 versions of training images and each finer grid's from the coarser grid's samples upsampled by replication, ${s.steps} steps per grid of the short-run rule (x += ∂f/∂x + 0.01·N, clamped); Adam ${base.train.optimizer.learningRate}, batch ${base.train.batchSize}, ${s.iterations} updates. Baseline: the ${width}×${width} descriptor alone, chains from uniform noise with ${s.steps * sizes.length} steps, trained for the same time. (multigridPresets.digits' source says why this differs from the paper's noise-free sampler.)`;
   const report = newReport(ctx, 'multigrid', summary, { data: set.source, sizes, nets: preset.nets, sampler: preset.sampler, ...s });
-  const model = multigridTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed });
+  const model = multigridTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, signal: ctx.signal });
   let baseline: ReturnType<typeof multigridTraining> | undefined;
   try {
     const seconds = await train(model.events, report, 'multigrid', s.iterations);

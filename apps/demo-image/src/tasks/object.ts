@@ -21,7 +21,7 @@ export async function object(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-image object: ${set.source}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const summary = `Data: ${set.source}. An object descriptor (objectNetCpu: two strided conv layers and a dense score) learns them by maximum likelihood: ${s.chains} persistent Langevin chains started at the mean colour, ${base.sampler.numSteps} steps of δ = ${base.sampler.stepSize} with σ = ${base.sampler.refSigma} in the paper's [0, 255] units, Adam ${base.train.optimizer.learningRate} (β1 ${base.train.optimizer.beta1}), ${s.iterations} updates of the whole set on the onnx runtime. The chains are the synthesized objects.`;
   const report = newReport(ctx, 'object', summary, { data: set.source, net: preset.net, sampler: base.sampler, ...s });
-  const model = objectSynthesis(set.images, { preset, iterations: s.iterations, seed: ctx.seed });
+  const model = objectSynthesis(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { signal: ctx.signal } });
   try {
     await train(model.events, report, 'object', s.iterations);
     const syn = await chainImages(model);

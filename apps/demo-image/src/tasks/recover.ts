@@ -36,7 +36,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   try {
     // The starts' rows carry their mask rows; the square of each start is drawn afresh per update.
     const init = fixedStarts(data, { mask: trainMask, fill: NOISE });
-    const events = trainMle(energy, data, { sampler, init, batchSize: batch, numSynthesized: batch, iterations: s.iterations, optimizer, watch: false, seed: ctx.seed });
+    const events = trainMle(energy, data, { sampler, init, batchSize: batch, numSynthesized: batch, iterations: s.iterations, optimizer, watch: false, seed: ctx.seed, signal: ctx.signal });
     await train(events, report, 'recover', s.iterations);
     const truth = imagesToTensor(test, SIGNED_RANGE);
     const mask = centerSquareMask(test.length, width, width, HIDDEN);

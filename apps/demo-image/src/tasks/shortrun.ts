@@ -25,7 +25,7 @@ export async function shortrun(ctx: TaskContext): Promise<TaskResult> {
   // The watch says so, rolls back and halves the learning rate if the samples collapse. The full
   // run at 6000 updates collapsed after 4500 and kept collapsing after each rollback, down to 1/16
   // of the rate (2026-12-01, docs/image.md); its setting now stops at 4500.
-  const model = shortRunTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: batch, numSynthesized: batch, watch: { action: 'adapt' } } });
+  const model = shortRunTraining(set.images, { preset, iterations: s.iterations, seed: ctx.seed, train: { batchSize: batch, numSynthesized: batch, watch: { action: 'adapt' }, signal: ctx.signal } });
   try {
     const seconds = await train(model.events, report, 'shortrun', s.iterations);
     const t0 = performance.now();

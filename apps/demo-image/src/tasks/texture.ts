@@ -19,7 +19,7 @@ export async function texture(ctx: TaskContext): Promise<TaskResult> {
   console.error(`demo-image texture: ${source} at ${s.size}×${s.size}, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
   const summary = `Data: ${source}, cropped to its centre square and resized to ${s.size}×${s.size}. A stationary descriptor (${preset.net.name}: three conv layers, the top responses summed over positions) learns it by maximum likelihood: ${base.init.count} persistent Langevin chains started at the mean colour, ${base.sampler.numSteps} steps of δ = ${base.sampler.stepSize} with σ = ${base.sampler.refSigma} in the paper's [0, 255] units, Adam ${base.train.optimizer.learningRate} (β1 ${base.train.optimizer.beta1}), ${s.iterations} updates on the onnx runtime. The chains are the synthesized textures.`;
   const report = newReport(ctx, 'texture', summary, { data: source, net: preset.net, sampler: base.sampler, ...s });
-  const model = textureSynthesis(image, { preset, iterations: s.iterations, seed: ctx.seed });
+  const model = textureSynthesis(image, { preset, iterations: s.iterations, seed: ctx.seed, train: { signal: ctx.signal } });
   try {
     await train(model.events, report, 'texture', s.iterations);
     const syn = await chainImages(model);

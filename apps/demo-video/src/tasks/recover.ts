@@ -31,7 +31,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
   for (const [i, k] of KINDS.entries()) {
     const mask = occlusionMask(truth.frames, truth.height, truth.width, k.occlusion, ctx.seed + i);
     const damaged = applyMask(truth, mask);
-    const model = learnFromIncomplete(damaged, mask, { preset, iterations: s.iterations, seed: ctx.seed + i });
+    const model = learnFromIncomplete(damaged, mask, { preset, iterations: s.iterations, seed: ctx.seed + i, signal: ctx.signal });
     try {
       trainSeconds += await train(model.events, report, `recover ${k.name.toLowerCase()}`, s.iterations);
       const rec = await model.recovered();

@@ -21,7 +21,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const preset = { ...presets.stCpu, net: stNetCpu(s.frames, s.size, channels) };
   const observed = fitVideo(video, preset);
   console.error(`demo-video synthesize: ${source} at ${s.size}×${s.size}, clips of ${Math.min(s.frames, observed.frames)} frames, ${ctx.mode} run, onnx runtime, writing ${ctx.out}`);
-  const model = dynamicTexture(video, { preset, iterations: s.iterations, seed: ctx.seed });
+  const model = dynamicTexture(video, { preset, iterations: s.iterations, seed: ctx.seed, train: { signal: ctx.signal } });
   const crops = model.clips.length;
   // A video shorter than the mode's clips gets a net of its own length.
   const netFrames = model.preset.net.input[0]!;

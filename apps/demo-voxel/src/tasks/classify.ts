@@ -51,6 +51,7 @@ export async function classify(ctx: TaskContext): Promise<TaskResult> {
       preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size },
       meta: { task: 'classify', source: d.source, classes: d.classes },
       seed: ctx.seed,
+      signal: ctx.signal,
     },
     report,
   );

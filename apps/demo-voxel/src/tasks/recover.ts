@@ -55,6 +55,7 @@ export async function recover(ctx: TaskContext): Promise<TaskResult> {
       preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, observed: s.observed, retrievalK: k, retrievalWeight: RETRIEVAL_WEIGHT },
       meta: { task: 'recover', source },
       seed: ctx.seed,
+      signal: ctx.signal,
     },
     report,
   );

@@ -58,6 +58,7 @@ export async function superres(ctx: TaskContext): Promise<TaskResult> {
       preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size, factor: s.factor, retrievalK: k, retrievalWeight: RETRIEVAL_WEIGHT },
       meta: { task: 'superres', source },
       seed: ctx.seed,
+      signal: ctx.signal,
     },
     report,
   );

@@ -30,7 +30,7 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const selection = new HeldOutSelection(held, () => chains.state(), scaling, { every: s.checkEvery, from: s.noiseUntil, last: s.iterations, patience: s.patience });
   const report = new RunReport(ctx.out, { title: 'ebm demo-voxel: synthesize', task: 'synthesize', seed: ctx.seed, quick: ctx.mode === 'quick', mode: ctx.mode, summary: summary(ctx, source, 'synthesize'), config: { mode: ctx.mode, data: source, net: spec, sampler: SAMPLER, ...s, backend: ctx.backend } });
   const { net } = await trainDescriptor(
-    { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, schedule: s.schedule, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed, onStep: selection.onStep, signal: selection.signal },
+    { label: 'synthesize', data, spec, init: chains, numSynthesized: s.chains, sampler: SAMPLER, iterations: s.iterations, noiseUntil: s.noiseUntil, learningRate: s.learningRate, schedule: s.schedule, energyL2: s.energyL2, checkpointDir: join(ctx.out, 'checkpoint'), preprocessing: { meanVoxel: scaling.mean, scale: scaling.scale, size: s.size }, meta: { task: 'synthesize', source }, seed: ctx.seed, onStep: selection.onStep, signal: AbortSignal.any([selection.signal, ctx.signal]) },
     report,
   );
   data.dispose();
@@ -42,7 +42,6 @@ export async function synthesize(ctx: TaskContext): Promise<TaskResult> {
   const dims: [number, number, number] = [s.size, s.size, s.size];
   const best = selection.best;
   const updates = report.steps.at(-1)?.iteration ?? 0;
-  if (selection.stoppedAt !== undefined) console.error(`demo-voxel synthesize: stopped after update ${updates}: the held-out score has not improved in ${s.patience} updates, since update ${best!.update}`);
   const last = stateToGrids(chains.state()!, dims, scaling);
   const samples = best ? stateToGrids(best.state, dims, scaling) : last;
   const noise = tf.randomNormal([n, ...shape], 0, SAMPLER.refSigma, 'float32', ctx.seed + 1);

@@ -39,6 +39,8 @@ export class RunReport {
   readonly notes: string[] = [];
   /** The training watch's warnings ("chains are not reaching the data: …"), with their iteration. */
   readonly warnings: string[] = [];
+  /** Where a run stopped by its signal ended, and why. */
+  stopped: { iteration: number; reason?: string } | undefined;
   private readonly t0 = performance.now();
 
   constructor(
@@ -50,6 +52,7 @@ export class RunReport {
   record(e: TrainEvent): void {
     if (e.type === 'step') this.steps.push(e);
     if (e.type === 'step' && e.warning) this.warnings.push(`Iteration ${e.iteration}: ${e.warning}.`);
+    if (e.type === 'done' && e.aborted) this.stopped = { iteration: e.iteration, ...(e.reason ? { reason: e.reason } : {}) };
     if (e.type === 'diverged') this.notes.push(`Iteration ${e.iteration}: ${e.reason}; rolled back to ${e.rolledBackTo} with learning rate ${e.learningRate.toPrecision(3)} and step size ${e.stepSize.toPrecision(3)}.`);
   }
 
@@ -119,6 +122,7 @@ export class RunReport {
 ${mode ? `<p class="mode">This is ${esc(MODE_WORDS[mode] ?? mode)}.</p>` : ''}
 <p>Task <b>${esc(this.info.task)}</b>, seed ${this.info.seed}; ${this.steps.length} parameter updates${last ? ` in ${last.seconds.toFixed(1)} s of training` : ''}, ${typeof metrics.seconds === 'number' ? `${metrics.seconds.toFixed(1)} s in all` : ''}.</p>
 ${this.info.summary ? `<p>${esc(this.info.summary)}</p>` : ''}
+${this.stopped ? `<p class="mode">Training stopped after update ${this.stopped.iteration}${this.stopped.reason ? `: ${esc(this.stopped.reason)}` : ''}.</p>` : ''}
 ${this.warnings.length ? `<div class="warn"><b>Training did not go well.</b><ul>${this.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>The samples below may not look like the data; see the training curves.</div>` : ''}
 ${figs}
 <h2>Metrics</h2>

@@ -96,6 +96,8 @@ export interface DoneEvent {
   seconds: number;
   /** True when stopped by the AbortSignal. */
   aborted: boolean;
+  /** When aborted: the signal's reason, as text ("early stop: …", "interrupted (Ctrl-C)", a timeout's message). */
+  reason?: string;
 }
 
 export type TrainEvent = StepEvent | SamplesEvent | CheckpointEvent | DivergedEvent | DoneEvent;

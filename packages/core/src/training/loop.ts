@@ -177,7 +177,14 @@ export async function* trainLoop(o: LoopOptions): AsyncGenerator<TrainEvent, voi
     await save(o, c, trainState());
     yield { type: 'checkpoint', iteration, dir: c.dir };
   }
-  yield { type: 'done', iteration, seconds: (performance.now() - t0) / 1000, aborted };
+  const reason = aborted ? abortReason(o.signal!.reason) : undefined;
+  yield { type: 'done', iteration, seconds: (performance.now() - t0) / 1000, aborted, ...(reason ? { reason } : {}) };
+}
+
+/** An abort reason as text: an Error's or DOMException's message (checked by shape: they may come from another realm), else the value as a string. */
+function abortReason(r: unknown): string | undefined {
+  if (r === undefined) return undefined;
+  return typeof r === 'object' && r !== null && typeof (r as { message?: unknown }).message === 'string' ? (r as { message: string }).message : String(r);
 }
 
 async function save(o: LoopOptions, c: NonNullable<LoopOptions['checkpoint']>, t: { iteration: number; epoch: number; learningRateScale: number; stepSize: number; chainStepsScale?: number }): Promise<void> {
