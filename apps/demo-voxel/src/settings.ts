@@ -41,7 +41,10 @@ export const SETTINGS: Record<Mode, VoxelSettings> = {
   // reference's noise (the gap pinned at its cap 1/α). After it the chains come nearest to unseen
   // chairs ~250 updates on, then drift off as the gap climbs back to the cap, with the learning
   // rate decaying or not (held-out IoU 0.22 at update 450, 0.09 at 1200; docs/voxel.md), which is
-  // what the held-out checks and their patience are for.
+  // what the held-out checks and their patience are for. The drift follows the gap: with twice this
+  // α the gap stays near 2200 and the chains keep their chairs through 818 updates, but score lower
+  // on the held-out chairs (0.187 against 0.222); longer chain steps made it drift sooner.
+  // (docs/voxel.md, "What the drift follows")
   full: { size: 32, shapes: 16, chains: 16, iterations: 1200, noiseUntil: 200, learningRate: LR, schedule: { kind: 'cosine', iterations: 1200, min: 0.1 }, energyL2: energyL2ForGrid(32), checkEvery: 50, patience: 300 },
 };
 
