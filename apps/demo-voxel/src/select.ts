@@ -48,10 +48,9 @@ export class HeldOutSelection {
 
   /** For trainWithReport's `onStep`: runs the checks, and logs each one's score. */
   readonly onStep = async (e: StepEvent, log?: (line: string) => void): Promise<void> => {
-    const checks = this.stop.curve.length;
-    await this.stop.observe(e);
-    if (!log || this.stop.curve.length === checks) return;
-    const { iteration, score } = this.stop.curve.at(-1)!;
+    const check = await this.stop.observe(e);
+    if (!log || !check) return;
+    const { iteration, score } = check;
     const best = this.stop.best!;
     log(`held-out check at update ${iteration}: IoU to the nearest held-out shape ${score.toFixed(3)}${best.iteration === iteration ? ' (best so far)' : `, best ${best.score.toFixed(3)} at update ${best.iteration}`}`);
   };

@@ -67,15 +67,16 @@ export class EarlyStopping<T = undefined> {
     this.signal = this.controller.signal;
   }
 
-  /** Give it every event of the trainer; it scores on the step events of the checked updates. */
-  async observe(event: TrainEvent): Promise<void> {
-    if (event.type !== 'step') return;
+  /** Give it every event of the trainer; it scores on the step events of the checked updates and returns that check. */
+  async observe(event: TrainEvent): Promise<ScorePoint | undefined> {
+    if (event.type !== 'step') return undefined;
     const t = event.iteration;
     const { every, from, last, mode, patience } = this.o;
-    if (t <= from || (t % every !== 0 && t !== last)) return;
+    if (t <= from || (t % every !== 0 && t !== last)) return undefined;
     const score = await this.o.score(t);
     if (!Number.isFinite(score)) throw new RangeError(`${FN}: the score at update ${t} is ${score}; it must be a finite number`);
-    this.curve.push({ iteration: t, score });
+    const point = { iteration: t, score };
+    this.curve.push(point);
     const better = !this.bestPoint || (mode === 'max' ? score > this.bestPoint.score : score < this.bestPoint.score);
     if (better) {
       this.bestPoint = { iteration: t, score, kept: this.o.keep?.(t) as T };
@@ -83,6 +84,7 @@ export class EarlyStopping<T = undefined> {
       this.stoppedAt = t;
       this.controller.abort(new Error(`early stop: the score has not improved in ${t - this.bestPoint!.iteration} updates, since update ${this.bestPoint!.iteration}`));
     }
+    return point;
   }
 
   /** The best check and what `keep` returned there; undefined before the first check. */
